@@ -1,0 +1,739 @@
+//! Module settings, as the shop owner sets them in Extensions > MesChain.
+//!
+//! OpenCart stores every setting as text in `oc_setting` (code `module_meschain`, keys
+//! `module_meschain_<name>`). This module owns the one list of settings — name, default and
+//! allowed values — and turns those strings into a typed [`Settings`], rejecting anything out of
+//! range with an error that names the key and what it allows. Defaults are the seed guide's
+//! recommendations (batch size 50, 300 s, 256M, intervals 60/15/30/5 minutes).
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::PathBuf;
+
+use crate::error::{Error, Result};
+
+/// OpenCart's setting `code` for the module; keys are `{CODE}_{name}`.
+pub const SETTING_CODE: &str = "module_meschain";
+
+/// A credential. Its `Debug` never shows the value, and the telemetry redactor learns it on load.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Secret {
+        Secret(value.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() {
+            f.write_str("\"\"")
+        } else {
+            f.write_str("[redacted]")
+        }
+    }
+}
+
+/// Which Trendyol the shop talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Environment {
+    Production,
+    Stage,
+    /// The offline `trendyol-sandbox`, at `sandbox_url`.
+    Sandbox,
+}
+
+impl Environment {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Environment::Production => "production",
+            Environment::Stage => "stage",
+            Environment::Sandbox => "sandbox",
+        }
+    }
+}
+
+/// How Trendyol authenticates its webhook deliveries to the shop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WebhookAuth {
+    Basic,
+    ApiKey,
+}
+
+/// Where the barcode sent to Trendyol comes from in `oc_product`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BarcodeSource {
+    Ean,
+    Upc,
+    Sku,
+    Model,
+    Jan,
+    Isbn,
+    Mpn,
+}
+
+impl BarcodeSource {
+    /// The `oc_product` column, for SQL built from this closed set.
+    pub fn column(self) -> &'static str {
+        match self {
+            BarcodeSource::Ean => "ean",
+            BarcodeSource::Upc => "upc",
+            BarcodeSource::Sku => "sku",
+            BarcodeSource::Model => "model",
+            BarcodeSource::Jan => "jan",
+            BarcodeSource::Isbn => "isbn",
+            BarcodeSource::Mpn => "mpn",
+        }
+    }
+}
+
+/// Every module setting, typed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    // General
+    pub status: bool,
+    pub product_sync: bool,
+    pub order_sync: bool,
+    pub stock_sync: bool,
+    pub webhook_processing: bool,
+    // Sync intervals, minutes
+    pub product_sync_interval: u32,
+    pub order_sync_interval: u32,
+    pub stock_sync_interval: u32,
+    pub webhook_interval: u32,
+    // Alerts
+    pub alert_email: String,
+    pub alert_on_error: bool,
+    pub alert_on_low_stock: bool,
+    pub low_stock_threshold: u32,
+    // Performance
+    pub batch_size: u32,
+    pub max_execution_time: u32,
+    pub memory_limit_bytes: u64,
+    // Debug and logs
+    pub debug: bool,
+    pub log_dir: PathBuf,
+    // Trendyol API
+    pub seller_id: Option<u64>,
+    pub api_key: Secret,
+    pub api_secret: Secret,
+    pub environment: Environment,
+    pub sandbox_url: String,
+    pub integrator_name: String,
+    pub calls_per_minute: u32,
+    pub calls_per_hour: u32,
+    /// Seconds to establish a connection to Trendyol.
+    pub api_connect_timeout: u32,
+    /// Seconds for one whole request (send, wait, read the answer).
+    pub api_timeout: u32,
+    /// Trendyol's general rule: `api_endpoint_limit` requests per `api_endpoint_window` seconds
+    /// to the same endpoint.
+    pub api_endpoint_limit: u32,
+    pub api_endpoint_window: u32,
+    /// Per-endpoint and per-service limit overrides (see `limiter::quota`).
+    pub api_limit_overrides: String,
+    // Webhook intake
+    pub webhook_auth: WebhookAuth,
+    pub webhook_username: String,
+    pub webhook_password: Secret,
+    pub webhook_api_key: Secret,
+    // Catalog and orders
+    pub language_id: u32,
+    pub barcode_source: BarcodeSource,
+    pub stock_buffer: u32,
+    pub order_currency: String,
+}
+
+/// One setting's contract: its short name, default text and a human description of what it allows.
+#[derive(Debug, Clone, Copy)]
+pub struct SettingSpec {
+    pub name: &'static str,
+    pub default: &'static str,
+    pub allowed: &'static str,
+    pub secret: bool,
+}
+
+const fn spec(name: &'static str, default: &'static str, allowed: &'static str) -> SettingSpec {
+    SettingSpec {
+        name,
+        default,
+        allowed,
+        secret: false,
+    }
+}
+
+const fn secret(name: &'static str, allowed: &'static str) -> SettingSpec {
+    SettingSpec {
+        name,
+        default: "",
+        allowed,
+        secret: true,
+    }
+}
+
+const BOOL: &str = "1/0, true/false, on/off, yes/no";
+
+/// The one list of settings. The admin form, the validator and the stubs all read it.
+pub const SPECS: &[SettingSpec] = &[
+    spec("status", "0", BOOL),
+    spec("product_sync", "1", BOOL),
+    spec("order_sync", "1", BOOL),
+    spec("stock_sync", "1", BOOL),
+    spec("webhook_processing", "1", BOOL),
+    spec(
+        "product_sync_interval",
+        "60",
+        "whole minutes from 1 to 1440",
+    ),
+    spec("order_sync_interval", "15", "whole minutes from 1 to 1440"),
+    spec("stock_sync_interval", "30", "whole minutes from 1 to 1440"),
+    spec("webhook_interval", "5", "whole minutes from 1 to 1440"),
+    spec("alert_email", "", "an e-mail address, or empty for none"),
+    spec("alert_on_error", "1", BOOL),
+    spec("alert_on_low_stock", "1", BOOL),
+    spec(
+        "low_stock_threshold",
+        "5",
+        "a whole number from 0 to 100000",
+    ),
+    spec("batch_size", "50", "a whole number from 1 to 1000"),
+    spec("max_execution_time", "300", "seconds from 10 to 3600"),
+    spec(
+        "memory_limit",
+        "256M",
+        "a size like 128M, 256M, 1G (16M to 8G)",
+    ),
+    spec("debug", "0", BOOL),
+    spec(
+        "log_dir",
+        "/var/log/trendyol-cron",
+        "an absolute directory path",
+    ),
+    spec("seller_id", "", "Trendyol's numeric seller id, or empty"),
+    secret(
+        "api_key",
+        "the API key from Trendyol's seller panel, without spaces",
+    ),
+    secret(
+        "api_secret",
+        "the API secret from Trendyol's seller panel, without spaces",
+    ),
+    spec("environment", "production", "production, stage or sandbox"),
+    spec(
+        "sandbox_url",
+        "http://127.0.0.1:8089",
+        "an http(s) URL of a trendyol-sandbox",
+    ),
+    spec(
+        "integrator_name",
+        "SelfIntegration",
+        "letters and digits, at most 30",
+    ),
+    spec("calls_per_minute", "600", "a whole number from 1 to 100000"),
+    spec(
+        "calls_per_hour",
+        "36000",
+        "a whole number from 1 to 6000000",
+    ),
+    spec("api_connect_timeout", "5", "seconds from 1 to 60"),
+    spec("api_timeout", "30", "seconds from 1 to 600"),
+    spec(
+        "api_endpoint_limit",
+        "50",
+        "a whole number from 1 to 100000",
+    ),
+    spec("api_endpoint_window", "10", "seconds from 1 to 3600"),
+    spec(
+        "api_limit_overrides",
+        "",
+        crate::limiter::quota::OVERRIDES_ALLOWED,
+    ),
+    spec("webhook_auth", "api_key", "basic or api_key"),
+    spec(
+        "webhook_username",
+        "",
+        "any text without control characters",
+    ),
+    secret("webhook_password", "any text without control characters"),
+    secret("webhook_api_key", "any text without control characters"),
+    spec("language_id", "1", "an OpenCart language_id (1 or more)"),
+    spec(
+        "barcode_source",
+        "ean",
+        "ean, upc, sku, model, jan, isbn or mpn",
+    ),
+    spec("stock_buffer", "0", "a whole number from 0 to 10000"),
+    spec("order_currency", "TRY", "a three-letter currency code"),
+];
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings::from_values(&BTreeMap::new()).expect("the defaults are valid")
+    }
+}
+
+impl Settings {
+    /// Builds settings from short names (`batch_size`) or full keys (`module_meschain_batch_size`).
+    ///
+    /// Keys under the module's code that are not settings are ignored (the admin stores UI
+    /// state beside them); use [`Settings::check_known`] where an unknown key is a typo.
+    pub fn from_values(values: &BTreeMap<String, String>) -> Result<Settings> {
+        let mut short: BTreeMap<&str, &str> = BTreeMap::new();
+        for (key, value) in values {
+            let name = key
+                .strip_prefix(SETTING_CODE)
+                .and_then(|k| k.strip_prefix('_'))
+                .unwrap_or(key);
+            short.insert(name, value.as_str());
+        }
+        let get = |name: &str| -> (&'static SettingSpec, String) {
+            let spec = SPECS
+                .iter()
+                .find(|s| s.name == name)
+                .expect("every read setting is in SPECS");
+            let value = short.get(name).map(|v| v.trim()).unwrap_or(spec.default);
+            (spec, value.to_string())
+        };
+        let boolean = |name: &str| -> Result<bool> {
+            let (spec, v) = get(name);
+            parse_bool(&v).ok_or_else(|| Error::setting(name, v, spec.allowed))
+        };
+        let number = |name: &str, min: u64, max: u64| -> Result<u64> {
+            let (spec, v) = get(name);
+            v.parse::<u64>()
+                .ok()
+                .filter(|n| (min..=max).contains(n))
+                .ok_or_else(|| Error::setting(name, v, spec.allowed))
+        };
+        let text = |name: &str| -> Result<String> {
+            let (spec, v) = get(name);
+            if v.chars().any(char::is_control) {
+                return Err(Error::setting(
+                    name,
+                    "text with control characters",
+                    spec.allowed,
+                ));
+            }
+            Ok(v)
+        };
+        let credential = |name: &str| -> Result<Secret> {
+            let (spec, v) = get(name);
+            if v.chars().any(|c| c.is_control() || c.is_whitespace()) {
+                // Never echo a credential back, even a broken one.
+                return Err(Error::setting(
+                    name,
+                    "a value with spaces or control characters",
+                    spec.allowed,
+                ));
+            }
+            Ok(Secret(v))
+        };
+        let choice = |name: &str, options: &[&str]| -> Result<String> {
+            let (spec, v) = get(name);
+            let lower = v.to_ascii_lowercase();
+            if options.contains(&lower.as_str()) {
+                Ok(lower)
+            } else {
+                Err(Error::setting(name, v, spec.allowed))
+            }
+        };
+
+        let alert_email = text("alert_email")?;
+        if !alert_email.is_empty() && !looks_like_email(&alert_email) {
+            return Err(Error::setting(
+                "alert_email",
+                alert_email,
+                get("alert_email").0.allowed,
+            ));
+        }
+        let (memory_spec, memory_text) = get("memory_limit");
+        let memory_limit_bytes = parse_size(&memory_text)
+            .filter(|b| (16 << 20..=8 << 30).contains(b))
+            .ok_or_else(|| {
+                Error::setting("memory_limit", memory_text.clone(), memory_spec.allowed)
+            })?;
+        let (log_spec, log_dir) = get("log_dir");
+        if !log_dir.starts_with('/') || log_dir.chars().any(char::is_control) {
+            return Err(Error::setting("log_dir", log_dir, log_spec.allowed));
+        }
+        let (seller_spec, seller_text) = get("seller_id");
+        let seller_id = if seller_text.is_empty() {
+            None
+        } else {
+            Some(
+                seller_text
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| {
+                        Error::setting("seller_id", seller_text.clone(), seller_spec.allowed)
+                    })?,
+            )
+        };
+        let environment = match choice("environment", &["production", "stage", "sandbox"])?.as_str()
+        {
+            "production" => Environment::Production,
+            "stage" => Environment::Stage,
+            _ => Environment::Sandbox,
+        };
+        let (url_spec, sandbox_url) = get("sandbox_url");
+        if !(sandbox_url.starts_with("http://") || sandbox_url.starts_with("https://"))
+            || sandbox_url.len() < 10
+            || sandbox_url
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control())
+        {
+            return Err(Error::setting("sandbox_url", sandbox_url, url_spec.allowed));
+        }
+        let (name_spec, integrator_name) = get("integrator_name");
+        if integrator_name.is_empty()
+            || integrator_name.len() > 30
+            || !integrator_name.chars().all(|c| c.is_ascii_alphanumeric())
+        {
+            return Err(Error::setting(
+                "integrator_name",
+                integrator_name,
+                name_spec.allowed,
+            ));
+        }
+        let webhook_auth = match choice("webhook_auth", &["basic", "api_key"])?.as_str() {
+            "basic" => WebhookAuth::Basic,
+            _ => WebhookAuth::ApiKey,
+        };
+        let barcode_source = match choice(
+            "barcode_source",
+            &["ean", "upc", "sku", "model", "jan", "isbn", "mpn"],
+        )?
+        .as_str()
+        {
+            "ean" => BarcodeSource::Ean,
+            "upc" => BarcodeSource::Upc,
+            "sku" => BarcodeSource::Sku,
+            "model" => BarcodeSource::Model,
+            "jan" => BarcodeSource::Jan,
+            "isbn" => BarcodeSource::Isbn,
+            _ => BarcodeSource::Mpn,
+        };
+        let api_limit_overrides = text("api_limit_overrides")?;
+        crate::limiter::quota::parse_overrides(&api_limit_overrides)?;
+        let (currency_spec, currency) = get("order_currency");
+        if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_alphabetic()) {
+            return Err(Error::setting(
+                "order_currency",
+                currency,
+                currency_spec.allowed,
+            ));
+        }
+
+        Ok(Settings {
+            status: boolean("status")?,
+            product_sync: boolean("product_sync")?,
+            order_sync: boolean("order_sync")?,
+            stock_sync: boolean("stock_sync")?,
+            webhook_processing: boolean("webhook_processing")?,
+            product_sync_interval: number("product_sync_interval", 1, 1440)? as u32,
+            order_sync_interval: number("order_sync_interval", 1, 1440)? as u32,
+            stock_sync_interval: number("stock_sync_interval", 1, 1440)? as u32,
+            webhook_interval: number("webhook_interval", 1, 1440)? as u32,
+            alert_email,
+            alert_on_error: boolean("alert_on_error")?,
+            alert_on_low_stock: boolean("alert_on_low_stock")?,
+            low_stock_threshold: number("low_stock_threshold", 0, 100_000)? as u32,
+            batch_size: number("batch_size", 1, 1000)? as u32,
+            max_execution_time: number("max_execution_time", 10, 3600)? as u32,
+            memory_limit_bytes,
+            debug: boolean("debug")?,
+            log_dir: PathBuf::from(log_dir),
+            seller_id,
+            api_key: credential("api_key")?,
+            api_secret: credential("api_secret")?,
+            environment,
+            sandbox_url: sandbox_url.trim_end_matches('/').to_string(),
+            integrator_name,
+            calls_per_minute: number("calls_per_minute", 1, 100_000)? as u32,
+            calls_per_hour: number("calls_per_hour", 1, 6_000_000)? as u32,
+            api_connect_timeout: number("api_connect_timeout", 1, 60)? as u32,
+            api_timeout: number("api_timeout", 1, 600)? as u32,
+            api_endpoint_limit: number("api_endpoint_limit", 1, 100_000)? as u32,
+            api_endpoint_window: number("api_endpoint_window", 1, 3600)? as u32,
+            api_limit_overrides,
+            webhook_auth,
+            webhook_username: text("webhook_username")?,
+            webhook_password: Secret(text("webhook_password")?),
+            webhook_api_key: Secret(text("webhook_api_key")?),
+            language_id: number("language_id", 1, u32::MAX as u64)? as u32,
+            barcode_source,
+            stock_buffer: number("stock_buffer", 0, 10_000)? as u32,
+            order_currency: currency.to_ascii_uppercase(),
+        })
+    }
+
+    /// Rejects keys that are not settings — for explicit overrides, where an unknown key is a typo.
+    pub fn check_known<'a>(keys: impl IntoIterator<Item = &'a String>) -> Result<()> {
+        for key in keys {
+            let name = key
+                .strip_prefix(SETTING_CODE)
+                .and_then(|k| k.strip_prefix('_'))
+                .unwrap_or(key);
+            if !SPECS.iter().any(|s| s.name == name) {
+                let names: Vec<&str> = SPECS.iter().map(|s| s.name).collect();
+                return Err(Error::setting(key, "an unknown setting", names.join(", ")));
+            }
+        }
+        Ok(())
+    }
+
+    /// The secrets this configuration holds, for the log redactor.
+    pub fn secrets(&self) -> Vec<&str> {
+        [
+            &self.api_key,
+            &self.api_secret,
+            &self.webhook_password,
+            &self.webhook_api_key,
+        ]
+        .into_iter()
+        .map(Secret::expose)
+        .filter(|s| !s.is_empty())
+        .collect()
+    }
+
+    /// The base URL of the Trendyol API for the chosen environment.
+    pub fn api_base_url(&self) -> &str {
+        match self.environment {
+            Environment::Production => "https://apigw.trendyol.com",
+            Environment::Stage => "https://stageapigw.trendyol.com",
+            Environment::Sandbox => &self.sandbox_url,
+        }
+    }
+
+    /// A PHP-friendly view: every setting by short name, secrets reduced to "set"/"" so the
+    /// admin can show whether one is configured without ever echoing it.
+    pub fn to_public_map(&self) -> serde_json::Map<String, serde_json::Value> {
+        use serde_json::Value;
+        let mut m = serde_json::Map::new();
+        let mut put = |k: &str, v: Value| {
+            m.insert(k.to_string(), v);
+        };
+        let set = |s: &Secret| Value::Bool(!s.is_empty());
+        put("status", self.status.into());
+        put("product_sync", self.product_sync.into());
+        put("order_sync", self.order_sync.into());
+        put("stock_sync", self.stock_sync.into());
+        put("webhook_processing", self.webhook_processing.into());
+        put("product_sync_interval", self.product_sync_interval.into());
+        put("order_sync_interval", self.order_sync_interval.into());
+        put("stock_sync_interval", self.stock_sync_interval.into());
+        put("webhook_interval", self.webhook_interval.into());
+        put("alert_email", self.alert_email.clone().into());
+        put("alert_on_error", self.alert_on_error.into());
+        put("alert_on_low_stock", self.alert_on_low_stock.into());
+        put("low_stock_threshold", self.low_stock_threshold.into());
+        put("batch_size", self.batch_size.into());
+        put("max_execution_time", self.max_execution_time.into());
+        put("memory_limit_bytes", self.memory_limit_bytes.into());
+        put("debug", self.debug.into());
+        put("log_dir", self.log_dir.display().to_string().into());
+        put(
+            "seller_id",
+            self.seller_id.map(Value::from).unwrap_or(Value::Null),
+        );
+        put("api_key_set", set(&self.api_key));
+        put("api_secret_set", set(&self.api_secret));
+        put("environment", self.environment.as_str().into());
+        put("api_base_url", self.api_base_url().into());
+        put("integrator_name", self.integrator_name.clone().into());
+        put("calls_per_minute", self.calls_per_minute.into());
+        put("calls_per_hour", self.calls_per_hour.into());
+        put("api_connect_timeout", self.api_connect_timeout.into());
+        put("api_timeout", self.api_timeout.into());
+        put("api_endpoint_limit", self.api_endpoint_limit.into());
+        put("api_endpoint_window", self.api_endpoint_window.into());
+        put(
+            "api_limit_overrides",
+            self.api_limit_overrides.clone().into(),
+        );
+        put(
+            "webhook_auth",
+            match self.webhook_auth {
+                WebhookAuth::Basic => "basic",
+                WebhookAuth::ApiKey => "api_key",
+            }
+            .into(),
+        );
+        put("webhook_username", self.webhook_username.clone().into());
+        put("webhook_password_set", set(&self.webhook_password));
+        put("webhook_api_key_set", set(&self.webhook_api_key));
+        put("language_id", self.language_id.into());
+        put("barcode_source", self.barcode_source.column().into());
+        put("stock_buffer", self.stock_buffer.into());
+        put("order_currency", self.order_currency.clone().into());
+        m
+    }
+}
+
+fn parse_bool(text: &str) -> Option<bool> {
+    match text.to_ascii_lowercase().as_str() {
+        "1" | "true" | "on" | "yes" => Some(true),
+        "0" | "false" | "off" | "no" | "" => Some(false),
+        _ => None,
+    }
+}
+
+/// `256M`, `1G`, `131072K`, `268435456` → bytes, as PHP's `memory_limit` reads them.
+fn parse_size(text: &str) -> Option<u64> {
+    let text = text.trim();
+    let (digits, unit) = match text.char_indices().last()? {
+        (i, c) if c.is_ascii_alphabetic() => (&text[..i], c.to_ascii_uppercase()),
+        _ => (text, 'B'),
+    };
+    let n: u64 = digits.parse().ok()?;
+    let factor = match unit {
+        'B' => 1,
+        'K' => 1 << 10,
+        'M' => 1 << 20,
+        'G' => 1 << 30,
+        _ => return None,
+    };
+    n.checked_mul(factor)
+}
+
+fn looks_like_email(text: &str) -> bool {
+    let Some((local, domain)) = text.rsplit_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !text
+            .chars()
+            .any(|c| c.is_whitespace() || c == ',' || c == ';')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(pairs: &[(&str, &str)]) -> Result<Settings> {
+        let map = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Settings::from_values(&map)
+    }
+
+    #[test]
+    fn defaults_are_the_seed_guides() {
+        let s = Settings::default();
+        assert_eq!(s.batch_size, 50);
+        assert_eq!(s.max_execution_time, 300);
+        assert_eq!(s.memory_limit_bytes, 256 << 20);
+        assert_eq!(
+            (
+                s.product_sync_interval,
+                s.order_sync_interval,
+                s.stock_sync_interval,
+                s.webhook_interval
+            ),
+            (60, 15, 30, 5)
+        );
+        assert_eq!(s.calls_per_minute, 600);
+        assert_eq!(s.calls_per_hour, 36_000);
+        assert_eq!(s.log_dir, PathBuf::from("/var/log/trendyol-cron"));
+        assert!(!s.status);
+        assert!(s.product_sync && s.order_sync && s.stock_sync && s.webhook_processing);
+    }
+
+    #[test]
+    fn full_keys_and_short_keys_both_work() {
+        let s = with(&[("module_meschain_batch_size", "100"), ("debug", "on")]).unwrap();
+        assert_eq!(s.batch_size, 100);
+        assert!(s.debug);
+    }
+
+    #[test]
+    fn bad_values_name_the_key_and_the_allowed_values() {
+        for (key, value, allowed) in [
+            ("batch_size", "0", "1 to 1000"),
+            ("batch_size", "fifty", "1 to 1000"),
+            ("memory_limit", "256X", "16M to 8G"),
+            ("memory_limit", "1M", "16M to 8G"),
+            ("status", "maybe", "1/0"),
+            ("environment", "live", "production, stage or sandbox"),
+            ("alert_email", "not-an-email", "e-mail"),
+            ("order_sync_interval", "0", "1 to 1440"),
+            ("integrator_name", "My Shop!", "letters and digits"),
+            ("seller_id", "12a", "numeric"),
+            ("log_dir", "relative/path", "absolute"),
+        ] {
+            let err = with(&[(key, value)]).unwrap_err().to_string();
+            assert!(err.contains(key), "{err}");
+            assert!(err.contains(allowed), "{err}");
+        }
+    }
+
+    #[test]
+    fn a_broken_secret_is_not_echoed() {
+        let err = with(&[("api_secret", "abc def")]).unwrap_err().to_string();
+        assert!(err.contains("api_secret"));
+        assert!(!err.contains("abc def"), "{err}");
+    }
+
+    #[test]
+    fn secrets_never_show_in_debug() {
+        let s = with(&[("api_key", "KEY-1234567"), ("api_secret", "SECRET-7654321")]).unwrap();
+        let text = format!("{s:?}");
+        assert!(
+            !text.contains("KEY-1234567") && !text.contains("SECRET-7654321"),
+            "{text}"
+        );
+        assert_eq!(s.secrets(), vec!["KEY-1234567", "SECRET-7654321"]);
+        let public = serde_json::to_string(&s.to_public_map()).unwrap();
+        assert!(!public.contains("SECRET-7654321"));
+    }
+
+    #[test]
+    fn api_limits_and_timeouts_default_to_trendyols_rules() {
+        let s = Settings::default();
+        assert_eq!((s.api_endpoint_limit, s.api_endpoint_window), (50, 10));
+        assert_eq!((s.api_connect_timeout, s.api_timeout), (5, 30));
+        assert_eq!(s.api_limit_overrides, "");
+        let s = with(&[(
+            "api_limit_overrides",
+            "order.list=100/10, service:catalog=40/60",
+        )])
+        .unwrap();
+        assert_eq!(
+            s.api_limit_overrides,
+            "order.list=100/10, service:catalog=40/60"
+        );
+        let err = with(&[("api_limit_overrides", "order.lst=1/10")])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("api_limit_overrides") && err.contains("NAME=LIMIT/SECONDS"),
+            "{err}"
+        );
+        let err = with(&[("api_timeout", "0")]).unwrap_err().to_string();
+        assert!(err.contains("api_timeout"), "{err}");
+        let public = s.to_public_map();
+        assert_eq!(public["api_endpoint_limit"], 50);
+    }
+
+    #[test]
+    fn unknown_override_keys_are_typos() {
+        let keys = ["batch_sise".to_string()];
+        let err = Settings::check_known(keys.iter()).unwrap_err().to_string();
+        assert!(
+            err.contains("batch_sise") && err.contains("batch_size"),
+            "{err}"
+        );
+    }
+}

@@ -1,0 +1,28 @@
+//! MesChain's engine: everything the PHP extension does, with no PHP types.
+//!
+//! The extension crate at the repository root is a thin bridge; all logic lives here so it can
+//! be tested with plain `cargo test` against a real MariaDB and the Trendyol sandbox. One
+//! concept per module:
+//!
+//! - [`config`]: `config.php` parsing and typed module settings;
+//! - [`db`]: the connection pool with timeouts, and the schema migrations;
+//! - [`telemetry`]: per-job log files with secret redaction;
+//! - [`runtime`]: the fork-safe async runtime behind synchronous PHP calls;
+//! - [`engine`]: the facade PHP talks to;
+//! - [`trendyol`]: the Trendyol API client (typed endpoints, retries, metrics);
+//! - [`limiter`]: the shop-wide rate limiter shared through the database;
+//! - [`fixtures`]: OpenCart's schema and generated catalogs for tests, the demo and benchmarks.
+
+pub mod config;
+pub mod db;
+pub mod engine;
+pub mod error;
+pub mod fixtures;
+pub mod limiter;
+pub mod runtime;
+pub mod telemetry;
+pub mod testing;
+pub mod trendyol;
+
+pub use engine::{Engine, Status, VERSION};
+pub use error::{ApiErrorClass, Error, ErrorFamily, Result};

@@ -1,0 +1,197 @@
+-- MesChain Trendyol: database tables.
+-- Generated from the engine's migrations (meschain-tool install-sql); do not edit by hand.
+-- Usage: mysql -u root -p your_database < install/meschain_trendyol_install.sql
+-- The table prefix below is `oc_`; generate another with: meschain-tool install-sql --prefix yourprefix_
+
+SET NAMES utf8mb4;
+
+CREATE TABLE IF NOT EXISTS `oc_trendyol_schema_version` (
+  `version` int(11) NOT NULL,
+  `name` varchar(128) NOT NULL,
+  `checksum` char(64) NOT NULL,
+  `applied_at` datetime NOT NULL,
+  PRIMARY KEY (`version`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+
+-- Migration 1: the seed's seven tables
+CREATE TABLE IF NOT EXISTS `oc_trendyol_products` (
+  `trendyol_product_id` int(11) NOT NULL AUTO_INCREMENT,
+  `seller_id` bigint(20) NOT NULL DEFAULT 0,
+  `product_id` int(11) NOT NULL,
+  `product_option_value_id` int(11) NOT NULL DEFAULT 0,
+  `barcode` varchar(40) NOT NULL,
+  `product_main_id` varchar(40) NOT NULL DEFAULT '',
+  `content_id` bigint(20) DEFAULT NULL,
+  `sync_status` varchar(16) NOT NULL DEFAULT 'pending',
+  `trendyol_status` varchar(32) NOT NULL DEFAULT '',
+  `reasons` text DEFAULT NULL,
+  `content_hash` char(64) NOT NULL DEFAULT '',
+  `submitted_hash` char(64) NOT NULL DEFAULT '',
+  `batch_request_id` varchar(64) NOT NULL DEFAULT '',
+  `confirmed_quantity` int(11) DEFAULT NULL,
+  `confirmed_list_price` decimal(15,4) DEFAULT NULL,
+  `confirmed_sale_price` decimal(15,4) DEFAULT NULL,
+  `submitted_at` datetime DEFAULT NULL,
+  `approved_at` datetime DEFAULT NULL,
+  `stock_synced_at` datetime DEFAULT NULL,
+  `created_at` datetime NOT NULL,
+  `updated_at` datetime NOT NULL,
+  PRIMARY KEY (`trendyol_product_id`),
+  UNIQUE KEY `seller_barcode` (`seller_id`,`barcode`),
+  KEY `product` (`product_id`,`product_option_value_id`),
+  KEY `sync_status` (`sync_status`,`updated_at`),
+  KEY `batch_request` (`batch_request_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+
+CREATE TABLE IF NOT EXISTS `oc_trendyol_orders` (
+  `trendyol_order_id` int(11) NOT NULL AUTO_INCREMENT,
+  `seller_id` bigint(20) NOT NULL,
+  `package_id` bigint(20) NOT NULL,
+  `order_number` varchar(32) NOT NULL,
+  `order_id` int(11) DEFAULT NULL,
+  `package_status` varchar(32) NOT NULL,
+  `last_modified_ms` bigint(20) NOT NULL DEFAULT 0,
+  `origin_package_ids` varchar(255) NOT NULL DEFAULT '',
+  `stock_state` varchar(16) NOT NULL DEFAULT 'none',
+  `total` decimal(15,4) NOT NULL DEFAULT 0.0000,
+  `currency_code` varchar(3) NOT NULL DEFAULT 'TRY',
+  `unknown_lines` int(11) NOT NULL DEFAULT 0,
+  `invoice_number` varchar(64) NOT NULL DEFAULT '',
+  `invoice_link` varchar(255) NOT NULL DEFAULT '',
+  `tracking_number` varchar(64) NOT NULL DEFAULT '',
+  `pushed_status` varchar(32) NOT NULL DEFAULT '',
+  `created_at` datetime NOT NULL,
+  `updated_at` datetime NOT NULL,
+  PRIMARY KEY (`trendyol_order_id`),
+  UNIQUE KEY `seller_package` (`seller_id`,`package_id`),
+  KEY `order_number` (`order_number`),
+  KEY `order_id` (`order_id`),
+  KEY `package_status` (`package_status`,`updated_at`),
+  KEY `created_at` (`created_at`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+
+CREATE TABLE IF NOT EXISTS `oc_trendyol_sync_logs` (
+  `sync_log_id` int(11) NOT NULL AUTO_INCREMENT,
+  `sync_type` varchar(32) NOT NULL,
+  `status` varchar(16) NOT NULL,
+  `trigger` varchar(16) NOT NULL DEFAULT 'cron',
+  `host` varchar(64) NOT NULL DEFAULT '',
+  `pid` int(11) NOT NULL DEFAULT 0,
+  `started_at` datetime(3) NOT NULL,
+  `finished_at` datetime(3) DEFAULT NULL,
+  `duration_ms` int(11) NOT NULL DEFAULT 0,
+  `peak_memory_bytes` bigint(20) NOT NULL DEFAULT 0,
+  `items_ok` int(11) NOT NULL DEFAULT 0,
+  `items_failed` int(11) NOT NULL DEFAULT 0,
+  `api_calls` int(11) NOT NULL DEFAULT 0,
+  `api_errors` int(11) NOT NULL DEFAULT 0,
+  `message` varchar(255) NOT NULL DEFAULT '',
+  `error` text DEFAULT NULL,
+  `details` mediumtext DEFAULT NULL,
+  `created_at` datetime NOT NULL,
+  PRIMARY KEY (`sync_log_id`),
+  KEY `type_started` (`sync_type`,`started_at`),
+  KEY `status_started` (`status`,`started_at`),
+  KEY `created_at` (`created_at`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+
+CREATE TABLE IF NOT EXISTS `oc_trendyol_webhook_logs` (
+  `webhook_log_id` int(11) NOT NULL AUTO_INCREMENT,
+  `received_at` datetime(3) NOT NULL,
+  `remote_ip` varchar(45) NOT NULL DEFAULT '',
+  `http_status` smallint(6) NOT NULL,
+  `verdict` varchar(16) NOT NULL,
+  `reason` varchar(255) NOT NULL DEFAULT '',
+  `seller_id` bigint(20) DEFAULT NULL,
+  `package_id` bigint(20) DEFAULT NULL,
+  `package_status` varchar(32) NOT NULL DEFAULT '',
+  `dedupe_key` char(64) DEFAULT NULL,
+  `queue_id` bigint(20) DEFAULT NULL,
+  `body_bytes` int(11) NOT NULL DEFAULT 0,
+  `body_redacted` mediumtext DEFAULT NULL,
+  `processed` tinyint(1) NOT NULL DEFAULT 0,
+  `processed_at` datetime DEFAULT NULL,
+  PRIMARY KEY (`webhook_log_id`),
+  KEY `received_at` (`received_at`),
+  KEY `verdict` (`verdict`,`received_at`),
+  KEY `package` (`seller_id`,`package_id`),
+  KEY `processed` (`processed`,`processed_at`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+
+CREATE TABLE IF NOT EXISTS `oc_trendyol_sync_queue` (
+  `queue_id` bigint(20) NOT NULL AUTO_INCREMENT,
+  `event_type` varchar(32) NOT NULL,
+  `priority` tinyint(4) NOT NULL,
+  `dedupe_key` varchar(128) DEFAULT NULL,
+  `payload` mediumtext NOT NULL,
+  `status` varchar(16) NOT NULL DEFAULT 'pending',
+  `attempts` int(11) NOT NULL DEFAULT 0,
+  `max_attempts` int(11) NOT NULL DEFAULT 8,
+  `available_at` datetime(3) NOT NULL,
+  `lease_owner` varchar(96) NOT NULL DEFAULT '',
+  `lease_token` bigint(20) NOT NULL DEFAULT 0,
+  `lease_expires_at` datetime(3) DEFAULT NULL,
+  `error_class` varchar(16) NOT NULL DEFAULT '',
+  `last_error` text DEFAULT NULL,
+  `created_at` datetime(3) NOT NULL,
+  `updated_at` datetime(3) NOT NULL,
+  `processed_at` datetime(3) DEFAULT NULL,
+  PRIMARY KEY (`queue_id`),
+  UNIQUE KEY `dedupe_key` (`dedupe_key`),
+  KEY `claim` (`status`,`priority`,`available_at`,`queue_id`),
+  KEY `lease` (`status`,`lease_expires_at`),
+  KEY `processed_at` (`processed_at`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+
+CREATE TABLE IF NOT EXISTS `oc_trendyol_stock_history` (
+  `stock_history_id` bigint(20) NOT NULL AUTO_INCREMENT,
+  `product_id` int(11) NOT NULL,
+  `product_option_value_id` int(11) NOT NULL DEFAULT 0,
+  `barcode` varchar(40) NOT NULL DEFAULT '',
+  `quantity_before` int(11) DEFAULT NULL,
+  `quantity_after` int(11) NOT NULL,
+  `delta` int(11) NOT NULL DEFAULT 0,
+  `source` varchar(32) NOT NULL,
+  `reference` varchar(64) NOT NULL DEFAULT '',
+  `created_at` datetime(3) NOT NULL,
+  PRIMARY KEY (`stock_history_id`),
+  KEY `product` (`product_id`,`created_at`),
+  KEY `barcode` (`barcode`,`created_at`),
+  KEY `created_at` (`created_at`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+
+CREATE TABLE IF NOT EXISTS `oc_trendyol_alerts` (
+  `alert_id` int(11) NOT NULL AUTO_INCREMENT,
+  `alert_type` varchar(32) NOT NULL,
+  `severity` varchar(16) NOT NULL DEFAULT 'warning',
+  `title` varchar(255) NOT NULL,
+  `message` text NOT NULL,
+  `dedupe_key` varchar(128) NOT NULL DEFAULT '',
+  `occurrences` int(11) NOT NULL DEFAULT 1,
+  `first_seen_at` datetime NOT NULL,
+  `last_seen_at` datetime NOT NULL,
+  `emailed_at` datetime DEFAULT NULL,
+  `acknowledged_at` datetime DEFAULT NULL,
+  `acknowledged_by` int(11) DEFAULT NULL,
+  PRIMARY KEY (`alert_id`),
+  KEY `open_dedupe` (`dedupe_key`,`acknowledged_at`),
+  KEY `type_seen` (`alert_type`,`last_seen_at`),
+  KEY `last_seen_at` (`last_seen_at`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+
+INSERT IGNORE INTO `oc_trendyol_schema_version` (`version`, `name`, `checksum`, `applied_at`) VALUES (1, 'the seed''s seven tables', '19f68ec2e448be291ddcb65fc5582968004b2e4bcae16a73964ec5677cc03720', UTC_TIMESTAMP());
+
+-- Migration 2: the shared Trendyol rate limiter
+CREATE TABLE IF NOT EXISTS `oc_trendyol_rate_limits` (
+  `bucket` varchar(128) NOT NULL,
+  `tat_us` bigint(20) NOT NULL DEFAULT 0,
+  `cooldown_until_us` bigint(20) NOT NULL DEFAULT 0,
+  `strikes` int(11) NOT NULL DEFAULT 0,
+  `last_429_us` bigint(20) NOT NULL DEFAULT 0,
+  `grants` bigint(20) NOT NULL DEFAULT 0,
+  `updated_at` datetime(6) NOT NULL,
+  PRIMARY KEY (`bucket`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+
+INSERT IGNORE INTO `oc_trendyol_schema_version` (`version`, `name`, `checksum`, `applied_at`) VALUES (2, 'the shared Trendyol rate limiter', '5b91a56ea5d66fc757c19ce770339ab39e5c423928da91a2879f0b3413dc3eb8', UTC_TIMESTAMP());
+

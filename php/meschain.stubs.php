@@ -1,0 +1,119 @@
+<?php
+
+// Stubs for meschain
+
+namespace MesChain {
+    /**
+     * MesChain's engine for one shop.
+     *
+     * ```php
+     * $engine = MesChain\Engine::fromOpenCart('/var/www/opencart/config.php');
+     * $engine->migrate();
+     * print_r($engine->status());
+     * ```
+     */
+    class Engine {
+        /** Use Engine::fromOpenCart() or Engine::fromArray(); direct construction is refused. */
+        public function __construct() {}
+
+        /**
+         * What the extension was built against: version, commit, PHP API, build profile.
+         *
+         * @return array
+         */
+        public static function buildInfo(): array {}
+
+        /**
+         * Closes this process's database connections; the next call reconnects.
+         *
+         * @return void
+         */
+        public function close(): void {}
+
+        /**
+         * Raises a Rust panic on purpose, to prove on a given PHP installation that a panic in the
+         * engine becomes a `MesChain\InternalException` and the PHP process lives on. `$where` is
+         * `call` (on PHP's thread) or `worker` (inside an async task on a runtime thread).
+         *
+         * @throws \MesChain\InternalException always.
+         *
+         * @param string $where
+         * @return void
+         */
+        public static function diagnosePanic(string $where): void {}
+
+        /**
+         * Creates an engine from explicit settings: `hostname`, `port`, `socket`, `username`,
+         * `password`, `database`, `prefix`, `settings` (overrides), `log_dir`, `connect_timeout`,
+         * `query_timeout`. Unknown keys are rejected.
+         *
+         * @throws \MesChain\ConfigException on an unknown key or an unusable value.
+         *
+         * @param array $config
+         * @return \MesChain\Engine
+         */
+        public static function fromArray(array $config): \MesChain\Engine {}
+
+        /**
+         * Creates an engine from an OpenCart `config.php` (read as text, never executed).
+         *
+         * @throws \MesChain\ConfigException when the file is missing or lacks usable DB_* values.
+         *
+         * @param string $config_php_path
+         * @return \MesChain\Engine
+         */
+        public static function fromOpenCart(string $config_php_path): \MesChain\Engine {}
+
+        /**
+         * Creates or upgrades MesChain's tables. Idempotent.
+         *
+         * Returns `['applied' => int[], 'schema_version' => int]`.
+         *
+         * @return array
+         */
+        public function migrate(): array {}
+
+        /**
+         * The module settings, validated, with secrets reduced to `*_set` flags.
+         *
+         * @return array
+         */
+        public function settings(): array {}
+
+        /**
+         * Version, schema version, tables present, settings (secrets shown only as set/unset),
+         * log directory.
+         *
+         * @return array
+         */
+        public function status(): array {}
+
+        /**
+         * The extension's version.
+         *
+         * @return string
+         */
+        public static function version(): string {}
+    }
+}
+
+namespace MesChain {
+    /** Any failure of the MesChain engine. `getCode()` is stable (see the subclasses). */
+    class Exception extends \Exception {}
+
+    /** config.php or settings are unusable (100 config, 110 setting). */
+    class ConfigException extends Exception {}
+
+    /** The database is unreachable (200), a statement failed (210) or a migration failed (220). */
+    class DatabaseException extends Exception {}
+
+    /** An operation ran past its own deadline (300). */
+    class TimeoutException extends Exception {}
+
+    /** Trendyol refused or could not be reached: 500 transient, 510 rate-limited, 520 permanent,
+     *  530 auth, 540 ambiguous write, 550 circuit open. */
+    class ApiException extends Exception {}
+
+    /** I/O (400) or an internal error (900), including a Rust panic caught at the boundary. */
+    class InternalException extends Exception {}
+}

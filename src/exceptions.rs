@@ -1,0 +1,132 @@
+//! MesChain's PHP exception hierarchy.
+//!
+//! ```text
+//! \Exception
+//!  └─ MesChain\Exception                 any failure of the engine
+//!      ├─ MesChain\ConfigException       config.php, settings (code 100, 110)
+//!      ├─ MesChain\DatabaseException     unreachable, failed statement, migration (200..)
+//!      ├─ MesChain\TimeoutException      an operation passed its own deadline (300)
+//!      ├─ MesChain\ApiException          Trendyol said no or could not be reached (500..550)
+//!      └─ MesChain\InternalException     I/O, broken invariants, a caught Rust panic (400, 900)
+//! ```
+//!
+//! They are plain PHP classes registered with `ClassBuilder` at module startup (a `#[php_class]`
+//! exception cannot be constructed from PHP and reports line 0), so PHP code can `catch`,
+//! subclass and construct them like any other exception. `getCode()` is the engine's stable
+//! [`meschain_engine::Error::code`].
+
+use std::sync::atomic::{AtomicPtr, Ordering};
+
+use ext_php_rs::builders::ClassBuilder;
+use ext_php_rs::exception::PhpException;
+use ext_php_rs::zend::{ce, ClassEntry};
+use meschain_engine::{Error, ErrorFamily};
+
+macro_rules! exception_classes {
+    ($($slot:ident => $name:literal),* $(,)?) => {
+        $(static $slot: AtomicPtr<ClassEntry> = AtomicPtr::new(std::ptr::null_mut());)*
+    };
+}
+
+exception_classes! {
+    BASE => "MesChain\\Exception",
+    CONFIG => "MesChain\\ConfigException",
+    DATABASE => "MesChain\\DatabaseException",
+    TIMEOUT => "MesChain\\TimeoutException",
+    API => "MesChain\\ApiException",
+    INTERNAL => "MesChain\\InternalException",
+}
+
+fn entry(slot: &AtomicPtr<ClassEntry>) -> &'static ClassEntry {
+    let ptr = slot.load(Ordering::Acquire);
+    // SAFETY: set once at module startup to a class entry PHP keeps for the process lifetime.
+    // Before startup (never the case for a PHP call) fall back to \Exception.
+    unsafe { ptr.as_ref() }.unwrap_or_else(ce::exception)
+}
+
+fn base_entry() -> &'static ClassEntry {
+    entry(&BASE)
+}
+
+fn register(
+    name: &str,
+    parent: fn() -> &'static ClassEntry,
+    parent_name: &'static str,
+    store: fn(&'static mut ClassEntry, ext_php_rs::args::ArgInfoTables),
+) -> ext_php_rs::error::Result<()> {
+    ClassBuilder::new(name)
+        .extends((parent, parent_name))
+        .registration(store)
+        .register()
+}
+
+/// Registers the classes. Called from the module startup function.
+pub fn register_all() -> ext_php_rs::error::Result<()> {
+    register(
+        "MesChain\\Exception",
+        ce::exception,
+        "Exception",
+        |c, args| {
+            BASE.store(c, Ordering::Release);
+            std::mem::forget(args);
+        },
+    )?;
+    register(
+        "MesChain\\ConfigException",
+        base_entry,
+        "MesChain\\Exception",
+        |c, args| {
+            CONFIG.store(c, Ordering::Release);
+            std::mem::forget(args);
+        },
+    )?;
+    register(
+        "MesChain\\DatabaseException",
+        base_entry,
+        "MesChain\\Exception",
+        |c, args| {
+            DATABASE.store(c, Ordering::Release);
+            std::mem::forget(args);
+        },
+    )?;
+    register(
+        "MesChain\\TimeoutException",
+        base_entry,
+        "MesChain\\Exception",
+        |c, args| {
+            TIMEOUT.store(c, Ordering::Release);
+            std::mem::forget(args);
+        },
+    )?;
+    register(
+        "MesChain\\ApiException",
+        base_entry,
+        "MesChain\\Exception",
+        |c, args| {
+            API.store(c, Ordering::Release);
+            std::mem::forget(args);
+        },
+    )?;
+    register(
+        "MesChain\\InternalException",
+        base_entry,
+        "MesChain\\Exception",
+        |c, args| {
+            INTERNAL.store(c, Ordering::Release);
+            std::mem::forget(args);
+        },
+    )?;
+    Ok(())
+}
+
+/// The PHP exception for an engine error.
+pub fn to_php(error: Error) -> PhpException {
+    let class = match error.family() {
+        ErrorFamily::Config => entry(&CONFIG),
+        ErrorFamily::Database => entry(&DATABASE),
+        ErrorFamily::Timeout => entry(&TIMEOUT),
+        ErrorFamily::Api => entry(&API),
+        ErrorFamily::Internal => entry(&INTERNAL),
+    };
+    PhpException::new(error.to_string(), error.code(), class)
+}
