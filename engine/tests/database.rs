@@ -81,20 +81,10 @@ async fn with_settings_table(rows: &[(&str, &str)]) -> (TestDatabase, Engine) {
     let test_db = TestDatabase::create("oc_").await;
     let pool = test_db.pool();
     let mut conn = pool.get_conn().await.unwrap();
-    // OpenCart 4.0.2.3's definition of oc_setting.
-    conn.query_drop(
-        "CREATE TABLE `oc_setting` (
-          `setting_id` int(11) NOT NULL AUTO_INCREMENT,
-          `store_id` int(11) NOT NULL DEFAULT 0,
-          `code` varchar(128) NOT NULL,
-          `key` varchar(128) NOT NULL,
-          `value` text NOT NULL,
-          `serialized` tinyint(1) NOT NULL DEFAULT 0,
-          PRIMARY KEY (`setting_id`)
-        ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci",
-    )
-    .await
-    .unwrap();
+    // A real OpenCart 4.0.2.3 schema, so oc_setting is exactly the shop's.
+    meschain_engine::fixtures::create_opencart_tables(&mut conn, "oc_")
+        .await
+        .unwrap();
     for (key, value) in rows {
         conn.exec_drop(
             "INSERT INTO oc_setting (store_id, code, `key`, value, serialized) VALUES (0, 'module_meschain', ?, ?, 0)",

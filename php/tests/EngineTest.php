@@ -107,11 +107,8 @@ final class EngineTest extends TestCase
 
     public function testABadSettingStoredInOcSettingIsReported(): void
     {
-        $database = TestShop::freshDatabase('settings');
+        $database = TestShop::openCartDatabase('settings');
         $db = TestShop::mysqli($database);
-        $db->query("CREATE TABLE `oc_setting` (`setting_id` int(11) NOT NULL AUTO_INCREMENT, `store_id` int(11) NOT NULL DEFAULT 0,
-            `code` varchar(128) NOT NULL, `key` varchar(128) NOT NULL, `value` text NOT NULL, `serialized` tinyint(1) NOT NULL DEFAULT 0,
-            PRIMARY KEY (`setting_id`)) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4");
         $db->query("INSERT INTO oc_setting (store_id, code, `key`, value) VALUES (0, 'module_meschain', 'module_meschain_memory_limit', '256 megs')");
         $engine = Engine::fromArray(TestShop::config([], $database));
 

@@ -206,43 +206,35 @@ fn make_shop(
             db.database
         )));
     }
+    let unavailable = |e: mysql_async::Error| Error::DatabaseUnavailable {
+        address: db.address(),
+        reason: e.to_string(),
+    };
+    let failed = |context: &'static str| {
+        move |source| Error::Database {
+            context: context.into(),
+            source,
+        }
+    };
     meschain_engine::runtime::block_on(async {
         let server = mysql_async::Pool::new(db.opts_without_database());
-        let mut conn = server
-            .get_conn()
-            .await
-            .map_err(|e| Error::DatabaseUnavailable {
-                address: db.address(),
-                reason: e.to_string(),
-            })?;
+        let mut conn = server.get_conn().await.map_err(unavailable)?;
         if recreate {
             conn.query_drop(format!("DROP DATABASE IF EXISTS `{}`", db.database))
                 .await
-                .map_err(|source| Error::Database {
-                    context: "dropping the shop database".into(),
-                    source,
-                })?;
+                .map_err(failed("dropping the shop database"))?;
         }
         conn.query_drop(format!(
             "CREATE DATABASE IF NOT EXISTS `{}` CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci",
             db.database
         ))
         .await
-        .map_err(|source| Error::Database {
-            context: "creating the shop database".into(),
-            source,
-        })?;
+        .map_err(failed("creating the shop database"))?;
         drop(conn);
         server.disconnect().await.ok();
 
         let pool = mysql_async::Pool::new(db.opts());
-        let mut conn = pool
-            .get_conn()
-            .await
-            .map_err(|e| Error::DatabaseUnavailable {
-                address: db.address(),
-                reason: e.to_string(),
-            })?;
+        let mut conn = pool.get_conn().await.map_err(unavailable)?;
         fixtures::install_opencart_schema(&mut conn, prefix).await?;
         if with_try {
             fixtures::add_currency(&mut conn, prefix, "TRY", "Türk Lirası", 30.0).await?;
@@ -250,10 +242,7 @@ fn make_shop(
         let existing: Option<u64> = conn
             .query_first(format!("SELECT COUNT(*) FROM `{prefix}product`"))
             .await
-            .map_err(|source| Error::Database {
-                context: "counting products".into(),
-                source,
-            })?;
+            .map_err(failed("counting products"))?;
         drop(conn);
         let started = std::time::Instant::now();
         if existing.unwrap_or(0) == 0 && products > 0 {
