@@ -49,17 +49,22 @@ step "installing MesChain's tables through PHP (idempotent)"
 php_ext php/bin/meschain.php migrate --opencart="$SHOP/config.php"
 php_ext php/bin/meschain.php migrate --opencart="$SHOP/config.php"
 
+step "asking Trendyol (the sandbox) what the admin and the order sync will ask"
+php_ext scripts/demo_trendyol.php "$SHOP/config.php" "$SANDBOX_URL"
+
 step "status"
 php_ext php/bin/meschain.php status --opencart="$SHOP/config.php"
 
 elapsed_ms=$(( $(date +%s%N) / 1000000 - started_ms ))
 step "report"
 products=$(mysql_shop -N -e "SELECT COUNT(*) FROM oc_product")
+api_calls=$(mysql_shop -N -e "SELECT COALESCE(SUM(grants), 0) FROM oc_trendyol_rate_limits WHERE bucket LIKE '%:all:minute'")
 tables=$(mysql_shop -N -e "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME LIKE 'oc\_trendyol\_%'")
 cat <<TXT
   demo shop        $DB ($products products), config at $SHOP/config.php
   MesChain tables  $tables
   sandbox          $SANDBOX_URL
+  API calls        $api_calls (shop-wide quota: 600 / min, 36,000 / h)
   logs             $LOG_DIR
   time             $((elapsed_ms / 1000)).$(printf %03d $((elapsed_ms % 1000)))s
 TXT
