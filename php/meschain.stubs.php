@@ -89,6 +89,21 @@ namespace MesChain {
         public function status(): array {}
 
         /**
+         * One read-only Trendyol lookup through the shop's shared rate limiter: `brands`,
+         * `brand_by_name`, `categories`, `category_attributes`, `attribute_values`,
+         * `cargo_providers`, `claim_issue_reasons`, `webhooks`, `batch_result`, `orders`,
+         * `approved_products`, `unapproved_products`. Returns Trendyol's answer as an array.
+         *
+         * @throws \MesChain\ConfigException on an unknown operation or parameter, or missing credentials.
+         * @throws \MesChain\ApiException when Trendyol refuses or cannot be reached (see getCode()).
+         *
+         * @param string $operation
+         * @param array|null $params
+         * @return array
+         */
+        public function trendyolRead(string $operation, ?array $params = null): array {}
+
+        /**
          * The extension's version.
          *
          * @return string

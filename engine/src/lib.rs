@@ -11,6 +11,7 @@
 //! - [`engine`]: the facade PHP talks to;
 //! - [`trendyol`]: the Trendyol API client (typed endpoints, retries, metrics);
 //! - [`limiter`]: the shop-wide rate limiter shared through the database;
+//! - [`queue`]: the durable priority queue (leases with fencing tokens, backoff, dead letter);
 //! - [`fixtures`]: OpenCart's schema and generated catalogs for tests, the demo and benchmarks.
 
 pub mod config;
@@ -19,6 +20,7 @@ pub mod engine;
 pub mod error;
 pub mod fixtures;
 pub mod limiter;
+pub mod queue;
 pub mod runtime;
 pub mod telemetry;
 pub mod testing;

@@ -1,0 +1,397 @@
+//! Recording a job's outcome — only by the worker that still holds its lease.
+//!
+//! Every write here is one `UPDATE … WHERE queue_id = ? AND lease_token = ? AND status = 'running'
+//! AND lease_expires_at > NOW(3)`. If the lease expired, or another worker has claimed the job
+//! since (which bumped the token), the update matches nothing and the caller gets
+//! [`QueueError::LeaseLost`]: its result is not recorded, and the job's fate is decided by whoever
+//! holds it now. The lease is the only authority — a worker past its lease is refused even if
+//! nobody has taken the job over yet, because from that moment a reaper or a claimer may be doing
+//! exactly that.
+//!
+//! A failure is classified by the caller ([`FailureClass`]): transient failures go back to
+//! `pending` after a [`BackoffPolicy`] delay; permanent and poison failures, and transient ones
+//! on the last attempt, go to `dead` — the dead letter an administrator replays or discards — and
+//! raise an alert in the same transaction, so a dead job is never silent. Alerts are
+//! deduplicated per job kind (`queue.dead.<kind>`): while one is open (unacknowledged), more
+//! deaths bump its `occurrences` and `last_seen_at` instead of piling up rows.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use mysql_async::prelude::*;
+use mysql_async::{IsolationLevel, Transaction, TxOpts};
+
+use super::backoff::BackoffPolicy;
+use super::claim::ClaimedJob;
+use super::{micros, retry_conflicts, truncate, QueueError, TABLE};
+use crate::db::Database;
+use crate::error::{ApiErrorClass, Error, Result};
+
+/// `error_class` of a job whose worker outlived its lease.
+pub(crate) const LEASE_EXPIRED: &str = "lease-expired";
+
+/// `last_error` is cut to this many bytes: enough for any engine error, small enough for the
+/// admin's list.
+const LAST_ERROR_MAX: usize = 2000;
+
+/// The fence every worker write carries.
+const FENCE: &str =
+    "queue_id = ? AND lease_token = ? AND status = 'running' AND lease_expires_at > NOW(3)";
+
+/// Why a job failed, which decides what happens to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FailureClass {
+    /// Might work later (network, 5xx, 429, a lock timeout): retry after a backoff.
+    Transient,
+    /// Cannot work as it is (validation refused, the product no longer exists): dead at once.
+    Permanent,
+    /// The job itself is broken (unparsable payload, unknown kind, a bug): dead at once.
+    Poison,
+}
+
+impl FailureClass {
+    /// The value stored in `error_class`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FailureClass::Transient => "transient",
+            FailureClass::Permanent => "permanent",
+            FailureClass::Poison => "poison",
+        }
+    }
+
+    /// A default classification of an engine error, for handlers that have no better knowledge.
+    ///
+    /// Authentication failures count as transient: credentials are fixed by a person, usually
+    /// within the backoff window, and the jobs then go through by themselves instead of every one
+    /// of them landing in the dead letter. Configuration errors and bugs cannot fix themselves.
+    pub fn of(error: &Error) -> FailureClass {
+        match error {
+            Error::Api { class, .. } => match class {
+                ApiErrorClass::Permanent => FailureClass::Permanent,
+                ApiErrorClass::Transient
+                | ApiErrorClass::RateLimited
+                | ApiErrorClass::Auth
+                | ApiErrorClass::Ambiguous
+                | ApiErrorClass::CircuitOpen => FailureClass::Transient,
+            },
+            Error::DatabaseUnavailable { .. }
+            | Error::Database { .. }
+            | Error::Timeout { .. }
+            | Error::Io { .. } => FailureClass::Transient,
+            Error::Config(_) | Error::Setting { .. } | Error::Migration(_) => {
+                FailureClass::Permanent
+            }
+            Error::Internal(_) => FailureClass::Poison,
+        }
+    }
+}
+
+impl std::fmt::Display for FailureClass {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How [`fail_with`] schedules a retry.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FailOptions {
+    pub backoff: BackoffPolicy,
+    /// A delay the failure itself asked for (a `Retry-After`), used instead of the backoff.
+    pub retry_after: Option<Duration>,
+}
+
+/// What became of a failed job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailOutcome {
+    /// Back to `pending`, claimable after `delay` (on the database server's clock).
+    Retrying { delay: Duration },
+    /// Moved to the dead letter; an alert is open.
+    Dead,
+}
+
+/// Records success. `Err(LeaseLost)` means the result was not recorded: the job belongs to
+/// someone else now (or will, once reaped).
+pub async fn complete(db: &Database, job: &ClaimedJob) -> Result<(), QueueError> {
+    let sql = format!(
+        "UPDATE {} SET status = 'done', processed_at = NOW(3), lease_expires_at = NULL, \
+         updated_at = NOW(3) WHERE {FENCE}",
+        db.table(TABLE)
+    );
+    let changed = retry_conflicts(|| {
+        db.timed("completing a queue job", async {
+            let mut conn = db.conn().await?;
+            conn.exec_drop(sql.as_str(), (job.id, job.lease_token))
+                .await
+                .map_err(Error::db("completing a queue job"))?;
+            Ok(conn.affected_rows())
+        })
+    })
+    .await?;
+    if changed == 0 {
+        return Err(lease_lost(job));
+    }
+    Ok(())
+}
+
+/// Records a failure with the default backoff. See [`fail_with`].
+pub async fn fail(
+    db: &Database,
+    job: &ClaimedJob,
+    class: FailureClass,
+    message: &str,
+) -> Result<FailOutcome, QueueError> {
+    fail_with(db, job, class, message, &FailOptions::default()).await
+}
+
+/// Records a failure: a transient one with attempts left is retried after a backoff; anything
+/// else goes to the dead letter and raises (or bumps) the kind's alert, in one transaction.
+/// `message` is stored for the admin; it comes from engine errors, which carry no secrets.
+pub async fn fail_with(
+    db: &Database,
+    job: &ClaimedJob,
+    class: FailureClass,
+    message: &str,
+    options: &FailOptions,
+) -> Result<FailOutcome, QueueError> {
+    let message = truncate(message, LAST_ERROR_MAX);
+    let outcome = if class == FailureClass::Transient && !job.is_last_attempt() {
+        let delay = match options.retry_after {
+            Some(asked) => asked.max(options.backoff.min),
+            None => options.backoff.delay(job.attempts),
+        };
+        FailOutcome::Retrying { delay }
+    } else {
+        FailOutcome::Dead
+    };
+    let recorded = retry_conflicts(|| {
+        db.timed(
+            "recording a queue job failure",
+            fail_once(db, job, class, &message, outcome),
+        )
+    })
+    .await?;
+    if !recorded {
+        return Err(lease_lost(job));
+    }
+    match outcome {
+        FailOutcome::Retrying { delay } => tracing::info!(
+            queue_id = job.id, kind = %job.kind, attempts = job.attempts, class = %class,
+            delay_ms = delay.as_millis() as u64, "queue job failed; retrying later"
+        ),
+        FailOutcome::Dead => tracing::warn!(
+            queue_id = job.id, kind = %job.kind, attempts = job.attempts, class = %class,
+            "queue job dead-lettered"
+        ),
+    }
+    Ok(outcome)
+}
+
+/// One attempt at the failure transaction; false when the fence refused it.
+async fn fail_once(
+    db: &Database,
+    job: &ClaimedJob,
+    class: FailureClass,
+    message: &str,
+    outcome: FailOutcome,
+) -> Result<bool> {
+    let table = db.table(TABLE);
+    let mut conn = db.conn().await?;
+    // REPEATABLE READ for the alert's sake (see `raise_dead_letter_alerts`); the queue row is
+    // locked by primary key, which takes no gap lock at any level.
+    let mut opts = TxOpts::default();
+    opts.with_isolation_level(IsolationLevel::RepeatableRead);
+    let mut tx = conn
+        .start_transaction(opts)
+        .await
+        .map_err(Error::db("starting a queue failure"))?;
+    match outcome {
+        FailOutcome::Retrying { delay } => {
+            tx.exec_drop(
+                format!(
+                    "UPDATE {table} SET status = 'pending', \
+                     available_at = NOW(3) + INTERVAL ? MICROSECOND, lease_expires_at = NULL, \
+                     error_class = ?, last_error = ?, updated_at = NOW(3) WHERE {FENCE}"
+                ),
+                (
+                    micros(delay),
+                    class.as_str(),
+                    message,
+                    job.id,
+                    job.lease_token,
+                ),
+            )
+            .await
+            .map_err(Error::db("rescheduling a failed queue job"))?;
+        }
+        FailOutcome::Dead => {
+            tx.exec_drop(
+                format!(
+                    "UPDATE {table} SET status = 'dead', lease_expires_at = NULL, \
+                     error_class = ?, last_error = ?, updated_at = NOW(3) WHERE {FENCE}"
+                ),
+                (class.as_str(), message, job.id, job.lease_token),
+            )
+            .await
+            .map_err(Error::db("dead-lettering a queue job"))?;
+        }
+    }
+    if tx.affected_rows() == 0 {
+        tx.rollback()
+            .await
+            .map_err(Error::db("rolling back a fenced queue write"))?;
+        return Ok(false);
+    }
+    if outcome == FailOutcome::Dead {
+        let death = [(job.id, job.kind.as_str().to_string(), job.attempts)];
+        raise_dead_letter_alerts(&mut tx, db, &death, class.as_str(), message).await?;
+    }
+    tx.commit()
+        .await
+        .map_err(Error::db("committing a queue failure"))?;
+    Ok(true)
+}
+
+/// Pushes the lease of a long job forward to `lease` from now, and records the new end in
+/// `job`. Call it well before the lease ends; once it has ended the lease is lost for good.
+pub async fn extend_lease(
+    db: &Database,
+    job: &mut ClaimedJob,
+    lease: Duration,
+) -> Result<(), QueueError> {
+    let table = db.table(TABLE);
+    let update = format!(
+        "UPDATE {table} SET lease_expires_at = NOW(3) + INTERVAL ? MICROSECOND, \
+         updated_at = NOW(3) WHERE {FENCE}"
+    );
+    // The read-back decides, not the affected-row count: an extension within the same
+    // millisecond changes nothing, and MySQL then reports zero rows for a lease that is fine.
+    let check = format!(
+        "SELECT CAST(UNIX_TIMESTAMP(lease_expires_at) * 1000 AS SIGNED) FROM {table} WHERE {FENCE}"
+    );
+    let (id, token) = (job.id, job.lease_token);
+    let expires: Option<i64> = retry_conflicts(|| {
+        db.timed("extending a queue lease", async {
+            let mut conn = db.conn().await?;
+            conn.exec_drop(update.as_str(), (micros(lease), id, token))
+                .await
+                .map_err(Error::db("extending a queue lease"))?;
+            conn.exec_first(check.as_str(), (id, token))
+                .await
+                .map_err(Error::db("reading an extended queue lease"))
+        })
+    })
+    .await?;
+    match expires {
+        Some(ms) => {
+            job.lease_expires_at_ms = ms;
+            job.lease = lease;
+            Ok(())
+        }
+        None => Err(lease_lost(job)),
+    }
+}
+
+fn lease_lost(job: &ClaimedJob) -> QueueError {
+    tracing::warn!(queue_id = job.id, token = job.lease_token, kind = %job.kind, "queue lease lost; result not recorded");
+    QueueError::LeaseLost {
+        id: job.id,
+        token: job.lease_token,
+        lease: job.lease,
+    }
+}
+
+/// Opens or bumps the `queue.dead.<kind>` alert for each kind among `deaths` (id, kind,
+/// attempts), inside the caller's transaction so the alert commits with the dead letter.
+///
+/// The update-else-insert must not open two alerts when two workers dead-letter the same kind at
+/// once. At REPEATABLE READ an `UPDATE` that finds no open alert leaves a gap lock on
+/// `open_dedupe`; the second worker's insert then deadlocks against the first's, InnoDB rolls one
+/// back, and its retry finds the alert the other opened. Kinds are handled in sorted order so
+/// two transactions lock alert rows in the same order.
+pub(crate) async fn raise_dead_letter_alerts(
+    tx: &mut Transaction<'_>,
+    db: &Database,
+    deaths: &[(u64, String, u32)],
+    class: &str,
+    message: &str,
+) -> Result<()> {
+    let alerts = db.table("trendyol_alerts");
+    let mut by_kind: BTreeMap<&str, Vec<(u64, u32)>> = BTreeMap::new();
+    for (id, kind, attempts) in deaths {
+        by_kind
+            .entry(kind.as_str())
+            .or_default()
+            .push((*id, *attempts));
+    }
+    for (kind, jobs) in by_kind {
+        let key = format!("queue.dead.{kind}");
+        let (last_id, attempts) = jobs[jobs.len() - 1];
+        let text = truncate(
+            &format!(
+                "Queue job {last_id} ({kind}) gave up after {attempts} attempt(s) [{class}]: \
+                 {message}. Replay or discard it in Extensions > MesChain > Queue."
+            ),
+            LAST_ERROR_MAX,
+        );
+        tx.exec_drop(
+            format!(
+                "UPDATE {alerts} SET occurrences = occurrences + ?, message = ?, \
+                 last_seen_at = UTC_TIMESTAMP() \
+                 WHERE dedupe_key = ? AND acknowledged_at IS NULL \
+                 ORDER BY alert_id DESC LIMIT 1"
+            ),
+            (jobs.len() as u64, text.as_str(), key.as_str()),
+        )
+        .await
+        .map_err(Error::db("bumping a dead-letter alert"))?;
+        if tx.affected_rows() == 0 {
+            tx.exec_drop(
+                format!(
+                    "INSERT INTO {alerts} (alert_type, severity, title, message, dedupe_key, \
+                     occurrences, first_seen_at, last_seen_at) \
+                     VALUES ('queue_dead_letter', 'error', ?, ?, ?, ?, UTC_TIMESTAMP(), UTC_TIMESTAMP())"
+                ),
+                (
+                    format!("Queue jobs gave up: {kind}"),
+                    text.as_str(),
+                    key.as_str(),
+                    jobs.len() as u64,
+                ),
+            )
+            .await
+            .map_err(Error::db("opening a dead-letter alert"))?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn engine_errors_have_a_default_class() {
+        let api = |class| Error::Api {
+            class,
+            endpoint: "x".into(),
+            status: None,
+            message: "m".into(),
+        };
+        assert_eq!(
+            FailureClass::of(&api(ApiErrorClass::Transient)),
+            FailureClass::Transient
+        );
+        assert_eq!(
+            FailureClass::of(&api(ApiErrorClass::Permanent)),
+            FailureClass::Permanent
+        );
+        assert_eq!(
+            FailureClass::of(&Error::Internal("bug".into())),
+            FailureClass::Poison
+        );
+        assert_eq!(
+            FailureClass::of(&Error::Config("x".into())),
+            FailureClass::Permanent
+        );
+    }
+}
