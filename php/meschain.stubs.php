@@ -17,6 +17,23 @@ namespace MesChain {
         public function __construct() {}
 
         /**
+         * Takes one Trendyol webhook delivery in: checks the credential, stores each package's event
+         * in the queue (deduplicated) and logs it. `$rawBody` is the request body byte for byte
+         * (`file_get_contents('php://input')`); `$headers` maps names (any case) to a value or a
+         * list of values. Never throws for a bad delivery or a database failure: answer the
+         * returned `status` (202 stored, 400/413 bad body, 401 credentials, 500 not stored).
+         *
+         * Returns `['status' => int, 'verdict' => string, 'reason' => string, 'packages' => int,
+         * 'queued' => int, 'duplicates' => int]`.
+         *
+         * @param string $raw_body
+         * @param array $headers
+         * @param string|null $remote_ip
+         * @return array
+         */
+        public function acceptWebhook(string $raw_body, array $headers, ?string $remote_ip = null): array {}
+
+        /**
          * What the extension was built against: version, commit, PHP API, build profile.
          *
          * @return array

@@ -105,3 +105,32 @@ pub fn value_to_array(value: &Value) -> Result<ZBox<ZendHashTable>, String> {
     }
     Ok(array)
 }
+
+/// A PHP headers array (`name => value` or `name => [values]`) → `(name, value)` pairs. Values
+/// that are not strings are converted as PHP would print them; anything else is skipped (a header
+/// is never worth failing a delivery over).
+pub fn header_pairs(headers: &ZendHashTable) -> Vec<(String, String)> {
+    fn text(zval: &Zval) -> Option<String> {
+        if let Some(s) = zval.zend_str() {
+            return Some(String::from_utf8_lossy(s.as_bytes()).into_owned());
+        }
+        if let Some(n) = zval.long() {
+            return Some(n.to_string());
+        }
+        None
+    }
+    let mut pairs = Vec::with_capacity(headers.len());
+    for (key, value) in headers.iter() {
+        let name = key.to_string();
+        if let Some(list) = value.array() {
+            for (_, item) in list.iter() {
+                if let Some(v) = text(item) {
+                    pairs.push((name.clone(), v));
+                }
+            }
+        } else if let Some(v) = text(value) {
+            pairs.push((name, v));
+        }
+    }
+    pairs
+}

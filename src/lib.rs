@@ -17,6 +17,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 use std::sync::{Arc, Once};
 
+use ext_php_rs::binary_slice::BinarySlice;
 use ext_php_rs::boxed::ZBox;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::ZendHashTable;
@@ -182,6 +183,46 @@ impl PhpEngine {
         let engine = self.inner.clone();
         let answer = blocking(async move { engine.trendyol_read(&operation, &params).await })?;
         guarded(|| convert::value_to_array(&answer).map_err(Error::Internal))
+    }
+
+    /// Takes one Trendyol webhook delivery in: checks the credential, stores each package's event
+    /// in the queue (deduplicated) and logs it. `$rawBody` is the request body byte for byte
+    /// (`file_get_contents('php://input')`); `$headers` maps names (any case) to a value or a
+    /// list of values. Never throws for a bad delivery or a database failure: answer the
+    /// returned `status` (202 stored, 400/413 bad body, 401 credentials, 500 not stored).
+    ///
+    /// Returns `['status' => int, 'verdict' => string, 'reason' => string, 'packages' => int,
+    /// 'queued' => int, 'duplicates' => int]`.
+    #[php(name = "acceptWebhook")]
+    #[php(optional = remote_ip)]
+    pub fn accept_webhook(
+        &self,
+        raw_body: BinarySlice<u8>,
+        headers: &ZendHashTable,
+        remote_ip: Option<String>,
+    ) -> PhpResult<ZBox<ZendHashTable>> {
+        let headers = guarded(|| Ok(convert::header_pairs(headers)))?;
+        let body: &[u8] = raw_body.into();
+        let remote_ip = remote_ip.unwrap_or_default();
+        let engine = self.inner.clone();
+        let verdict = blocking(async {
+            let delivery = meschain_engine::inbox::Delivery {
+                body,
+                headers: &headers,
+                remote_ip: &remote_ip,
+            };
+            Ok(engine.accept_webhook(&delivery).await)
+        })?;
+        guarded(|| {
+            to_array(&serde_json::json!({
+                "status": verdict.http_status,
+                "verdict": verdict.verdict,
+                "reason": verdict.reason,
+                "packages": verdict.packages,
+                "queued": verdict.queued,
+                "duplicates": verdict.duplicates,
+            }))
+        })
     }
 
     /// Closes this process's database connections; the next call reconnects.

@@ -240,3 +240,14 @@ pub struct Status {
     pub log_dir: Option<String>,
     pub pid: u32,
 }
+
+impl Engine {
+    /// Takes one Trendyol webhook delivery in (see [`crate::inbox`]). Never fails: a database
+    /// failure is a 500 verdict, so the caller only has to answer `http_status`.
+    pub async fn accept_webhook(
+        &self,
+        delivery: &crate::inbox::Delivery<'_>,
+    ) -> crate::inbox::Verdict {
+        crate::inbox::accept(self, delivery).await
+    }
+}

@@ -12,6 +12,7 @@
 //! - [`trendyol`]: the Trendyol API client (typed endpoints, retries, metrics);
 //! - [`limiter`]: the shop-wide rate limiter shared through the database;
 //! - [`queue`]: the durable priority queue (leases with fencing tokens, backoff, dead letter);
+//! - [`inbox`]: the webhook intake (authentication, dedupe, one transaction per delivery);
 //! - [`fixtures`]: OpenCart's schema and generated catalogs for tests, the demo and benchmarks.
 
 pub mod config;
@@ -19,6 +20,7 @@ pub mod db;
 pub mod engine;
 pub mod error;
 pub mod fixtures;
+pub mod inbox;
 pub mod limiter;
 pub mod queue;
 pub mod runtime;

@@ -144,6 +144,32 @@ pub async fn enqueue(db: &Database, job: &NewJob) -> Result<Enqueued> {
     .await
 }
 
+/// Like [`enqueue`], inside the caller's transaction, so the job commits (or not) together with
+/// the caller's other writes — the webhook inbox stores a job and its log row as one. Lock
+/// conflicts are not retried here: the caller owns the transaction and retries it whole.
+pub async fn enqueue_in(
+    db: &Database,
+    tx: &mut mysql_async::Transaction<'_>,
+    job: &NewJob,
+) -> Result<Enqueued> {
+    let params = job.params()?;
+    let sql = format!(
+        "INSERT INTO {} {COLUMNS} VALUES {ROW} \
+         ON DUPLICATE KEY UPDATE queue_id = LAST_INSERT_ID(queue_id)",
+        db.table(TABLE)
+    );
+    tx.exec_drop(sql.as_str(), params)
+        .await
+        .map_err(Error::db("enqueueing a queue job"))?;
+    let id = tx
+        .last_insert_id()
+        .ok_or_else(|| Error::Internal("enqueue returned no id".into()))?;
+    Ok(Enqueued {
+        id,
+        created: tx.affected_rows() == 1,
+    })
+}
+
 /// What [`enqueue_batch`] did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct BatchReport {

@@ -69,7 +69,9 @@ pub use cleanup::{cleanup, DEFAULT_CLEANUP_BATCH, DEFAULT_RETENTION};
 pub use complete::{
     complete, extend_lease, fail, fail_with, FailOptions, FailOutcome, FailureClass,
 };
-pub use enqueue::{enqueue, enqueue_batch, BatchReport, Enqueued, NewJob, DEFAULT_MAX_ATTEMPTS};
+pub use enqueue::{
+    enqueue, enqueue_batch, enqueue_in, BatchReport, Enqueued, NewJob, DEFAULT_MAX_ATTEMPTS,
+};
 pub use event::{EventType, JobKind};
 pub use work::{work_once, JobError, WorkOutcome};
 

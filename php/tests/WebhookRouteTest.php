@@ -1,0 +1,201 @@
+<?php
+/**
+ * The catalog webhook route over real HTTP: PHP's built-in server runs the extension's
+ * controller (through webhook_router.php) with the built extension, against a real OpenCart
+ * database whose oc_setting holds the webhook credentials.
+ */
+declare(strict_types=1);
+
+namespace MesChainTest;
+
+use PHPUnit\Framework\TestCase;
+
+final class WebhookRouteTest extends TestCase
+{
+    private const USER = 'trendyol-hook';
+    private const PASSWORD = 'Wh&pass:7781<long>';
+    private const API_KEY = 'wh-key-5f0c2a9d41';
+
+    private static string $database;
+    private static string $shopDir;
+    /** @var resource|null */
+    private static $server = null;
+    private static string $url;
+
+    public static function setUpBeforeClass(): void
+    {
+        self::$database = TestShop::openCartDatabase('webhook');
+        self::$shopDir = TestShop::tempDir('webhook-shop');
+        $config = TestShop::writeConfigPhp(self::$shopDir, self::$database);
+        \MesChain\Engine::fromOpenCart($config)->migrate();
+
+        $so = getenv('MESCHAIN_EXTENSION_SO') ?: dirname(__DIR__, 2) . '/target/release/libmeschain.so';
+        $probe = stream_socket_server('tcp://127.0.0.1:0');
+        $port = (int) substr((string) strrchr((string) stream_socket_get_name($probe, false), ':'), 1);
+        fclose($probe);
+        $env = getenv() + ['MESCHAIN_WEBHOOK_SHOP' => self::$shopDir];
+        $env['MESCHAIN_WEBHOOK_SHOP'] = self::$shopDir;
+        self::$server = proc_open(
+            [PHP_BINARY, '-n', '-d', 'extension=' . $so, '-S', "127.0.0.1:$port", __DIR__ . '/webhook_router.php'],
+            [0 => ['file', '/dev/null', 'r'], 1 => ['file', '/dev/null', 'w'], 2 => ['file', '/dev/null', 'w']],
+            $pipes,
+            null,
+            $env
+        );
+        self::$url = "http://127.0.0.1:$port/index.php?route=extension/meschain/webhook/trendyol";
+        for ($i = 0; $i < 200; $i++) {
+            $socket = @fsockopen('127.0.0.1', $port, $errno, $errstr, 0.1);
+            if ($socket !== false) {
+                fclose($socket);
+                return;
+            }
+            usleep(25_000);
+        }
+        self::stopServer();
+        throw new \RuntimeException('PHP built-in server did not start');
+    }
+
+    public static function tearDownAfterClass(): void
+    {
+        self::stopServer();
+    }
+
+    private static function stopServer(): void
+    {
+        if (is_resource(self::$server)) {
+            proc_terminate(self::$server);
+            proc_close(self::$server);
+        }
+        self::$server = null;
+    }
+
+    /** @param array<string, string> $settings short keys */
+    private function useSettings(array $settings): void
+    {
+        $db = TestShop::mysqli(self::$database);
+        $db->query("DELETE FROM oc_setting WHERE code = 'module_meschain'");
+        $insert = $db->prepare("INSERT INTO oc_setting (store_id, code, `key`, value, serialized) VALUES (0, 'module_meschain', ?, ?, 0)");
+        foreach ($settings + ['seller_id' => '2738'] as $key => $value) {
+            $name = 'module_meschain_' . $key;
+            $insert->bind_param('ss', $name, $value);
+            $insert->execute();
+        }
+    }
+
+    protected function setUp(): void
+    {
+        $this->useSettings(['webhook_auth' => 'basic', 'webhook_username' => self::USER, 'webhook_password' => self::PASSWORD]);
+    }
+
+    private static function package(int $id, string $status): string
+    {
+        return (string) json_encode([
+            'shipmentPackageId' => $id,
+            'orderNumber' => '10654411234',
+            'lastModifiedDate' => 1718000000000,
+            'status' => $status,
+            'customerFirstName' => 'Ayşe',
+            'customerLastName' => 'Yılmaz',
+            'customerEmail' => 'pf+ayse.yilmaz@trendyolmail.com',
+            'shipmentAddress' => ['address1' => 'Bağdat Caddesi No:12', 'phone' => '+90 532 123 45 67'],
+            'lines' => [['barcode' => '8690000000011', 'quantity' => 1]],
+        ]);
+    }
+
+    /**
+     * @param list<string> $headers
+     * @return array{0: int, 1: array<string, mixed>, 2: string}
+     */
+    private function post(string $body, array $headers = [], string $method = 'POST'): array
+    {
+        $context = stream_context_create(['http' => [
+            'method' => $method,
+            'header' => implode("\r\n", array_merge(['Content-Type: application/json'], $headers)) . "\r\n",
+            'content' => $body,
+            'ignore_errors' => true,
+            'timeout' => 15,
+        ]]);
+        $text = (string) file_get_contents(self::$url, false, $context);
+        /** @var list<string> $http_response_header */
+        preg_match('{^HTTP/\S+ (\d{3})}', $http_response_header[0] ?? '', $m);
+        $contentType = '';
+        foreach ($http_response_header as $line) {
+            if (stripos($line, 'Content-Type:') === 0) {
+                $contentType = trim(substr($line, 13));
+            }
+        }
+        return [(int) ($m[1] ?? 0), (array) json_decode($text, true), $contentType];
+    }
+
+    private static function basic(string $user, string $password): string
+    {
+        return 'Authorization: Basic ' . base64_encode("$user:$password");
+    }
+
+    private function queueRows(string $key): int
+    {
+        $db = TestShop::mysqli(self::$database);
+        $stmt = $db->prepare('SELECT COUNT(*) FROM oc_trendyol_sync_queue WHERE dedupe_key = ?');
+        $stmt->bind_param('s', $key);
+        $stmt->execute();
+        return (int) $stmt->get_result()->fetch_row()[0];
+    }
+
+    public function testMissingAndWrongCredentialsAre401(): void
+    {
+        [$status, $json, $type] = $this->post(self::package(100, 'Created'));
+        $this->assertSame(401, $status);
+        $this->assertSame('rejected_auth', $json['verdict']);
+        $this->assertSame('missing credentials', $json['reason']);
+        $this->assertSame('application/json', $type);
+
+        [$status, $json] = $this->post(self::package(100, 'Created'), [self::basic(self::USER, 'nope')]);
+        $this->assertSame(401, $status);
+        $this->assertSame('wrong credentials', $json['reason']);
+
+        $db = TestShop::mysqli(self::$database);
+        $reasons = $db->query("SELECT reason FROM oc_trendyol_webhook_logs WHERE verdict = 'rejected_auth' ORDER BY webhook_log_id")->fetch_all();
+        $this->assertContains(['missing credentials'], $reasons);
+        $this->assertContains(['wrong credentials'], $reasons);
+    }
+
+    public function testMalformedBodyIs400(): void
+    {
+        [$status, $json] = $this->post('{"shipmentPackageId": ', [self::basic(self::USER, self::PASSWORD)]);
+        $this->assertSame(400, $status);
+        $this->assertSame('rejected_body', $json['verdict']);
+        $this->assertStringStartsWith('body is not JSON', $json['reason']);
+    }
+
+    public function testBasicDeliveryIsStoredOnceWhenRepeated(): void
+    {
+        $body = self::package(200, 'Created');
+        $auth = [self::basic(self::USER, self::PASSWORD)];
+        [$status, $json] = $this->post($body, $auth);
+        $this->assertSame(202, $status, json_encode($json));
+        $this->assertSame('accepted', $json['verdict']);
+        for ($i = 0; $i < 2; $i++) {
+            [$status, $json] = $this->post($body, $auth);
+            $this->assertSame(202, $status);
+            $this->assertSame('duplicate', $json['verdict']);
+        }
+        $this->assertSame(1, $this->queueRows('pkg:2738:200:Created:1718000000000'));
+    }
+
+    public function testApiKeyDeliveryIsStored(): void
+    {
+        $this->useSettings(['webhook_auth' => 'api_key', 'webhook_api_key' => self::API_KEY]);
+        [$status] = $this->post(self::package(300, 'Shipped'), ['x-api-key: wrong-key-000']);
+        $this->assertSame(401, $status);
+        [$status, $json] = $this->post(self::package(300, 'Shipped'), ['X-Api-Key: ' . self::API_KEY]);
+        $this->assertSame(202, $status, json_encode($json));
+        $this->assertSame(1, $this->queueRows('pkg:2738:300:Shipped:1718000000000'));
+    }
+
+    public function testOnlyPostIsAccepted(): void
+    {
+        [$status, $json] = $this->post('', [], 'GET');
+        $this->assertSame(405, $status);
+        $this->assertSame('rejected', $json['verdict']);
+    }
+}
