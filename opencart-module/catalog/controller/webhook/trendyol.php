@@ -47,7 +47,10 @@ class Trendyol extends \Opencart\System\Engine\Controller {
 			return;
 		}
 
-		$this->answer((int)$verdict['status'], (string)$verdict['verdict'], (string)$verdict['reason']);
+		// A 5xx reason can name internal hosts or settings; the caller (authenticated or not)
+		// only needs to know to retry. The reason is in the webhook log and the engine log.
+		$status = (int)$verdict['status'];
+		$this->answer($status, (string)$verdict['verdict'], $status >= 500 ? '' : (string)$verdict['reason']);
 	}
 
 	private function answer(int $status, string $verdict, string $reason): void {
