@@ -192,6 +192,21 @@ final class WebhookRouteTest extends TestCase
         $this->assertSame(1, $this->queueRows('pkg:2738:300:Shipped:1718000000000'));
     }
 
+    public function testBrokenSettingsAre5xxWithoutInternalDetail(): void
+    {
+        $this->useSettings(['webhook_auth' => 'basic', 'webhook_username' => self::USER,
+            'webhook_password' => self::PASSWORD, 'batch_size' => 'lots']);
+        [$status, $json] = $this->post(self::package(400, 'Created'), [self::basic(self::USER, self::PASSWORD)]);
+        $this->assertSame(500, $status, 'not stored: Trendyol must retry');
+        $this->assertArrayNotHasKey('reason', $json);
+        $this->assertStringNotContainsString('batch_size', (string) json_encode($json));
+        // The reason is kept for the shop owner.
+        $reason = TestShop::mysqli(self::$database)
+            ->query("SELECT reason FROM oc_trendyol_webhook_logs ORDER BY webhook_log_id DESC LIMIT 1")
+            ->fetch_row()[0];
+        $this->assertStringContainsString('batch_size', (string) $reason);
+    }
+
     public function testOnlyPostIsAccepted(): void
     {
         [$status, $json] = $this->post('', [], 'GET');
