@@ -26,7 +26,7 @@ use std::ops::RangeInclusive;
 use std::time::Duration;
 
 use mysql_async::prelude::*;
-use mysql_async::{IsolationLevel, TxOpts};
+use mysql_async::IsolationLevel;
 
 use super::complete::{raise_dead_letter_alerts, LEASE_EXPIRED};
 use super::event::JobKind;
@@ -124,12 +124,12 @@ async fn claim_once(
     );
 
     let mut conn = db.conn().await?;
-    let mut opts = TxOpts::default();
-    opts.with_isolation_level(IsolationLevel::ReadCommitted);
-    let mut tx = conn
-        .start_transaction(opts)
-        .await
-        .map_err(Error::db("starting a queue claim"))?;
+    let mut tx = super::begin(
+        &mut conn,
+        IsolationLevel::ReadCommitted,
+        "starting a queue claim",
+    )
+    .await?;
     let ids: Vec<u64> = tx
         .exec(select, params)
         .await
@@ -248,12 +248,12 @@ pub async fn reap_expired(db: &Database, limit: usize) -> Result<ReapReport> {
 async fn reap_once(db: &Database, limit: usize) -> Result<ReapReport> {
     let table = db.table(TABLE);
     let mut conn = db.conn().await?;
-    let mut opts = TxOpts::default();
-    opts.with_isolation_level(IsolationLevel::RepeatableRead);
-    let mut tx = conn
-        .start_transaction(opts)
-        .await
-        .map_err(Error::db("starting a lease reap"))?;
+    let mut tx = super::begin(
+        &mut conn,
+        IsolationLevel::RepeatableRead,
+        "starting a lease reap",
+    )
+    .await?;
     let rows: Vec<(u64, String, u32, u32, String)> = tx
         .exec(
             format!(

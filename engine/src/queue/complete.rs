@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use mysql_async::prelude::*;
-use mysql_async::{IsolationLevel, Transaction, TxOpts};
+use mysql_async::{IsolationLevel, Transaction};
 
 use super::backoff::BackoffPolicy;
 use super::claim::ClaimedJob;
@@ -198,12 +198,12 @@ async fn fail_once(
     let mut conn = db.conn().await?;
     // REPEATABLE READ for the alert's sake (see `raise_dead_letter_alerts`); the queue row is
     // locked by primary key, which takes no gap lock at any level.
-    let mut opts = TxOpts::default();
-    opts.with_isolation_level(IsolationLevel::RepeatableRead);
-    let mut tx = conn
-        .start_transaction(opts)
-        .await
-        .map_err(Error::db("starting a queue failure"))?;
+    let mut tx = super::begin(
+        &mut conn,
+        IsolationLevel::RepeatableRead,
+        "starting a queue failure",
+    )
+    .await?;
     match outcome {
         FailOutcome::Retrying { delay } => {
             tx.exec_drop(
