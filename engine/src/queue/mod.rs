@@ -237,6 +237,21 @@ pub(crate) fn truncate(message: &str, max: usize) -> String {
     format!("{}{MARK}", &message[..end])
 }
 
+/// Starts a transaction at `level`; `what` names it in the error. Claims run at READ COMMITTED
+/// (no gap locks against concurrent enqueues), dead-lettering at REPEATABLE READ (see
+/// `complete`), so each caller says which it needs.
+pub(crate) async fn begin<'a>(
+    conn: &'a mut mysql_async::Conn,
+    level: mysql_async::IsolationLevel,
+    what: &str,
+) -> crate::error::Result<mysql_async::Transaction<'a>> {
+    let mut opts = mysql_async::TxOpts::default();
+    opts.with_isolation_level(level);
+    conn.start_transaction(opts)
+        .await
+        .map_err(crate::error::Error::db(what))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -268,19 +283,4 @@ mod tests {
         .into();
         assert_eq!(e.family(), crate::ErrorFamily::Timeout);
     }
-}
-
-/// Starts a transaction at `level`; `what` names it in the error. Claims run at READ COMMITTED
-/// (no gap locks against concurrent enqueues), dead-lettering at REPEATABLE READ (see
-/// `complete`), so each caller says which it needs.
-pub(crate) async fn begin<'a>(
-    conn: &'a mut mysql_async::Conn,
-    level: mysql_async::IsolationLevel,
-    what: &str,
-) -> crate::error::Result<mysql_async::Transaction<'a>> {
-    let mut opts = mysql_async::TxOpts::default();
-    opts.with_isolation_level(level);
-    conn.start_transaction(opts)
-        .await
-        .map_err(crate::error::Error::db(what))
 }
