@@ -12,7 +12,6 @@ TMP=$(mktemp -d)
 # logrotate switches to the cron user (`su`) before it looks at the logs, so that user must be
 # able to reach them.
 chmod 0755 "$TMP"
-passed=0; failed=0
 nobody_crontab=0
 
 cleanup() {
@@ -21,14 +20,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-check() { # name, then a command that must succeed
-  local name=$1; shift
-  if out=$("$@" 2>&1); then
-    passed=$((passed + 1)); echo "ok   $name"
-  else
-    failed=$((failed + 1)); echo "FAIL $name"; printf '%s\n' "$out" | sed 's/^/     /'
-  fi
-}
+# shellcheck source=tests/lib.sh
+source tests/lib.sh  # the scripts run from the repository root
 skip() { echo "skip $1 ($2)"; }
 
 JOBS=(trendyol_sync product_sync order_sync stock_sync webhook_processor)
@@ -307,5 +300,4 @@ else
   skip "monitor without a mail command" "this machine has sendmail or mail"
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+summary

@@ -7,7 +7,6 @@ ROOT=$PWD
 SO=$ROOT/target/release/libmeschain.so
 TMP=$(mktemp -d)
 DB="meschain_t_scripts_$$"
-passed=0; failed=0
 
 cleanup() {
   mariadb -h127.0.0.1 -uroot -e "DROP DATABASE IF EXISTS \`$DB\`" 2>/dev/null
@@ -15,14 +14,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-check() { # name, then a command that must succeed
-  local name=$1; shift
-  if out=$("$@" 2>&1); then
-    passed=$((passed + 1)); echo "ok   $name"
-  else
-    failed=$((failed + 1)); echo "FAIL $name"; printf '%s\n' "$out" | sed 's/^/     /'
-  fi
-}
+# shellcheck source=tests/lib.sh
+source tests/lib.sh  # the scripts run from the repository root
 
 version_prints() {
   local v; v=$(php -d "extension=$SO" -r 'echo MesChain\Engine::version();')
@@ -94,5 +87,4 @@ check "meschain.php exit codes" cli_exit_codes
 check "php -l on every PHP file" php_files_lint
 check "php/meschain.stubs.php matches the extension (scripts/stubs.sh regenerates it)" stubs_match_the_extension
 
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+summary
