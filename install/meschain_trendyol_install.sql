@@ -195,3 +195,42 @@ CREATE TABLE IF NOT EXISTS `oc_trendyol_rate_limits` (
 
 INSERT IGNORE INTO `oc_trendyol_schema_version` (`version`, `name`, `checksum`, `applied_at`) VALUES (2, 'the shared Trendyol rate limiter', '5b91a56ea5d66fc757c19ce770339ab39e5c423928da91a2879f0b3413dc3eb8', UTC_TIMESTAMP());
 
+-- Migration 3: order sync: status mapping, cursors, claims
+CREATE TABLE IF NOT EXISTS `oc_trendyol_order_status_map` (
+  `trendyol_status` varchar(32) NOT NULL,
+  `order_status_id` int(11) NOT NULL,
+  `updated_at` datetime NOT NULL,
+  PRIMARY KEY (`trendyol_status`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+
+CREATE TABLE IF NOT EXISTS `oc_trendyol_cursors` (
+  `name` varchar(64) NOT NULL,
+  `value` varchar(1024) NOT NULL DEFAULT '',
+  `position_ms` bigint(20) NOT NULL DEFAULT 0,
+  `updated_at` datetime(3) NOT NULL,
+  PRIMARY KEY (`name`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+
+CREATE TABLE IF NOT EXISTS `oc_trendyol_claims` (
+  `claim_id` varchar(64) NOT NULL,
+  `seller_id` bigint(20) NOT NULL,
+  `order_number` varchar(32) NOT NULL DEFAULT '',
+  `package_id` bigint(20) DEFAULT NULL,
+  `order_id` int(11) DEFAULT NULL,
+  `return_id` int(11) DEFAULT NULL,
+  `claim_status` varchar(32) NOT NULL DEFAULT '',
+  `items` mediumtext NOT NULL,
+  `claim_date` datetime DEFAULT NULL,
+  `last_modified_ms` bigint(20) NOT NULL DEFAULT 0,
+  `decision` varchar(16) NOT NULL DEFAULT '',
+  `decided_at` datetime DEFAULT NULL,
+  `created_at` datetime NOT NULL,
+  `updated_at` datetime NOT NULL,
+  PRIMARY KEY (`claim_id`),
+  KEY `order_number` (`order_number`),
+  KEY `order_id` (`order_id`),
+  KEY `status_updated` (`claim_status`,`updated_at`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+
+INSERT IGNORE INTO `oc_trendyol_schema_version` (`version`, `name`, `checksum`, `applied_at`) VALUES (3, 'order sync: status mapping, cursors, claims', '9f84d736d7ea789805b8c0fdaf7160517159b20343e2b50bd30d28f9ca298b22', UTC_TIMESTAMP());
+

@@ -13,6 +13,8 @@
 //! - [`limiter`]: the shop-wide rate limiter shared through the database;
 //! - [`queue`]: the durable priority queue (leases with fencing tokens, backoff, dead letter);
 //! - [`inbox`]: the webhook intake (authentication, dedupe, one transaction per delivery);
+//! - [`runner`]: the job contract (context, outcome) and the runs around it;
+//! - [`sync`]: the sync jobs (orders, products, stock);
 //! - [`fixtures`]: OpenCart's schema and generated catalogs for tests, the demo and benchmarks.
 
 pub mod config;
@@ -23,7 +25,9 @@ pub mod fixtures;
 pub mod inbox;
 pub mod limiter;
 pub mod queue;
+pub mod runner;
 pub mod runtime;
+pub mod sync;
 pub mod telemetry;
 pub mod testing;
 pub mod trendyol;

@@ -250,6 +250,50 @@ pub const MIGRATIONS: &[Migration] = &[
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci",
         ],
     },
+    Migration {
+        version: 3,
+        name: "order sync: status mapping, cursors, claims",
+        statements: &[
+            // Trendyol package status -> OpenCart order_status_id, as the shop owner set it in the
+            // admin. A status without a row uses the engine's default (sync::orders::status_map).
+            "CREATE TABLE IF NOT EXISTS `{prefix}trendyol_order_status_map` (
+  `trendyol_status` varchar(32) NOT NULL,
+  `order_status_id` int(11) NOT NULL,
+  `updated_at` datetime NOT NULL,
+  PRIMARY KEY (`trendyol_status`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci",
+            // Named positions of the polls (order stream, claims): advanced only after the work
+            // they cover has committed, so a crash re-reads instead of skipping.
+            "CREATE TABLE IF NOT EXISTS `{prefix}trendyol_cursors` (
+  `name` varchar(64) NOT NULL,
+  `value` varchar(1024) NOT NULL DEFAULT '',
+  `position_ms` bigint(20) NOT NULL DEFAULT 0,
+  `updated_at` datetime(3) NOT NULL,
+  PRIMARY KEY (`name`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci",
+            // Returns (Trendyol claims) seen by polling, linked to the OpenCart order and return.
+            "CREATE TABLE IF NOT EXISTS `{prefix}trendyol_claims` (
+  `claim_id` varchar(64) NOT NULL,
+  `seller_id` bigint(20) NOT NULL,
+  `order_number` varchar(32) NOT NULL DEFAULT '',
+  `package_id` bigint(20) DEFAULT NULL,
+  `order_id` int(11) DEFAULT NULL,
+  `return_id` int(11) DEFAULT NULL,
+  `claim_status` varchar(32) NOT NULL DEFAULT '',
+  `items` mediumtext NOT NULL,
+  `claim_date` datetime DEFAULT NULL,
+  `last_modified_ms` bigint(20) NOT NULL DEFAULT 0,
+  `decision` varchar(16) NOT NULL DEFAULT '',
+  `decided_at` datetime DEFAULT NULL,
+  `created_at` datetime NOT NULL,
+  `updated_at` datetime NOT NULL,
+  PRIMARY KEY (`claim_id`),
+  KEY `order_number` (`order_number`),
+  KEY `order_id` (`order_id`),
+  KEY `status_updated` (`claim_status`,`updated_at`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci",
+        ],
+    },
 ];
 
 /// The seven tables the seed guide names, for status checks.
