@@ -136,6 +136,8 @@ struct SeedProducts {
     approved: bool,
     quantity: i64,
     prefix: String,
+    /// Exact barcodes to create (a shop's own), instead of `count` generated ones.
+    barcodes: Vec<String>,
 }
 
 impl Default for SeedProducts {
@@ -146,6 +148,7 @@ impl Default for SeedProducts {
             approved: true,
             quantity: 100,
             prefix: "SBX".into(),
+            barcodes: Vec::new(),
         }
     }
 }
@@ -165,6 +168,24 @@ async fn seed_products(State(app): State<Arc<App>>, body: Bytes) -> Res {
         || req.prefix.len() > 30
     {
         return Err(bad("prefix must be 1-30 letters, digits, . - _"));
+    }
+    if req.barcodes.len() > 100_000 {
+        return Err(bad("at most 100000 barcodes"));
+    }
+    if let Some(b) = req
+        .barcodes
+        .iter()
+        .find(|b| b.is_empty() || b.len() > 40 || !trendyol_wire::products::barcode_chars_ok(b))
+    {
+        return Err(bad(format!(
+            "barcode {b:?} must be 1-40 letters, digits, . - _"
+        )));
+    }
+    if !req.barcodes.is_empty() {
+        let barcodes = app.mutate(|w, ctx| {
+            w.seed_barcodes(ctx, seller, &req.barcodes, req.approved, req.quantity)
+        });
+        return okj(json!({"sellerId": seller, "barcodes": barcodes}));
     }
     let barcodes = app.mutate(|w, ctx| {
         w.seed_products(

@@ -943,6 +943,50 @@ impl World {
             {
                 continue;
             }
+            out.push(self.seed_one(ctx, seller, n, &barcode, prefix, approved, quantity));
+        }
+        out
+    }
+
+    /// Valid products with exactly these barcodes (a shop's own catalog); barcodes the seller
+    /// already has are left as they are.
+    pub fn seed_barcodes(
+        &mut self,
+        ctx: &Ctx,
+        seller: u64,
+        barcodes: &[String],
+        approved: bool,
+        quantity: i64,
+    ) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut n = self.products.get(&seller).map(|m| m.len()).unwrap_or(0) as u64;
+        for barcode in barcodes {
+            if self
+                .products
+                .get(&seller)
+                .is_some_and(|m| m.contains_key(barcode))
+            {
+                continue;
+            }
+            n += 1;
+            out.push(self.seed_one(ctx, seller, n, barcode, "SHOP", approved, quantity));
+        }
+        out
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn seed_one(
+        &mut self,
+        ctx: &Ctx,
+        seller: u64,
+        n: u64,
+        barcode: &str,
+        prefix: &str,
+        approved: bool,
+        quantity: i64,
+    ) -> String {
+        let barcode = barcode.to_string();
+        {
             let cents = self.rng.range(4_990, 49_990);
             let sale = cents as f64 / 100.0;
             let list = ((sale * 1.2) * 100.0).round() / 100.0;
@@ -979,9 +1023,8 @@ impl World {
                     p.reject_reasons = None;
                 }
             }
-            out.push(b);
+            b
         }
-        out
     }
 
     /// Forces a review verdict (control endpoint).

@@ -149,6 +149,24 @@ pub struct Settings {
     pub barcode_source: BarcodeSource,
     pub stock_buffer: u32,
     pub order_currency: String,
+    // Order sync
+    /// The storefront URL written on imported orders (empty: the shop's `config_url`, if any).
+    pub store_url: String,
+    /// How far back the first order poll reaches.
+    pub order_lookback_hours: u32,
+    /// How far each poll reaches back behind the last committed position, for packages whose
+    /// change Trendyol published late.
+    pub order_overlap_minutes: u32,
+    /// Time slices of the poll window fetched at once (within the rate limit).
+    pub order_poll_concurrency: u32,
+    /// Packages imported at once (each in its own transaction).
+    pub order_import_concurrency: u32,
+    /// OpenCart order statuses that mean "being picked": Trendyol is told `Picking`.
+    pub push_picking_status_ids: Vec<u32>,
+    /// OpenCart order statuses that mean "invoiced / handed over": Trendyol is told `Invoiced`.
+    pub push_invoiced_status_ids: Vec<u32>,
+    /// How far back the first claims (returns) poll reaches.
+    pub claims_lookback_days: u32,
 }
 
 /// One setting's contract: its short name, default text and a human description of what it allows.
@@ -271,6 +289,35 @@ pub const SPECS: &[SettingSpec] = &[
     ),
     spec("stock_buffer", "0", "a whole number from 0 to 10000"),
     spec("order_currency", "TRY", "a three-letter currency code"),
+    // Order sync
+    spec(
+        "store_url",
+        "",
+        "the storefront URL (http or https), or empty",
+    ),
+    spec("order_lookback_hours", "72", "whole hours from 1 to 2160"),
+    spec(
+        "order_overlap_minutes",
+        "10",
+        "whole minutes from 0 to 1440",
+    ),
+    spec("order_poll_concurrency", "4", "a whole number from 1 to 16"),
+    spec(
+        "order_import_concurrency",
+        "8",
+        "a whole number from 1 to 32",
+    ),
+    spec(
+        "push_picking_status_ids",
+        "15",
+        "OpenCart order_status_id values, comma-separated, or empty",
+    ),
+    spec(
+        "push_invoiced_status_ids",
+        "3",
+        "OpenCart order_status_id values, comma-separated, or empty",
+    ),
+    spec("claims_lookback_days", "14", "whole days from 1 to 90"),
 ];
 
 impl Default for Settings {
@@ -344,6 +391,29 @@ impl Settings {
                 Err(Error::setting(name, v, spec.allowed))
             }
         };
+
+        let id_list = |name: &str| -> Result<Vec<u32>> {
+            let (spec, v) = get(name);
+            v.split(',')
+                .map(str::trim)
+                .filter(|part| !part.is_empty())
+                .map(|part| part.parse::<u32>().ok().filter(|id| *id > 0))
+                .collect::<Option<Vec<u32>>>()
+                .ok_or_else(|| Error::setting(name, v.clone(), spec.allowed))
+        };
+        let (store_url_spec, store_url) = get("store_url");
+        if !store_url.is_empty()
+            && (!(store_url.starts_with("http://") || store_url.starts_with("https://"))
+                || store_url
+                    .chars()
+                    .any(|c| c.is_whitespace() || c.is_control()))
+        {
+            return Err(Error::setting(
+                "store_url",
+                store_url,
+                store_url_spec.allowed,
+            ));
+        }
 
         let alert_email = text("alert_email")?;
         if !alert_email.is_empty() && !looks_like_email(&alert_email) {
@@ -472,6 +542,14 @@ impl Settings {
             barcode_source,
             stock_buffer: number("stock_buffer", 0, 10_000)? as u32,
             order_currency: currency.to_ascii_uppercase(),
+            store_url,
+            order_lookback_hours: number("order_lookback_hours", 1, 2160)? as u32,
+            order_overlap_minutes: number("order_overlap_minutes", 0, 1440)? as u32,
+            order_poll_concurrency: number("order_poll_concurrency", 1, 16)? as u32,
+            order_import_concurrency: number("order_import_concurrency", 1, 32)? as u32,
+            push_picking_status_ids: id_list("push_picking_status_ids")?,
+            push_invoiced_status_ids: id_list("push_invoiced_status_ids")?,
+            claims_lookback_days: number("claims_lookback_days", 1, 90)? as u32,
         })
     }
 

@@ -271,6 +271,44 @@ pub const MIGRATIONS: &[Migration] = &[
   `updated_at` datetime(3) NOT NULL,
   PRIMARY KEY (`name`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci",
+            // One row per Trendyol order number: importers of packages of the same order lock it
+            // first, so their stock arithmetic over the order's lines never interleaves.
+            "CREATE TABLE IF NOT EXISTS `{prefix}trendyol_order_groups` (
+  `seller_id` bigint(20) NOT NULL,
+  `order_number` varchar(32) NOT NULL,
+  `packages` int(11) NOT NULL DEFAULT 0,
+  `updated_at` datetime(3) NOT NULL,
+  PRIMARY KEY (`seller_id`,`order_number`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci",
+            // The lines of every package as last seen, matched to OpenCart products (product_id
+            // NULL: no product has that barcode or stock code).
+            "CREATE TABLE IF NOT EXISTS `{prefix}trendyol_order_lines` (
+  `seller_id` bigint(20) NOT NULL,
+  `package_id` bigint(20) NOT NULL,
+  `line_id` bigint(20) NOT NULL,
+  `order_number` varchar(32) NOT NULL,
+  `barcode` varchar(64) NOT NULL DEFAULT '',
+  `stock_code` varchar(100) NOT NULL DEFAULT '',
+  `product_id` int(11) DEFAULT NULL,
+  `product_option_value_id` int(11) NOT NULL DEFAULT 0,
+  `quantity` int(11) NOT NULL,
+  PRIMARY KEY (`seller_id`,`package_id`,`line_id`),
+  KEY `order_line` (`seller_id`,`order_number`,`line_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci",
+            // How many units of each order line MesChain has taken out of OpenCart's stock. Stock
+            // moves only by the difference between what the order's live packages need and this,
+            // which is what makes a repeated, late or split delivery take stock exactly once.
+            "CREATE TABLE IF NOT EXISTS `{prefix}trendyol_stock_holds` (
+  `seller_id` bigint(20) NOT NULL,
+  `order_number` varchar(32) NOT NULL,
+  `line_id` bigint(20) NOT NULL,
+  `product_id` int(11) NOT NULL,
+  `product_option_value_id` int(11) NOT NULL DEFAULT 0,
+  `held` int(11) NOT NULL DEFAULT 0,
+  `updated_at` datetime(3) NOT NULL,
+  PRIMARY KEY (`seller_id`,`order_number`,`line_id`),
+  KEY `product` (`product_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci",
             // Returns (Trendyol claims) seen by polling, linked to the OpenCart order and return.
             "CREATE TABLE IF NOT EXISTS `{prefix}trendyol_claims` (
   `claim_id` varchar(64) NOT NULL,

@@ -1,5 +1,7 @@
 //! The sync jobs: what moves between OpenCart and Trendyol.
 //!
-//! - [`orders`]: Trendyol packages → OpenCart orders (one transaction each), statuses both ways.
+//! - [`orders`]: Trendyol packages → OpenCart orders (one transaction each), statuses both ways;
+//! - [`cursor`]: named poll positions that move only after the work they cover committed.
 
+pub mod cursor;
 pub mod orders;

@@ -1,5 +1,22 @@
 //! Order sync: every Trendyol package becomes exactly one OpenCart order.
 //!
+//! - [`package`]: a package checked and cut to OpenCart's columns;
+//! - [`shop`]: the shop facts an order row needs, read once per run;
+//! - [`products`]: order lines → OpenCart products (barcode, stock code);
+//! - [`import`]: one package → one order, in one transaction;
+//! - [`stock`]: stock taken exactly once per order line, whatever the arrival order;
 //! - [`status_map`]: Trendyol package status → OpenCart order status.
 
+pub mod import;
+pub mod package;
+pub mod poll;
+pub mod products;
+pub mod shop;
 pub mod status_map;
+pub mod stock;
+
+pub use import::{ImportOutcome, Importer};
+pub use poll::{run, ImportCounts, OrderImport};
+pub use products::ProductIndex;
+pub use shop::ShopFacts;
+pub use status_map::StatusMap;

@@ -2,9 +2,9 @@
 //!
 //! The shop owner edits the mapping in the admin (`{prefix}trendyol_order_status_map`); a status
 //! without a row uses [`DEFAULTS`], chosen from the order statuses a fresh OpenCart 4.0.2.3 has
-//! (ids are OpenCart's own, see `fixtures::base_data::ORDER_STATUSES`). `UnPacked` has no
-//! default on purpose: a package that was split is replaced by its parts, and the OpenCart order
-//! it made keeps the status its parts give it.
+//! (ids are OpenCart's own, see `fixtures::base_data::ORDER_STATUSES`). A package that was split
+//! (`UnPacked`) is replaced by its parts, each an order of its own, so the order it made is
+//! voided rather than left looking like work to do.
 
 use std::collections::BTreeMap;
 
@@ -23,16 +23,33 @@ pub const DEFAULTS: &[(&str, u32, &str)] = &[
     ),
     ("Created", 2, "Processing: paid, ready to prepare"),
     ("Picking", 2, "Processing: being picked"),
-    ("Invoiced", 15, "Processed: invoiced, waiting for the carrier"),
+    (
+        "Invoiced",
+        15,
+        "Processed: invoiced, waiting for the carrier",
+    ),
     ("Shipped", 3, "Shipped: handed to the carrier"),
-    ("AtCollectionPoint", 3, "Shipped: waiting at a collection point"),
+    (
+        "AtCollectionPoint",
+        3,
+        "Shipped: waiting at a collection point",
+    ),
     ("Delivered", 5, "Complete: delivered to the customer"),
     ("UnDelivered", 10, "Failed: the carrier could not deliver"),
     ("Cancelled", 7, "Canceled: cancelled, stock put back"),
-    ("UnSupplied", 7, "Canceled: the seller could not supply, stock put back"),
+    (
+        "UnSupplied",
+        7,
+        "Canceled: the seller could not supply, stock put back",
+    ),
     ("Returned", 11, "Refunded: the parcel came back"),
     ("Repack", 2, "Processing: to be packed again"),
     ("Verified", 2, "Processing: verified"),
+    (
+        "UnPacked",
+        16,
+        "Voided: Trendyol split the package; its parts became orders of their own",
+    ),
 ];
 
 /// The effective mapping: the owner's rows over [`DEFAULTS`].
@@ -71,6 +88,9 @@ impl StatusMap {
 
     /// The OpenCart status for `status`, or `None` when the status should not change the order.
     pub fn order_status_id(&self, status: &PackageStatus) -> Option<u32> {
-        self.by_status.get(status.as_str()).copied().filter(|id| *id > 0)
+        self.by_status
+            .get(status.as_str())
+            .copied()
+            .filter(|id| *id > 0)
     }
 }

@@ -1,0 +1,634 @@
+//! One Trendyol package → one OpenCart order, in one transaction.
+//!
+//! The transaction writes, or changes, everything that belongs together: the `order` row with
+//! every NOT NULL column filled (the customer as a guest), its `order_product` lines,
+//! `order_total` rows carrying Trendyol's own amounts, an `order_history` entry naming the
+//! Trendyol order and package, the `trendyol_orders` row (unique on seller + package: the key
+//! that makes a second import a no-op), the package's lines, and the stock moves of
+//! [`super::stock`]. Lock order, always the same: the order group row, the package's
+//! `trendyol_orders` row, then products by ascending id. A transaction InnoDB picks as a deadlock
+//! victim is run again whole.
+
+use std::sync::Arc;
+
+use mysql_async::prelude::*;
+use mysql_async::{IsolationLevel, Transaction, Value};
+use serde::Serialize;
+use trendyol_wire::{PackageStatus, ShipmentPackage};
+
+use super::package::{clip, round4, AddressFacts, PackageFacts};
+use super::products::ProductIndex;
+use super::shop::ShopFacts;
+use super::status_map::StatusMap;
+use super::stock::{self, StockMoves};
+use crate::db::Database;
+use crate::error::{Error, Result};
+use crate::queue::{begin, retry_conflicts};
+
+/// What importing one package did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum ImportOutcome {
+    /// A new OpenCart order.
+    Created {
+        package_id: u64,
+        order_id: u32,
+        unknown_lines: u32,
+    },
+    /// The package's status moved on; the order followed.
+    Updated {
+        package_id: u64,
+        order_id: u32,
+        status: String,
+    },
+    /// Already imported in this state (or a newer one): nothing written.
+    Unchanged { package_id: u64 },
+}
+
+/// Imports packages for one seller into one shop.
+#[derive(Clone)]
+pub struct Importer {
+    db: Database,
+    seller_id: u64,
+    shop: Arc<ShopFacts>,
+    statuses: Arc<StatusMap>,
+}
+
+impl Importer {
+    pub fn new(
+        db: Database,
+        seller_id: u64,
+        shop: Arc<ShopFacts>,
+        statuses: Arc<StatusMap>,
+    ) -> Importer {
+        Importer {
+            db,
+            seller_id,
+            shop,
+            statuses,
+        }
+    }
+
+    /// Imports `package` (idempotent). Bad packages are refused with `Error::Config`.
+    pub async fn import(
+        &self,
+        package: &ShipmentPackage,
+        products: &ProductIndex,
+    ) -> Result<(ImportOutcome, StockMoves)> {
+        let facts = PackageFacts::from_package(package)?;
+        retry_conflicts(|| self.import_once(package, &facts, products)).await
+    }
+
+    async fn import_once(
+        &self,
+        package: &ShipmentPackage,
+        facts: &PackageFacts,
+        products: &ProductIndex,
+    ) -> Result<(ImportOutcome, StockMoves)> {
+        let db = &self.db;
+        let what = "importing a Trendyol package";
+        db.timed(what, async {
+            let mut conn = db.conn().await?;
+            let mut tx = begin(&mut conn, IsolationLevel::ReadCommitted, what).await?;
+            // 1. The order group: serialises every package of this order number.
+            tx.exec_drop(
+                format!(
+                    "INSERT INTO {} (seller_id, order_number, packages, updated_at) \
+                     VALUES (?, ?, 0, NOW(3)) ON DUPLICATE KEY UPDATE updated_at = NOW(3)",
+                    db.table("trendyol_order_groups")
+                ),
+                (self.seller_id, &facts.order_number),
+            )
+            .await
+            .map_err(Error::db("locking the Trendyol order"))?;
+            // 2. The package as last imported.
+            let existing: Option<(Option<u32>, String, i64, String)> = tx
+                .exec_first(
+                    format!(
+                        "SELECT order_id, package_status, last_modified_ms, pushed_status FROM {} \
+                         WHERE seller_id = ? AND package_id = ? FOR UPDATE",
+                        db.table("trendyol_orders")
+                    ),
+                    (self.seller_id, facts.package_id),
+                )
+                .await
+                .map_err(Error::db("reading the imported package"))?;
+            let outcome = match existing {
+                Some((_, ref status, modified, _))
+                    if facts.last_modified_ms < modified
+                        || (facts.last_modified_ms == modified
+                            && *status == facts.status.as_str()) =>
+                {
+                    // A repeat, or an older state arriving late: nothing to do.
+                    tx.rollback()
+                        .await
+                        .map_err(Error::db("ending a no-op import"))?;
+                    return Ok((
+                        ImportOutcome::Unchanged {
+                            package_id: facts.package_id,
+                        },
+                        StockMoves::default(),
+                    ));
+                }
+                Some((order_id, previous, _, pushed)) => {
+                    self.update(&mut tx, facts, order_id, &previous, &pushed)
+                        .await?
+                }
+                None => self.create(&mut tx, package, facts, products).await?,
+            };
+            self.write_lines(&mut tx, facts, products).await?;
+            let moves = stock::rebalance(
+                db,
+                &mut tx,
+                self.seller_id,
+                &facts.order_number,
+                &format!("package:{}", facts.package_id),
+            )
+            .await?;
+            tx.commit()
+                .await
+                .map_err(Error::db("committing an imported package"))?;
+            Ok((outcome, moves))
+        })
+        .await
+    }
+
+    async fn create(
+        &self,
+        tx: &mut Transaction<'_>,
+        package: &ShipmentPackage,
+        facts: &PackageFacts,
+        products: &ProductIndex,
+    ) -> Result<ImportOutcome> {
+        let db = &self.db;
+        let shop = &self.shop;
+        let first = package.customer_first_name.as_deref().unwrap_or("").trim();
+        let last = package.customer_last_name.as_deref().unwrap_or("").trim();
+        let shipping = AddressFacts::from_address(package.shipment_address.as_ref(), first, last);
+        let payment = AddressFacts::from_address(
+            package
+                .invoice_address
+                .as_ref()
+                .or(package.shipment_address.as_ref()),
+            first,
+            last,
+        );
+        let status_id = self.statuses.order_status_id(&facts.status).unwrap_or(1);
+        let email = clip(package.customer_email.as_deref().unwrap_or("").trim(), 96);
+        let telephone = if shipping.telephone.is_empty() {
+            payment.telephone.clone()
+        } else {
+            shipping.telephone.clone()
+        };
+        let method =
+            |name: &str, code: &str| serde_json::json!({"name": name, "code": code}).to_string();
+        let comment = format!(
+            "Trendyol order {} (package {})",
+            facts.order_number, facts.package_id
+        );
+        let mut columns: Vec<(&str, Value)> = vec![
+            ("subscription_id", 0.into()),
+            ("invoice_no", 0.into()),
+            ("invoice_prefix", shop.invoice_prefix.clone().into()),
+            ("transaction_id", facts.order_number.clone().into()),
+            ("store_id", shop.store_id.into()),
+            ("store_name", clip(&shop.store_name, 64).into()),
+            ("store_url", clip(&shop.store_url, 255).into()),
+            ("customer_id", 0.into()),
+            ("customer_group_id", shop.customer_group_id.into()),
+            (
+                "firstname",
+                clip(
+                    if first.is_empty() {
+                        &shipping.firstname
+                    } else {
+                        first
+                    },
+                    32,
+                )
+                .into(),
+            ),
+            (
+                "lastname",
+                clip(
+                    if last.is_empty() {
+                        &shipping.lastname
+                    } else {
+                        last
+                    },
+                    32,
+                )
+                .into(),
+            ),
+            ("email", email.into()),
+            ("telephone", telephone.into()),
+            ("custom_field", "[]".into()),
+        ];
+        for (prefix, address) in [("payment", &payment), ("shipping", &shipping)] {
+            let zone = shop.zone(address.city_code, &address.city);
+            let cols: [(&str, Value); 14] = [
+                ("address_id", 0.into()),
+                ("firstname", address.firstname.clone().into()),
+                ("lastname", address.lastname.clone().into()),
+                ("company", address.company.clone().into()),
+                ("address_1", address.address_1.clone().into()),
+                ("address_2", address.address_2.clone().into()),
+                ("city", address.city.clone().into()),
+                ("postcode", address.postcode.clone().into()),
+                ("country", shop.country_name.clone().into()),
+                ("country_id", shop.country_id.into()),
+                (
+                    "zone",
+                    zone.map(|z| z.name.clone()).unwrap_or_default().into(),
+                ),
+                ("zone_id", zone.map(|z| z.id).unwrap_or(0).into()),
+                ("address_format", shop.address_format.clone().into()),
+                ("custom_field", "[]".into()),
+            ];
+            for (name, value) in cols {
+                columns.push((leak_column(prefix, name), value));
+            }
+        }
+        columns.extend([
+            (
+                "payment_method",
+                method("Trendyol", "trendyol.trendyol").into(),
+            ),
+            (
+                "shipping_method",
+                method(
+                    &format!(
+                        "Trendyol{}",
+                        if facts.cargo_provider.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" ({})", facts.cargo_provider)
+                        }
+                    ),
+                    "trendyol.trendyol",
+                )
+                .into(),
+            ),
+            ("comment", comment.clone().into()),
+            ("total", facts.total.into()),
+            ("order_status_id", status_id.into()),
+            ("affiliate_id", 0.into()),
+            ("commission", 0.into()),
+            ("marketing_id", 0.into()),
+            ("tracking", "".into()),
+            ("language_id", shop.language_id.into()),
+            ("language_code", clip(&shop.language_code, 5).into()),
+            ("currency_id", shop.currency.id.into()),
+            ("currency_code", shop.currency.code.clone().into()),
+            ("currency_value", shop.currency.value.into()),
+            ("ip", "".into()),
+            ("forwarded_ip", "".into()),
+            ("user_agent", "MesChain".into()),
+            ("accept_language", "".into()),
+        ]);
+        let names: Vec<String> = columns.iter().map(|(n, _)| format!("`{n}`")).collect();
+        let mut values: Vec<Value> = columns.into_iter().map(|(_, v)| v).collect();
+        values.push(facts.ordered_at_s.into());
+        tx.exec_drop(
+            format!(
+                "INSERT INTO {} ({}, `date_added`, `date_modified`) VALUES ({}, \
+                 IF(? > 0, FROM_UNIXTIME(?), NOW()), NOW())",
+                db.table("order"),
+                names.join(", "),
+                vec!["?"; names.len()].join(", ")
+            ),
+            {
+                values.push(facts.ordered_at_s.into());
+                values
+            },
+        )
+        .await
+        .map_err(Error::db("inserting the OpenCart order"))?;
+        let order_id = tx
+            .last_insert_id()
+            .and_then(|id| u32::try_from(id).ok())
+            .ok_or_else(|| Error::Internal("the order insert returned no id".into()))?;
+
+        let mut unknown_lines = 0u32;
+        let mut product_rows: Vec<Value> = Vec::new();
+        for line in &facts.lines {
+            let product = products.find(Some(&line.barcode), Some(&line.stock_code));
+            if product.is_none() {
+                unknown_lines += 1;
+            }
+            let name = match product {
+                Some(p) if !p.name.is_empty() => p.name.clone(),
+                _ => line.product_name.clone(),
+            };
+            let model = match product {
+                Some(p) => p.model.clone(),
+                None if !line.stock_code.is_empty() => line.stock_code.clone(),
+                None => line.barcode.clone(),
+            };
+            product_rows.extend([
+                order_id.into(),
+                product.map(|p| p.product_id).unwrap_or(0).into(),
+                product.map(|p| p.product_id).unwrap_or(0).into(),
+                clip(&name, 255).into(),
+                clip(&model, 64).into(),
+                line.quantity.into(),
+                round4(line.unit_gross).into(),
+                round4(line.unit_gross * line.quantity as f64).into(),
+            ]);
+        }
+        if !facts.lines.is_empty() {
+            tx.exec_drop(
+                format!(
+                    "INSERT INTO {} (order_id, product_id, master_id, name, model, quantity, price, \
+                     total, tax, reward) VALUES {}",
+                    db.table("order_product"),
+                    vec!["(?, ?, ?, ?, ?, ?, ?, ?, 0, 0)"; facts.lines.len()].join(", ")
+                ),
+                product_rows,
+            )
+            .await
+            .map_err(Error::db("inserting the order's products"))?;
+        }
+
+        let mut totals: Vec<(&str, &str, &str, f64, u32)> =
+            vec![("opencart", "sub_total", "Sub-Total", facts.gross, 1)];
+        if facts.seller_discount != 0.0 {
+            totals.push((
+                "meschain",
+                "discount",
+                "Seller discount",
+                -facts.seller_discount,
+                2,
+            ));
+        }
+        if facts.trendyol_discount != 0.0 {
+            totals.push((
+                "meschain",
+                "trendyol_discount",
+                "Trendyol discount",
+                -facts.trendyol_discount,
+                3,
+            ));
+        }
+        totals.push(("opencart", "shipping", "Shipping (Trendyol)", 0.0, 4));
+        totals.push(("opencart", "total", "Total", facts.total, 9));
+        let mut total_rows: Vec<Value> = Vec::new();
+        for (extension, code, title, value, sort) in &totals {
+            total_rows.extend([
+                order_id.into(),
+                (*extension).into(),
+                (*code).into(),
+                (*title).into(),
+                (*value).into(),
+                (*sort).into(),
+            ]);
+        }
+        tx.exec_drop(
+            format!(
+                "INSERT INTO {} (order_id, extension, code, title, value, sort_order) VALUES {}",
+                db.table("order_total"),
+                vec!["(?, ?, ?, ?, ?, ?)"; totals.len()].join(", ")
+            ),
+            total_rows,
+        )
+        .await
+        .map_err(Error::db("inserting the order's totals"))?;
+
+        let mut history = format!("{comment}: {}", facts.status);
+        if unknown_lines > 0 {
+            history.push_str(&format!(
+                "; {unknown_lines} line(s) match no product of this shop (barcode / stock code)"
+            ));
+        }
+        self.add_history(tx, order_id, status_id, &history).await?;
+
+        tx.exec_drop(
+            format!(
+                "INSERT INTO {} (seller_id, package_id, order_number, order_id, package_status, \
+                 last_modified_ms, origin_package_ids, total, currency_code, unknown_lines, \
+                 tracking_number, created_at, updated_at) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NOW(), NOW())",
+                db.table("trendyol_orders")
+            ),
+            (
+                self.seller_id,
+                facts.package_id,
+                &facts.order_number,
+                order_id,
+                facts.status.as_str(),
+                facts.last_modified_ms,
+                origin_list(&facts.origin_package_ids),
+                facts.total,
+                &shop.currency.code,
+                unknown_lines,
+                &facts.tracking_number,
+            ),
+        )
+        .await
+        .map_err(Error::db("recording the imported package"))?;
+        tx.exec_drop(
+            format!(
+                "UPDATE {} SET packages = packages + 1 WHERE seller_id = ? AND order_number = ?",
+                db.table("trendyol_order_groups")
+            ),
+            (self.seller_id, &facts.order_number),
+        )
+        .await
+        .map_err(Error::db("counting the order's packages"))?;
+        Ok(ImportOutcome::Created {
+            package_id: facts.package_id,
+            order_id,
+            unknown_lines,
+        })
+    }
+
+    async fn update(
+        &self,
+        tx: &mut Transaction<'_>,
+        facts: &PackageFacts,
+        order_id: Option<u32>,
+        previous: &str,
+        pushed: &str,
+    ) -> Result<ImportOutcome> {
+        let db = &self.db;
+        tx.exec_drop(
+            format!(
+                "UPDATE {} SET package_status = ?, last_modified_ms = ?, origin_package_ids = ?, \
+                 tracking_number = IF(? = '', tracking_number, ?), updated_at = NOW() \
+                 WHERE seller_id = ? AND package_id = ?",
+                db.table("trendyol_orders")
+            ),
+            (
+                facts.status.as_str(),
+                facts.last_modified_ms,
+                origin_list(&facts.origin_package_ids),
+                &facts.tracking_number,
+                &facts.tracking_number,
+                self.seller_id,
+                facts.package_id,
+            ),
+        )
+        .await
+        .map_err(Error::db("updating the imported package"))?;
+        let order_id = order_id.unwrap_or(0);
+        // Our own push coming back (we told Trendyol "Invoiced" because the shop set the order
+        // to Shipped): the shop's status stays as the shop set it.
+        let echo = !pushed.is_empty() && pushed == facts.status.as_str();
+        if order_id > 0 && previous != facts.status.as_str() && !echo {
+            if let Some(status_id) = self.statuses.order_status_id(&facts.status) {
+                tx.exec_drop(
+                    format!(
+                        "UPDATE {} SET order_status_id = ?, date_modified = NOW() WHERE order_id = ?",
+                        db.table("order")
+                    ),
+                    (status_id, order_id),
+                )
+                .await
+                .map_err(Error::db("updating the OpenCart order status"))?;
+                let mut comment = format!(
+                    "Trendyol package {} is now {} (was {previous})",
+                    facts.package_id, facts.status
+                );
+                if !facts.tracking_number.is_empty()
+                    && matches!(facts.status, PackageStatus::Shipped)
+                {
+                    comment.push_str(&format!(
+                        "; tracking number {}{}",
+                        facts.tracking_number,
+                        if facts.cargo_provider.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" ({})", facts.cargo_provider)
+                        }
+                    ));
+                }
+                self.add_history(tx, order_id, status_id, &comment).await?;
+            }
+        }
+        Ok(ImportOutcome::Updated {
+            package_id: facts.package_id,
+            order_id,
+            status: facts.status.as_str().to_string(),
+        })
+    }
+
+    async fn add_history(
+        &self,
+        tx: &mut Transaction<'_>,
+        order_id: u32,
+        status_id: u32,
+        comment: &str,
+    ) -> Result<()> {
+        tx.exec_drop(
+            format!(
+                "INSERT INTO {} (order_id, order_status_id, notify, comment, date_added) \
+                 VALUES (?, ?, 0, ?, NOW())",
+                self.db.table("order_history")
+            ),
+            (order_id, status_id, comment),
+        )
+        .await
+        .map_err(Error::db("adding order history"))
+    }
+
+    /// Replaces the package's lines (as matched to products) for the stock arithmetic.
+    async fn write_lines(
+        &self,
+        tx: &mut Transaction<'_>,
+        facts: &PackageFacts,
+        products: &ProductIndex,
+    ) -> Result<()> {
+        let db = &self.db;
+        tx.exec_drop(
+            format!(
+                "DELETE FROM {} WHERE seller_id = ? AND package_id = ?",
+                db.table("trendyol_order_lines")
+            ),
+            (self.seller_id, facts.package_id),
+        )
+        .await
+        .map_err(Error::db("replacing the package's lines"))?;
+        if facts.lines.is_empty() {
+            return Ok(());
+        }
+        let mut rows: Vec<Value> = Vec::new();
+        for line in &facts.lines {
+            let product = products.find(Some(&line.barcode), Some(&line.stock_code));
+            rows.extend([
+                self.seller_id.into(),
+                facts.package_id.into(),
+                line.line_id.into(),
+                facts.order_number.clone().into(),
+                line.barcode.clone().into(),
+                line.stock_code.clone().into(),
+                product.map(|p| p.product_id).into(),
+                product
+                    .map(|p| p.product_option_value_id)
+                    .unwrap_or(0)
+                    .into(),
+                line.quantity.into(),
+            ]);
+        }
+        tx.exec_drop(
+            format!(
+                "INSERT INTO {} (seller_id, package_id, line_id, order_number, barcode, stock_code, \
+                 product_id, product_option_value_id, quantity) VALUES {}",
+                db.table("trendyol_order_lines"),
+                vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?)"; facts.lines.len()].join(", ")
+            ),
+            rows,
+        )
+        .await
+        .map_err(Error::db("recording the package's lines"))
+    }
+}
+
+fn origin_list(ids: &[u64]) -> String {
+    let list: Vec<String> = ids.iter().map(u64::to_string).collect();
+    clip(&list.join(","), 255)
+}
+
+/// `payment_firstname` and friends as `&'static str` column names (a closed set).
+fn leak_column(prefix: &str, name: &str) -> &'static str {
+    const PAYMENT: [&str; 14] = [
+        "payment_address_id",
+        "payment_firstname",
+        "payment_lastname",
+        "payment_company",
+        "payment_address_1",
+        "payment_address_2",
+        "payment_city",
+        "payment_postcode",
+        "payment_country",
+        "payment_country_id",
+        "payment_zone",
+        "payment_zone_id",
+        "payment_address_format",
+        "payment_custom_field",
+    ];
+    const SHIPPING: [&str; 14] = [
+        "shipping_address_id",
+        "shipping_firstname",
+        "shipping_lastname",
+        "shipping_company",
+        "shipping_address_1",
+        "shipping_address_2",
+        "shipping_city",
+        "shipping_postcode",
+        "shipping_country",
+        "shipping_country_id",
+        "shipping_zone",
+        "shipping_zone_id",
+        "shipping_address_format",
+        "shipping_custom_field",
+    ];
+    let list = if prefix == "payment" {
+        &PAYMENT
+    } else {
+        &SHIPPING
+    };
+    list.iter()
+        .find(|c| c.strip_prefix(prefix).and_then(|r| r.strip_prefix('_')) == Some(name))
+        .copied()
+        .expect("address columns are a closed set")
+}

@@ -1,0 +1,452 @@
+//! The `order_sync` job: read every package Trendyol changed since the last committed position
+//! and import it.
+//!
+//! The window runs from the stream cursor's position minus an overlap (packages Trendyol
+//! publishes late) to now; the first run reaches back `order_lookback_hours`. The window is cut
+//! into time slices fetched concurrently (the shop-wide limiter paces them); each slice pages
+//! through `orders/stream` with its `nextCursor`. The position advances to the end of the
+//! longest run of slices, from the oldest, whose packages have all committed — so a run stopped
+//! by its time limit, a crash or an API outage re-reads from there, and the repeated imports are
+//! no-ops. If the stream endpoint refuses the request outright (not a 5xx or 429), the slice is
+//! read from the order list instead.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use tokio::task::JoinSet;
+use trendyol_wire::ShipmentPackage;
+
+use super::import::{ImportOutcome, Importer};
+use super::products::ProductIndex;
+use super::shop::ShopFacts;
+use super::status_map::StatusMap;
+use crate::config::Settings;
+use crate::db::Database;
+use crate::error::{ApiErrorClass, Error, Result};
+use crate::runner::{JobContext, JobOutcome};
+use crate::sync::cursor;
+use crate::trendyol::{OrderStreamQuery, OrdersQuery, TrendyolClient};
+
+/// Largest page the stream and the list serve.
+const PAGE_SIZE: u64 = trendyol_wire::orders::MAX_PAGE_SIZE;
+/// Widest window one stream request may cover.
+const MAX_SLICE_MS: i64 = trendyol_wire::orders::MAX_STREAM_WINDOW_MS;
+/// Narrowest slice worth a request of its own.
+const MIN_SLICE_MS: i64 = 15 * 60 * 1000;
+/// Time kept back to commit the page in hand when the deadline nears.
+const STOP_RESERVE: Duration = Duration::from_secs(2);
+
+/// Counts of one import pass.
+#[derive(Debug, Default, Clone, Serialize, PartialEq, Eq)]
+pub struct ImportCounts {
+    pub seen: u64,
+    pub created: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub failed: u64,
+    pub unknown_lines: u64,
+    pub stock_taken: i64,
+    pub stock_released: i64,
+    pub pages: u64,
+    /// Refusals of malformed packages (first few), for the log.
+    pub errors: Vec<String>,
+}
+
+impl ImportCounts {
+    fn add(&mut self, other: ImportCounts) {
+        self.seen += other.seen;
+        self.created += other.created;
+        self.updated += other.updated;
+        self.unchanged += other.unchanged;
+        self.failed += other.failed;
+        self.unknown_lines += other.unknown_lines;
+        self.stock_taken += other.stock_taken;
+        self.stock_released += other.stock_released;
+        self.pages += other.pages;
+        for e in other.errors {
+            if self.errors.len() < 10 {
+                self.errors.push(e);
+            }
+        }
+    }
+}
+
+/// What an import needs, shared by the poll's tasks and the webhook processor.
+#[derive(Clone)]
+pub struct OrderImport {
+    pub db: Database,
+    pub settings: Arc<Settings>,
+    pub importer: Importer,
+    pub shop: Arc<ShopFacts>,
+}
+
+impl OrderImport {
+    pub async fn prepare(db: &Database, settings: &Settings) -> Result<OrderImport> {
+        let seller_id = settings.seller_id.ok_or_else(|| {
+            Error::Config("the Trendyol seller id is not set (setting seller_id)".into())
+        })?;
+        let shop = Arc::new(ShopFacts::load(db, settings).await?);
+        let statuses = Arc::new(StatusMap::load(db).await?);
+        Ok(OrderImport {
+            db: db.clone(),
+            settings: Arc::new(settings.clone()),
+            importer: Importer::new(db.clone(), seller_id, shop.clone(), statuses),
+            shop,
+        })
+    }
+
+    /// Imports `packages`: products resolved once, packages of one order in sequence, orders
+    /// side by side (`order_import_concurrency`).
+    pub async fn import_all(&self, packages: Vec<ShipmentPackage>) -> Result<ImportCounts> {
+        let mut counts = ImportCounts {
+            seen: packages.len() as u64,
+            ..ImportCounts::default()
+        };
+        if packages.is_empty() {
+            return Ok(counts);
+        }
+        let products = Arc::new(ProductIndex::resolve(&self.db, &self.settings, &packages).await?);
+        let lanes = self.settings.order_import_concurrency.max(1) as usize;
+        let mut groups: Vec<Vec<ShipmentPackage>> = vec![Vec::new(); lanes];
+        for package in packages {
+            let lane = lane_of(package.order_number.as_deref().unwrap_or(""), lanes);
+            groups[lane].push(package);
+        }
+        let mut tasks = JoinSet::new();
+        for group in groups.into_iter().filter(|g| !g.is_empty()) {
+            let importer = self.importer.clone();
+            let products = products.clone();
+            tasks.spawn(async move {
+                let mut counts = ImportCounts::default();
+                for package in group {
+                    match importer.import(&package, &products).await {
+                        Ok((outcome, moves)) => {
+                            counts.stock_taken += moves.taken;
+                            counts.stock_released += moves.released;
+                            match outcome {
+                                ImportOutcome::Created { unknown_lines, .. } => {
+                                    counts.created += 1;
+                                    counts.unknown_lines += u64::from(unknown_lines);
+                                }
+                                ImportOutcome::Updated { .. } => counts.updated += 1,
+                                ImportOutcome::Unchanged { .. } => counts.unchanged += 1,
+                            }
+                        }
+                        Err(Error::Config(reason)) => {
+                            tracing::warn!("refused a Trendyol package: {reason}");
+                            counts.failed += 1;
+                            if counts.errors.len() < 10 {
+                                counts.errors.push(reason);
+                            }
+                        }
+                        Err(e) => return Err(e),
+                    }
+                }
+                Ok::<_, Error>(counts)
+            });
+        }
+        let mut first_error = None;
+        while let Some(joined) = tasks.join_next().await {
+            match joined {
+                Ok(Ok(c)) => counts.add(c),
+                Ok(Err(e)) => {
+                    first_error.get_or_insert(e);
+                }
+                Err(e) => {
+                    first_error
+                        .get_or_insert(Error::Internal(format!("an import task failed: {e}")));
+                }
+            }
+        }
+        // `seen` was set up front; the lanes' own counts do not include it.
+        match first_error {
+            Some(e) => Err(e),
+            None => Ok(counts),
+        }
+    }
+}
+
+fn lane_of(order_number: &str, lanes: usize) -> usize {
+    // FNV-1a: stable and cheap; only spreads orders over lanes.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in order_number.bytes() {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    (hash % lanes as u64) as usize
+}
+
+/// A time slice of the window; `end_ms` None: open-ended (the newest slice).
+#[derive(Debug, Clone, Copy)]
+struct Slice {
+    start_ms: i64,
+    end_ms: Option<i64>,
+}
+
+/// Cuts `start..end` into at most `parts` slices (each ≤ 14 days, ≥ 15 minutes), the newest
+/// open-ended so a clock running behind Trendyol's misses nothing.
+fn slices(start_ms: i64, end_ms: i64, parts: u32) -> Vec<Slice> {
+    let span = (end_ms - start_ms).max(1);
+    let mut count = i64::from(parts.max(1)).min((span / MIN_SLICE_MS).max(1));
+    count = count.max((span + MAX_SLICE_MS - 1) / MAX_SLICE_MS);
+    let width = (span + count - 1) / count;
+    (0..count)
+        .map(|i| {
+            let s = start_ms + i * width;
+            Slice {
+                start_ms: s,
+                end_ms: if i == count - 1 {
+                    None
+                } else {
+                    Some(s + width)
+                },
+            }
+        })
+        .collect()
+}
+
+/// Why a slice did not finish.
+enum SliceEnd {
+    Done(ImportCounts),
+    Stopped(ImportCounts),
+}
+
+/// The `order_sync` job.
+pub async fn run(ctx: &JobContext) -> Result<JobOutcome> {
+    let import = OrderImport::prepare(&ctx.db, &ctx.settings).await?;
+    let now_ms = now_ms();
+    let position = cursor::position(&ctx.db, cursor::ORDER_STREAM).await?;
+    let start_ms = if position > 0 {
+        position - i64::from(ctx.settings.order_overlap_minutes) * 60_000
+    } else {
+        now_ms - i64::from(ctx.settings.order_lookback_hours) * 3_600_000
+    };
+    let window = slices(start_ms, now_ms, ctx.settings.order_poll_concurrency);
+    let concurrency = ctx.settings.order_poll_concurrency.max(1) as usize;
+    let deadline = ctx.deadline;
+    let memory_limit = ctx.memory_limit_bytes;
+    let stop = move || should_stop(deadline, memory_limit);
+
+    let mut tasks: JoinSet<(usize, Result<SliceEnd>)> = JoinSet::new();
+    let mut next = 0;
+    let mut results: BTreeMap<usize, Result<SliceEnd>> = BTreeMap::new();
+    while next < window.len() || !tasks.is_empty() {
+        while next < window.len() && tasks.len() < concurrency && !stop() {
+            let slice = window[next];
+            let client = ctx.client.clone();
+            let import = import.clone();
+            let dry_run = ctx.dry_run;
+            let progress = ctx.progress.clone();
+            let index = next;
+            tasks.spawn(async move {
+                let result = read_slice(&client, &import, slice, dry_run, stop, &progress).await;
+                (index, result)
+            });
+            next += 1;
+        }
+        match tasks.join_next().await {
+            Some(Ok((index, result))) => {
+                results.insert(index, result);
+            }
+            Some(Err(e)) => return Err(Error::Internal(format!("an order poll task failed: {e}"))),
+            None => break, // stopped before starting the remaining slices
+        }
+    }
+
+    let mut counts = ImportCounts::default();
+    let mut committed_to = None;
+    let mut complete_prefix = true;
+    let mut stopped = false;
+    let mut first_error = None;
+    for (index, slice) in window.iter().enumerate() {
+        match results.remove(&index) {
+            Some(Ok(SliceEnd::Done(c))) => {
+                counts.add(c);
+                if complete_prefix {
+                    committed_to = Some(slice.end_ms.unwrap_or(now_ms));
+                }
+            }
+            Some(Ok(SliceEnd::Stopped(c))) => {
+                counts.add(c);
+                complete_prefix = false;
+                stopped = true;
+            }
+            Some(Err(e)) => {
+                complete_prefix = false;
+                first_error.get_or_insert(e);
+            }
+            None => {
+                complete_prefix = false;
+                stopped = true;
+            }
+        }
+    }
+    if let (Some(position), false) = (committed_to, ctx.dry_run) {
+        cursor::advance(&ctx.db, cursor::ORDER_STREAM, position).await?;
+    }
+    if let Some(e) = first_error {
+        return Err(e);
+    }
+    let mut details = serde_json::to_value(&counts).unwrap_or_default();
+    if let Some(warning) = &import.shop.currency_warning {
+        details["currency_warning"] = warning.clone().into();
+    }
+    details["window_start_ms"] = start_ms.into();
+    details["slices"] = window.len().into();
+    Ok(JobOutcome {
+        items_ok: counts.created + counts.updated + counts.unchanged,
+        items_failed: counts.failed,
+        finished: !stopped,
+        stopped: if stopped {
+            Some(ctx.should_stop(STOP_RESERVE).unwrap_or(crate::runner::StopReason::TimeLimit))
+        } else {
+            None
+        },
+        message: format!(
+            "{} packages read: {} new orders, {} updated, {} unchanged, {} refused, {} unknown lines",
+            counts.seen, counts.created, counts.updated, counts.unchanged, counts.failed, counts.unknown_lines
+        ),
+        details,
+    })
+}
+
+fn should_stop(deadline: Instant, memory_limit: u64) -> bool {
+    if deadline.saturating_duration_since(Instant::now()) <= STOP_RESERVE {
+        return true;
+    }
+    memory_limit > 0 && crate::runner::current_rss_bytes().is_some_and(|rss| rss > memory_limit)
+}
+
+/// Reads one slice page by page, importing each page before asking for the next.
+async fn read_slice(
+    client: &TrendyolClient,
+    import: &OrderImport,
+    slice: Slice,
+    dry_run: bool,
+    stop: impl Fn() -> bool,
+    progress: &crate::runner::Progress,
+) -> Result<SliceEnd> {
+    let mut counts = ImportCounts::default();
+    let mut query = OrderStreamQuery {
+        size: Some(PAGE_SIZE),
+        last_modified_start_date: Some(slice.start_ms),
+        last_modified_end_date: slice.end_ms,
+        ..OrderStreamQuery::default()
+    };
+    loop {
+        if stop() {
+            return Ok(SliceEnd::Stopped(counts));
+        }
+        let page = match client.orders_stream(&query).await {
+            Ok(page) => page,
+            Err(Error::Api {
+                class: ApiErrorClass::Permanent,
+                status: Some(404 | 400 | 405 | 501),
+                ..
+            }) if query.next_cursor.is_none() => {
+                return read_slice_from_list(
+                    client, import, slice, dry_run, stop, progress, counts,
+                )
+                .await;
+            }
+            Err(e) => return Err(e),
+        };
+        counts.pages += 1;
+        let n = page.content.len() as u64;
+        if dry_run {
+            counts.seen += n;
+        } else {
+            counts.add(import.import_all(page.content).await?);
+        }
+        progress.advance(n);
+        match page.next_cursor.filter(|c| page.has_more && !c.is_empty()) {
+            Some(next) => query.next_cursor = Some(next),
+            None => return Ok(SliceEnd::Done(counts)),
+        }
+    }
+}
+
+/// The fallback: the order list, sorted by last modification, page by page (≤ 10,000 results
+/// per query window, so a crowded slice is halved until it fits).
+async fn read_slice_from_list(
+    client: &TrendyolClient,
+    import: &OrderImport,
+    slice: Slice,
+    dry_run: bool,
+    stop: impl Fn() -> bool,
+    progress: &crate::runner::Progress,
+    mut counts: ImportCounts,
+) -> Result<SliceEnd> {
+    let end_ms = slice.end_ms.unwrap_or_else(|| now_ms() + 3_600_000);
+    let mut pending = vec![(slice.start_ms, end_ms)];
+    while let Some((start, end)) = pending.pop() {
+        let mut page = 0u64;
+        loop {
+            if stop() {
+                return Ok(SliceEnd::Stopped(counts));
+            }
+            let query = OrdersQuery {
+                start_date: Some(start),
+                end_date: Some(end),
+                page: Some(page),
+                size: Some(PAGE_SIZE),
+                order_by_field: Some("PackageLastModifiedDate".into()),
+                order_by_direction: Some("ASC".into()),
+                ..OrdersQuery::default()
+            };
+            let result = client.orders(&query).await?;
+            if page == 0
+                && result.total_elements > trendyol_wire::orders::MAX_PAGE_WINDOW
+                && end - start > 60_000
+            {
+                let mid = start + (end - start) / 2;
+                pending.push((mid, end));
+                pending.push((start, mid));
+                break;
+            }
+            counts.pages += 1;
+            let n = result.content.len() as u64;
+            if dry_run {
+                counts.seen += n;
+            } else {
+                counts.add(import.import_all(result.content).await?);
+            }
+            progress.advance(n);
+            page += 1;
+            if page >= result.total_pages || n == 0 {
+                break;
+            }
+        }
+    }
+    Ok(SliceEnd::Done(counts))
+}
+
+pub(crate) fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slices_cover_the_window_and_the_last_is_open() {
+        let day = 86_400_000;
+        let s = slices(0, 3 * day, 4);
+        assert_eq!(s.len(), 4);
+        assert_eq!(s[0].start_ms, 0);
+        assert!(s.last().unwrap().end_ms.is_none());
+        for pair in s.windows(2) {
+            assert_eq!(pair[0].end_ms, Some(pair[1].start_ms));
+        }
+        // A window wider than 14 days needs more slices than asked for.
+        assert!(slices(0, 40 * day, 1).len() >= 3);
+        // A short window is not cut into tiny slices.
+        assert_eq!(slices(0, 10 * 60_000, 8).len(), 1);
+    }
+}

@@ -1,0 +1,533 @@
+//! Order sync against a real MariaDB shop and the sandbox's order generator: every package
+//! becomes exactly one OpenCart order with Trendyol's totals, stock is taken exactly once per
+//! line whatever the arrival order, and repeated or concurrent imports change nothing.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+use std::time::Duration;
+
+use meschain_engine::config::EngineConfig;
+use meschain_engine::fixtures::{self, CatalogSpec};
+use meschain_engine::runner::JobContext;
+use meschain_engine::sync::orders::{self, status_map::DEFAULTS, OrderImport};
+use meschain_engine::testing::TestDatabase;
+use meschain_engine::trendyol::install_crypto_provider;
+use meschain_engine::Engine;
+use mysql_async::prelude::*;
+use serde_json::{json, Value};
+use trendyol_sandbox::{spawn, LimitConfig, RunningSandbox, SandboxConfig};
+use trendyol_wire::ShipmentPackage;
+
+const PRODUCTS: u32 = 240;
+
+struct Shop {
+    _tdb: TestDatabase,
+    pool: mysql_async::Pool,
+    config: EngineConfig,
+}
+
+impl Shop {
+    fn engine(&self) -> Engine {
+        Engine::new(self.config.clone()).unwrap()
+    }
+}
+
+async fn sandbox() -> RunningSandbox {
+    install_crypto_provider();
+    spawn(SandboxConfig {
+        limits: LimitConfig {
+            enabled: false,
+            ..LimitConfig::default()
+        },
+        settings: trendyol_sandbox::Settings {
+            awaiting_delay_ms: 60_000,
+            ..trendyol_sandbox::Settings::default()
+        },
+        ..SandboxConfig::default()
+    })
+    .await
+    .expect("sandbox starts")
+}
+
+/// A shop with OpenCart's schema and base data, TRY, a generated catalog, MesChain's tables,
+/// and settings pointing at `sb`.
+async fn shop(sb: &RunningSandbox) -> Shop {
+    let tdb = TestDatabase::create("oc_").await;
+    let pool = tdb.pool();
+    let mut conn = pool.get_conn().await.unwrap();
+    fixtures::install_opencart_schema(&mut conn, "oc_")
+        .await
+        .unwrap();
+    fixtures::add_currency(&mut conn, "oc_", "TRY", "Türk Lirası", 38.5)
+        .await
+        .unwrap();
+    drop(conn);
+    fixtures::generate_catalog(
+        &pool,
+        "oc_",
+        &CatalogSpec {
+            products: PRODUCTS,
+            start_product_id: Some(1),
+            ..CatalogSpec::default()
+        },
+    )
+    .await
+    .unwrap();
+    let mut config = EngineConfig::new(tdb.config.clone());
+    config.log_dir = Some(std::env::temp_dir().join("meschain-test-logs"));
+    for (k, v) in [
+        ("environment", "sandbox".to_string()),
+        ("sandbox_url", sb.base_url()),
+        ("seller_id", "1001".into()),
+        ("api_key", "demo-api-key".into()),
+        ("api_secret", "demo-api-secret".into()),
+        ("barcode_source", "ean".into()),
+    ] {
+        config.setting_overrides.insert(k.into(), v);
+    }
+    let engine = Engine::new(config.clone()).unwrap();
+    engine.migrate().await.unwrap();
+    Shop {
+        _tdb: tdb,
+        pool,
+        config,
+    }
+}
+
+async fn control(sb: &RunningSandbox, path: &str, body: Value) -> Value {
+    let url = format!("{}{}", sb.base_url(), path);
+    let client = reqwest::Client::new();
+    let response = if body.is_null() {
+        client.get(url).send().await.unwrap()
+    } else {
+        client.post(url).json(&body).send().await.unwrap()
+    };
+    assert!(
+        response.status().is_success(),
+        "{path}: {}",
+        response.status()
+    );
+    response.json().await.unwrap()
+}
+
+/// Puts the shop's catalog (by EAN) into the sandbox as approved products.
+async fn list_catalog_on_trendyol(sb: &RunningSandbox, shop: &Shop) {
+    let mut conn = shop.pool.get_conn().await.unwrap();
+    let barcodes: Vec<String> = conn
+        .query("SELECT ean FROM oc_product ORDER BY product_id")
+        .await
+        .unwrap();
+    control(
+        sb,
+        "/__sandbox/products/seed",
+        json!({"barcodes": barcodes, "quantity": 20000}),
+    )
+    .await;
+}
+
+async fn run_order_sync(engine: &Engine) -> meschain_engine::runner::JobOutcome {
+    let settings = engine.settings().await.unwrap();
+    let client = engine.trendyol().await.unwrap();
+    let ctx = JobContext::standalone(
+        engine.database().unwrap(),
+        settings,
+        client,
+        Duration::from_secs(120),
+    );
+    orders::run(&ctx).await.expect("order sync runs")
+}
+
+/// Every package the sandbox holds for the listed ids, as it is now.
+async fn packages(sb: &RunningSandbox, ids: &[u64]) -> Vec<ShipmentPackage> {
+    let mut out = Vec::new();
+    for id in ids {
+        let v = control(sb, &format!("/__sandbox/packages/{id}"), Value::Null).await;
+        out.push(serde_json::from_value(v["package"].clone()).unwrap());
+    }
+    out
+}
+
+/// (product_id → quantity) for products and (product_option_value_id → quantity) for options.
+async fn stock(pool: &mysql_async::Pool) -> (BTreeMap<u32, i64>, BTreeMap<u32, i64>) {
+    let mut conn = pool.get_conn().await.unwrap();
+    let p: Vec<(u32, i64)> = conn
+        .query("SELECT product_id, quantity FROM oc_product")
+        .await
+        .unwrap();
+    let o: Vec<(u32, i64)> = conn
+        .query("SELECT product_option_value_id, quantity FROM oc_product_option_value")
+        .await
+        .unwrap();
+    (p.into_iter().collect(), o.into_iter().collect())
+}
+
+fn is_live(status: &str) -> bool {
+    !matches!(status, "Cancelled" | "UnSupplied" | "UnPacked" | "Returned")
+}
+
+fn default_status(status: &str) -> Option<u32> {
+    DEFAULTS
+        .iter()
+        .find(|(s, _, _)| *s == status)
+        .map(|(_, id, _)| *id)
+}
+
+async fn forget_position(pool: &mysql_async::Pool) {
+    let mut conn = pool.get_conn().await.unwrap();
+    conn.query_drop("DELETE FROM oc_trendyol_cursors")
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn five_hundred_packages_become_exact_orders_and_stock_moves_once() {
+    let sb = sandbox().await;
+    let shop = shop(&sb).await;
+    list_catalog_on_trendyol(&sb, &shop).await;
+    let (stock_before, options_before) = stock(&shop.pool).await;
+
+    let generated = control(
+        &sb,
+        "/__sandbox/orders/generate",
+        json!({"count": 420, "splitShare": 0.1, "cancelShare": 0.08, "unsuppliedShare": 0.04,
+               "awaitingShare": 0.1, "unknownBarcodeShare": 0.05, "maxLines": 3, "maxQuantity": 2}),
+    )
+    .await;
+    let ids: Vec<u64> = serde_json::from_value(generated["packageIds"].clone()).unwrap();
+    assert!(
+        ids.len() >= 500,
+        "the generator made {} packages",
+        ids.len()
+    );
+
+    let engine = shop.engine();
+    let first = run_order_sync(&engine).await;
+    assert!(first.finished, "{first:?}");
+    assert_eq!(first.items_failed, 0, "{first:?}");
+
+    // Awaiting → Created (payment checked), then some packages ship.
+    control(&sb, "/__sandbox/clock/advance", json!({"minutes": 2})).await;
+    let now = packages(&sb, &ids).await;
+    let shippable: Vec<u64> = now
+        .iter()
+        .filter(|p| p.status.as_ref().map(|s| s.as_str()) == Some("Created"))
+        .filter_map(|p| p.shipment_package_id)
+        .take(40)
+        .collect();
+    for id in &shippable {
+        control(
+            &sb,
+            &format!("/__sandbox/packages/{id}/status"),
+            json!({"status": "Shipped"}),
+        )
+        .await;
+    }
+    let second = run_order_sync(&engine).await;
+    assert!(second.finished, "{second:?}");
+    assert!(second.items_ok > 0);
+
+    let finals = packages(&sb, &ids).await;
+    let mut conn = shop.pool.get_conn().await.unwrap();
+
+    // Exactly one OpenCart order per package, linked both ways.
+    let rows: Vec<(u64, u32, String)> = conn
+        .query("SELECT package_id, order_id, package_status FROM oc_trendyol_orders")
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), ids.len(), "one trendyol_orders row per package");
+    let order_count: u64 = conn
+        .query_first("SELECT COUNT(*) FROM oc_order")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        order_count as usize,
+        ids.len(),
+        "one OpenCart order per package"
+    );
+    let by_package: HashMap<u64, (u32, String)> =
+        rows.into_iter().map(|(p, o, s)| (p, (o, s))).collect();
+
+    let mut expected_taken: HashMap<String, i64> = HashMap::new();
+    let mut unknown_seen = 0;
+    let mut awaiting_then_created = 0;
+    for package in &finals {
+        let id = package.shipment_package_id.unwrap();
+        let status = package.status.as_ref().unwrap().as_str().to_string();
+        let (order_id, stored_status) = by_package.get(&id).expect("package imported");
+        assert_eq!(*stored_status, status, "package {id} status");
+        // Totals equal Trendyol's.
+        let (total, status_id, currency): (f64, u32, String) = conn
+            .exec_first(
+                "SELECT total, order_status_id, currency_code FROM oc_order WHERE order_id = ?",
+                (order_id,),
+            )
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(
+            (total - package.package_total_price.unwrap()).abs() < 0.005,
+            "package {id} total"
+        );
+        assert_eq!(currency, "TRY");
+        if let Some(expected) = default_status(&status) {
+            assert_eq!(status_id, expected, "package {id} ({status}) order status");
+        }
+        let totals: Vec<(String, f64)> = conn
+            .exec(
+                "SELECT code, value FROM oc_order_total WHERE order_id = ?",
+                (order_id,),
+            )
+            .await
+            .unwrap();
+        let sum: f64 = totals
+            .iter()
+            .filter(|(c, _)| c != "total")
+            .map(|(_, v)| v)
+            .sum();
+        assert!(
+            (sum - total).abs() < 0.005,
+            "order {order_id}: totals add up ({totals:?})"
+        );
+        let lines: u64 = conn
+            .exec_first(
+                "SELECT COUNT(*) FROM oc_order_product WHERE order_id = ?",
+                (order_id,),
+            )
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(lines as usize, package.lines.len());
+        let history: Vec<String> = conn
+            .exec(
+                "SELECT comment FROM oc_order_history WHERE order_id = ?",
+                (order_id,),
+            )
+            .await
+            .unwrap();
+        assert!(history[0].contains(package.order_number.as_deref().unwrap()));
+        assert!(history[0].contains(&id.to_string()));
+        if package
+            .package_histories
+            .iter()
+            .any(|h| h.status.as_ref().map(|s| s.as_str()) == Some("Awaiting"))
+            && status != "Awaiting"
+        {
+            awaiting_then_created += 1;
+        }
+        for line in &package.lines {
+            let barcode = line.barcode.clone().unwrap_or_default();
+            if is_live(&status) {
+                *expected_taken.entry(barcode).or_default() += line.quantity.unwrap();
+            }
+        }
+        let unknown: u64 = conn
+            .exec_first(
+                "SELECT COUNT(*) FROM oc_order_product WHERE order_id = ? AND product_id = 0",
+                (order_id,),
+            )
+            .await
+            .unwrap()
+            .unwrap();
+        unknown_seen += unknown;
+    }
+    assert!(
+        unknown_seen > 0,
+        "unknown barcodes are imported as lines without a product"
+    );
+    assert!(
+        awaiting_then_created > 0,
+        "some packages went Awaiting → Created"
+    );
+
+    // Stock: initial minus what live packages hold, for products that subtract.
+    let products: Vec<(u32, String, bool)> = conn
+        .query("SELECT product_id, ean, subtract FROM oc_product")
+        .await
+        .unwrap();
+    let (stock_after, options_after) = stock(&shop.pool).await;
+    let mut moved = 0;
+    for (product_id, ean, subtract) in &products {
+        let taken = expected_taken.get(ean).copied().unwrap_or(0);
+        let expected = if *subtract {
+            stock_before[product_id] - taken
+        } else {
+            stock_before[product_id]
+        };
+        assert_eq!(
+            stock_after[product_id], expected,
+            "product {product_id} ({ean}) stock"
+        );
+        moved += taken;
+    }
+    assert!(moved > 0);
+    assert_eq!(
+        options_before, options_after,
+        "lines matched by product barcode leave options alone"
+    );
+
+    // Importing everything again changes nothing.
+    forget_position(&shop.pool).await;
+    let again = run_order_sync(&engine).await;
+    assert!(again.finished);
+    let details = &again.details;
+    assert_eq!(details["created"], 0, "{details}");
+    assert_eq!(details["updated"], 0, "{details}");
+    assert_eq!(stock(&shop.pool).await.0, stock_after);
+
+    // Two engines (two pools, as two processes would be) importing at once: still no duplicate.
+    forget_position(&shop.pool).await;
+    let (a, b) = (shop.engine(), shop.engine());
+    let (ra, rb) = tokio::join!(run_order_sync(&a), run_order_sync(&b));
+    assert_eq!(ra.details["created"], 0);
+    assert_eq!(rb.details["created"], 0);
+    let order_count2: u64 = conn
+        .query_first("SELECT COUNT(*) FROM oc_order")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(order_count2, order_count);
+    assert_eq!(stock(&shop.pool).await.0, stock_after);
+    let history_moves: i64 = conn
+        .query_first("SELECT COALESCE(SUM(-delta), 0) FROM oc_trendyol_stock_history WHERE product_id > 0 AND product_option_value_id = 0")
+        .await
+        .unwrap()
+        .unwrap();
+    let subtracting_taken: i64 = products
+        .iter()
+        .filter(|(_, _, s)| *s)
+        .map(|(_, ean, _)| expected_taken.get(ean).copied().unwrap_or(0))
+        .sum();
+    assert_eq!(
+        history_moves, subtracting_taken,
+        "the stock history adds up to the stock taken"
+    );
+    sb.shutdown().await.unwrap();
+}
+
+fn pkg(
+    id: u64,
+    status: &str,
+    modified: i64,
+    origins: &[u64],
+    lines: &[(u64, &str, i64)],
+) -> ShipmentPackage {
+    serde_json::from_value(json!({
+        "shipmentPackageId": id,
+        "orderNumber": "ORD-77",
+        "orderDate": 1_767_000_000_000i64,
+        "lastModifiedDate": modified,
+        "status": status,
+        "customerFirstName": "Ayşe",
+        "customerLastName": "Yılmaz",
+        "customerEmail": "pf+x@trendyolmail.example",
+        "originPackageIds": if origins.is_empty() { Value::Null } else { json!(origins) },
+        "shipmentAddress": {"firstName": "Ayşe", "lastName": "Yılmaz", "address1": "Bağdat Cd. 1",
+                             "city": "İstanbul", "cityCode": 34, "district": "Kadıköy", "phone": "5550000000"},
+        "lines": lines.iter().map(|(line, barcode, q)| json!({
+            "lineId": line, "barcode": barcode, "quantity": q, "lineGrossAmount": 100.0,
+            "lineSellerDiscount": 10.0, "lineTyDiscount": 5.0, "productName": "x", "vatRate": 20
+        })).collect::<Vec<_>>(),
+    }))
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn splits_and_cancels_take_stock_once_in_any_arrival_order() {
+    let sb = sandbox().await;
+    let shop = shop(&sb).await;
+    let engine = shop.engine();
+    let settings = engine.settings().await.unwrap();
+    let import = OrderImport::prepare(&engine.database().unwrap(), &settings)
+        .await
+        .unwrap();
+    let mut conn = shop.pool.get_conn().await.unwrap();
+    let (a, b): (String, String) = conn
+        .query_first("SELECT (SELECT ean FROM oc_product WHERE subtract = 1 ORDER BY product_id LIMIT 1), (SELECT ean FROM oc_product WHERE subtract = 1 ORDER BY product_id LIMIT 1 OFFSET 1)")
+        .await
+        .unwrap()
+        .unwrap();
+    let qty = |ean: String| {
+        let pool = shop.pool.clone();
+        async move {
+            let mut c = pool.get_conn().await.unwrap();
+            let q: i64 = c
+                .exec_first("SELECT quantity FROM oc_product WHERE ean = ?", (ean,))
+                .await
+                .unwrap()
+                .unwrap();
+            q
+        }
+    };
+    let (a0, b0) = (qty(a.clone()).await, qty(b.clone()).await);
+
+    // Package 1 (2×A, 3×B) is split into 2 (2×A) and 3 (3×B); 3 is then cancelled.
+    let original = pkg(1, "Created", 1000, &[], &[(11, &a, 2), (12, &b, 3)]);
+    let unpacked = pkg(1, "UnPacked", 2000, &[], &[(11, &a, 2), (12, &b, 3)]);
+    let part_a = pkg(2, "Created", 2000, &[1], &[(11, &a, 2)]);
+    let part_b = pkg(3, "Created", 2000, &[1], &[(12, &b, 3)]);
+    let part_b_cancelled = pkg(3, "Cancelled", 3000, &[1], &[(12, &b, 3)]);
+
+    // Parts first, the original's own states late and repeated, the cancel twice.
+    let arrival = vec![
+        part_a.clone(),
+        part_b.clone(),
+        original.clone(),
+        part_b_cancelled.clone(),
+        unpacked.clone(),
+        original.clone(),
+        part_b_cancelled.clone(),
+        part_a.clone(),
+    ];
+    for p in arrival {
+        import.import_all(vec![p]).await.unwrap();
+    }
+    assert_eq!(qty(a.clone()).await, a0 - 2, "A taken once");
+    assert_eq!(
+        qty(b.clone()).await,
+        b0,
+        "B taken and given back exactly once"
+    );
+
+    let orders: u64 = conn
+        .query_first("SELECT COUNT(*) FROM oc_order")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(orders, 3, "one order per package");
+    let statuses: HashSet<(u64, String)> = conn
+        .query("SELECT package_id, package_status FROM oc_trendyol_orders")
+        .await
+        .unwrap()
+        .into_iter()
+        .collect();
+    assert!(statuses.contains(&(1, "UnPacked".into())));
+    assert!(statuses.contains(&(3, "Cancelled".into())));
+
+    // Istanbul by plate code 34, Turkey, guest customer.
+    let (zone, country, customer): (String, u32, u32) = conn
+        .query_first("SELECT shipping_zone, shipping_country_id, customer_id FROM oc_order ORDER BY order_id LIMIT 1")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((zone.as_str(), country, customer), ("İstanbul", 215, 0));
+
+    // A malformed package is refused with a reason and nothing is written.
+    let mut broken = pkg(9, "Created", 1000, &[], &[(91, &a, 1)]);
+    broken.order_number = None;
+    let counts = import.import_all(vec![broken]).await.unwrap();
+    assert_eq!(counts.failed, 1);
+    assert!(
+        counts.errors[0].contains("orderNumber"),
+        "{:?}",
+        counts.errors
+    );
+    let orders_after: u64 = conn
+        .query_first("SELECT COUNT(*) FROM oc_order")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(orders_after, 3);
+    let _ = Arc::new(());
+    sb.shutdown().await.unwrap();
+}
