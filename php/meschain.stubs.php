@@ -34,6 +34,15 @@ namespace MesChain {
         public function acceptWebhook(string $raw_body, array $headers, ?string $remote_ip = null): array {}
 
         /**
+         * Approves a return (claim) with Trendyol; `$claimItemIds` empty means every item.
+         *
+         * @param string $claim_id
+         * @param array|null $claim_item_ids
+         * @return bool
+         */
+        public function approveClaim(string $claim_id, ?array $claim_item_ids = null): bool {}
+
+        /**
          * What the extension was built against: version, commit, PHP API, build profile.
          *
          * @return array
@@ -91,6 +100,50 @@ namespace MesChain {
         public function migrate(): array {}
 
         /**
+         * Tells MesChain an OpenCart order's status changed (the module's `addHistory` event).
+         * Queues `Picking` / `Invoiced` for its Trendyol packages when the status asks for it;
+         * returns the queued job ids (empty for other orders and statuses).
+         *
+         * @param int $order_id
+         * @param int $order_status_id
+         * @return array
+         */
+        public function orderStatusChanged(int $order_id, int $order_status_id): array {}
+
+        /**
+         * Queues a tracking number and/or an invoice link for a Trendyol order's packages.
+         *
+         * @throws \MesChain\ConfigException when the order is not a Trendyol order or a value is unusable.
+         *
+         * @param int $order_id
+         * @param string $tracking_number
+         * @param string $invoice_link
+         * @return array
+         */
+        public function pushShipment(int $order_id, string $tracking_number, string $invoice_link): array {}
+
+        /**
+         * Registers the shop's order webhook with Trendyol at `$url` (or updates and re-activates
+         * it), with the webhook credentials from the settings. Returns the subscription.
+         *
+         * @param string $url
+         * @return array
+         */
+        public function registerWebhook(string $url): array {}
+
+        /**
+         * Rejects a return (claim) with a reason id (`trendyolRead('claim_issue_reasons')`) and a
+         * description (1–500 characters); `$claimItemIds` empty means every item.
+         *
+         * @param string $claim_id
+         * @param array $claim_item_ids
+         * @param int $reason_id
+         * @param string $description
+         * @return bool
+         */
+        public function rejectClaim(string $claim_id, array $claim_item_ids, int $reason_id, string $description): bool {}
+
+        /**
          * The module settings, validated, with secrets reduced to `*_set` flags.
          *
          * @return array
@@ -126,6 +179,26 @@ namespace MesChain {
          * @return string
          */
         public static function version(): string {}
+
+        /**
+         * The shop's webhook as Trendyol has it (`registered`, `active`, `status`, `url`, `id`).
+         *
+         * @param string|null $url
+         * @return array
+         */
+        public function webhookSubscription(?string $url = null): array {}
+
+        /**
+         * Worker mode: processes queued jobs (webhook events, status pushes) as they arrive, for
+         * up to `max_seconds` (1–300, default 5), then returns so the PHP loop can check its
+         * signals. Returns the run's outcome (`items_ok`, `items_failed`, `message`, `details`).
+         *
+         * @throws \MesChain\ConfigException when the settings are unusable.
+         *
+         * @param int|null $max_seconds
+         * @return array
+         */
+        public function work(?int $max_seconds = null): array {}
     }
 }
 

@@ -69,6 +69,35 @@ fn install_panic_hook() {
     });
 }
 
+/// A PHP int that must be a positive 32-bit id.
+fn positive_id(value: i64, name: &str) -> Result<u32, Error> {
+    u32::try_from(value)
+        .ok()
+        .filter(|v| *v > 0)
+        .ok_or_else(|| Error::Config(format!("{name} must be a positive id, got {value}")))
+}
+
+/// A PHP list of strings (ids), or none.
+fn string_list(array: Option<&ZendHashTable>) -> Result<Vec<String>, Error> {
+    let Some(array) = array else {
+        return Ok(Vec::new());
+    };
+    match convert::array_to_value(array, 0).map_err(Error::Config)? {
+        serde_json::Value::Array(items) => items
+            .into_iter()
+            .map(|v| match v {
+                serde_json::Value::String(s) if !s.trim().is_empty() => Ok(s),
+                serde_json::Value::Number(n) => Ok(n.to_string()),
+                other => Err(Error::Config(format!(
+                    "expected a list of ids, found {other}"
+                ))),
+            })
+            .collect(),
+        serde_json::Value::Object(map) if map.is_empty() => Ok(Vec::new()),
+        _ => Err(Error::Config("expected a list of ids".into())),
+    }
+}
+
 fn to_array<T: Serialize>(value: &T) -> Result<ZBox<ZendHashTable>, Error> {
     let json = serde_json::to_value(value).map_err(|e| Error::Internal(e.to_string()))?;
     convert::value_to_array(&json).map_err(Error::Internal)
@@ -223,6 +252,125 @@ impl PhpEngine {
                 "duplicates": verdict.duplicates,
             }))
         })
+    }
+
+    /// Worker mode: processes queued jobs (webhook events, status pushes) as they arrive, for
+    /// up to `max_seconds` (1–300, default 5), then returns so the PHP loop can check its
+    /// signals. Returns the run's outcome (`items_ok`, `items_failed`, `message`, `details`).
+    ///
+    /// @throws \MesChain\ConfigException when the settings are unusable.
+    #[php(optional = max_seconds)]
+    pub fn work(&self, max_seconds: Option<i64>) -> PhpResult<ZBox<ZendHashTable>> {
+        let seconds = max_seconds.unwrap_or(5);
+        let budget = guarded(|| {
+            if !(1..=300).contains(&seconds) {
+                return Err(Error::Config(format!(
+                    "work() takes 1 to 300 seconds, got {seconds}"
+                )));
+            }
+            Ok(std::time::Duration::from_secs(seconds as u64))
+        })?;
+        let engine = self.inner.clone();
+        let outcome = blocking(async move { engine.work(budget).await })?;
+        guarded(|| to_array(&outcome))
+    }
+
+    /// Tells MesChain an OpenCart order's status changed (the module's `addHistory` event).
+    /// Queues `Picking` / `Invoiced` for its Trendyol packages when the status asks for it;
+    /// returns the queued job ids (empty for other orders and statuses).
+    #[php(name = "orderStatusChanged")]
+    pub fn order_status_changed(
+        &self,
+        order_id: i64,
+        order_status_id: i64,
+    ) -> PhpResult<ZBox<ZendHashTable>> {
+        let (order_id, status_id) = guarded(|| {
+            Ok((
+                positive_id(order_id, "order_id")?,
+                positive_id(order_status_id, "order_status_id")?,
+            ))
+        })?;
+        let engine = self.inner.clone();
+        let ids = blocking(async move { engine.order_status_changed(order_id, status_id).await })?;
+        guarded(|| to_array(&ids))
+    }
+
+    /// Queues a tracking number and/or an invoice link for a Trendyol order's packages.
+    ///
+    /// @throws \MesChain\ConfigException when the order is not a Trendyol order or a value is unusable.
+    #[php(name = "pushShipment")]
+    pub fn push_shipment(
+        &self,
+        order_id: i64,
+        tracking_number: String,
+        invoice_link: String,
+    ) -> PhpResult<ZBox<ZendHashTable>> {
+        let order_id = guarded(|| positive_id(order_id, "order_id"))?;
+        let engine = self.inner.clone();
+        let ids = blocking(async move {
+            engine
+                .push_shipment(order_id, &tracking_number, &invoice_link)
+                .await
+        })?;
+        guarded(|| to_array(&ids))
+    }
+
+    /// Approves a return (claim) with Trendyol; `$claimItemIds` empty means every item.
+    #[php(name = "approveClaim")]
+    #[php(optional = claim_item_ids)]
+    pub fn approve_claim(
+        &self,
+        claim_id: String,
+        claim_item_ids: Option<&ZendHashTable>,
+    ) -> PhpResult<bool> {
+        let items = guarded(|| string_list(claim_item_ids))?;
+        let engine = self.inner.clone();
+        blocking(async move { engine.approve_claim(&claim_id, &items).await })?;
+        Ok(true)
+    }
+
+    /// Rejects a return (claim) with a reason id (`trendyolRead('claim_issue_reasons')`) and a
+    /// description (1–500 characters); `$claimItemIds` empty means every item.
+    #[php(name = "rejectClaim")]
+    pub fn reject_claim(
+        &self,
+        claim_id: String,
+        claim_item_ids: &ZendHashTable,
+        reason_id: i64,
+        description: String,
+    ) -> PhpResult<bool> {
+        let (items, reason) = guarded(|| {
+            Ok((
+                string_list(Some(claim_item_ids))?,
+                u64::from(positive_id(reason_id, "reason_id")?),
+            ))
+        })?;
+        let engine = self.inner.clone();
+        blocking(async move {
+            engine
+                .reject_claim(&claim_id, &items, reason, &description)
+                .await
+        })?;
+        Ok(true)
+    }
+
+    /// Registers the shop's order webhook with Trendyol at `$url` (or updates and re-activates
+    /// it), with the webhook credentials from the settings. Returns the subscription.
+    #[php(name = "registerWebhook")]
+    pub fn register_webhook(&self, url: String) -> PhpResult<ZBox<ZendHashTable>> {
+        let engine = self.inner.clone();
+        let status = blocking(async move { engine.register_webhook(&url).await })?;
+        guarded(|| to_array(&status))
+    }
+
+    /// The shop's webhook as Trendyol has it (`registered`, `active`, `status`, `url`, `id`).
+    #[php(name = "webhookSubscription")]
+    #[php(optional = url)]
+    pub fn webhook_subscription(&self, url: Option<String>) -> PhpResult<ZBox<ZendHashTable>> {
+        let engine = self.inner.clone();
+        let url = url.unwrap_or_default();
+        let status = blocking(async move { engine.webhook_subscription(&url).await })?;
+        guarded(|| to_array(&status))
     }
 
     /// Closes this process's database connections; the next call reconnects.

@@ -251,3 +251,105 @@ impl Engine {
         crate::inbox::accept(self, delivery).await
     }
 }
+
+/// Order sync, the queue processor, returns and the webhook subscription, as PHP calls them.
+impl Engine {
+    /// A job context outside the runner, bounded by `budget`.
+    pub async fn standalone_context(
+        &self,
+        budget: std::time::Duration,
+    ) -> Result<crate::runner::JobContext> {
+        let settings = self.settings().await?;
+        let client = self.trendyol().await?;
+        Ok(crate::runner::JobContext::standalone(
+            self.database()?,
+            settings,
+            client,
+            budget,
+        ))
+    }
+
+    /// Worker mode: processes queue jobs as they arrive for up to `budget`.
+    pub async fn work(&self, budget: std::time::Duration) -> Result<crate::runner::JobOutcome> {
+        let mut ctx = self.standalone_context(budget).await?;
+        ctx.trigger = "worker".into();
+        crate::processor::work(&ctx, &crate::processor::worker_id(), &|| false).await
+    }
+
+    /// The module's `addHistory` event: queues the Trendyol pushes an OpenCart status asks for.
+    pub async fn order_status_changed(
+        &self,
+        order_id: u32,
+        order_status_id: u32,
+    ) -> Result<Vec<u64>> {
+        let settings = self.settings().await?;
+        let queued = crate::sync::orders::outbound::order_status_changed(
+            &self.database()?,
+            &settings,
+            order_id,
+            order_status_id,
+        )
+        .await?;
+        Ok(queued.into_iter().map(|q| q.id).collect())
+    }
+
+    /// Queues a tracking number and/or invoice link for an order's packages.
+    pub async fn push_shipment(
+        &self,
+        order_id: u32,
+        tracking_number: &str,
+        invoice_link: &str,
+    ) -> Result<Vec<u64>> {
+        let queued = crate::sync::orders::outbound::shipment_details(
+            &self.database()?,
+            order_id,
+            tracking_number,
+            invoice_link,
+        )
+        .await?;
+        Ok(queued.into_iter().map(|q| q.id).collect())
+    }
+
+    pub async fn approve_claim(&self, claim_id: &str, item_ids: &[String]) -> Result<()> {
+        let client = self.trendyol().await?;
+        crate::sync::claims::approve(&self.database()?, &client, claim_id, item_ids).await
+    }
+
+    pub async fn reject_claim(
+        &self,
+        claim_id: &str,
+        item_ids: &[String],
+        reason_id: u64,
+        description: &str,
+    ) -> Result<()> {
+        let client = self.trendyol().await?;
+        crate::sync::claims::reject(
+            &self.database()?,
+            &client,
+            claim_id,
+            item_ids,
+            reason_id,
+            description,
+        )
+        .await
+    }
+
+    /// Registers (or updates and re-activates) the shop's webhook at `url`.
+    pub async fn register_webhook(
+        &self,
+        url: &str,
+    ) -> Result<crate::inbox::subscription::SubscriptionStatus> {
+        let settings = self.settings().await?;
+        let client = self.trendyol().await?;
+        crate::inbox::subscription::register(&client, &settings, url).await
+    }
+
+    /// The shop's webhook as Trendyol has it (`url` empty: the first one).
+    pub async fn webhook_subscription(
+        &self,
+        url: &str,
+    ) -> Result<crate::inbox::subscription::SubscriptionStatus> {
+        let client = self.trendyol().await?;
+        crate::inbox::subscription::status_of(&client, url).await
+    }
+}

@@ -24,6 +24,7 @@ pub mod error;
 pub mod fixtures;
 pub mod inbox;
 pub mod limiter;
+pub mod processor;
 pub mod queue;
 pub mod runner;
 pub mod runtime;

@@ -39,6 +39,7 @@
 pub mod accept;
 pub mod auth;
 pub mod redact;
+pub mod subscription;
 pub mod verdict;
 
 pub use accept::{accept, dedupe_key, MAX_BODY_BYTES};

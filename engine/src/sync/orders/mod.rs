@@ -8,6 +8,7 @@
 //! - [`status_map`]: Trendyol package status → OpenCart order status.
 
 pub mod import;
+pub mod outbound;
 pub mod package;
 pub mod poll;
 pub mod products;

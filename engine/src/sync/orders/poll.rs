@@ -22,6 +22,7 @@ use super::import::{ImportOutcome, Importer};
 use super::products::ProductIndex;
 use super::shop::ShopFacts;
 use super::status_map::StatusMap;
+use super::stock::StockMoves;
 use crate::config::Settings;
 use crate::db::Database;
 use crate::error::{ApiErrorClass, Error, Result};
@@ -98,14 +99,48 @@ impl OrderImport {
     }
 
     /// Imports `packages`: products resolved once, packages of one order in sequence, orders
-    /// side by side (`order_import_concurrency`).
+    /// side by side (`order_import_concurrency`). A refused (malformed) package is counted and
+    /// skipped; a database failure fails the call.
     pub async fn import_all(&self, packages: Vec<ShipmentPackage>) -> Result<ImportCounts> {
         let mut counts = ImportCounts {
             seen: packages.len() as u64,
             ..ImportCounts::default()
         };
+        for (_, result) in self.import_each(packages).await? {
+            match result {
+                Ok((outcome, moves)) => {
+                    counts.stock_taken += moves.taken;
+                    counts.stock_released += moves.released;
+                    match outcome {
+                        ImportOutcome::Created { unknown_lines, .. } => {
+                            counts.created += 1;
+                            counts.unknown_lines += u64::from(unknown_lines);
+                        }
+                        ImportOutcome::Updated { .. } => counts.updated += 1,
+                        ImportOutcome::Unchanged { .. } => counts.unchanged += 1,
+                    }
+                }
+                Err(Error::Config(reason)) => {
+                    tracing::warn!("refused a Trendyol package: {reason}");
+                    counts.failed += 1;
+                    if counts.errors.len() < 10 {
+                        counts.errors.push(reason);
+                    }
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(counts)
+    }
+
+    /// Like [`OrderImport::import_all`], with each package's own result (keyed by its id, 0
+    /// when it has none), for callers that settle one queue job per package.
+    pub async fn import_each(
+        &self,
+        packages: Vec<ShipmentPackage>,
+    ) -> Result<Vec<(u64, Result<(ImportOutcome, StockMoves)>)>> {
         if packages.is_empty() {
-            return Ok(counts);
+            return Ok(Vec::new());
         }
         let products = Arc::new(ProductIndex::resolve(&self.db, &self.settings, &packages).await?);
         let lanes = self.settings.order_import_concurrency.max(1) as usize;
@@ -119,52 +154,22 @@ impl OrderImport {
             let importer = self.importer.clone();
             let products = products.clone();
             tasks.spawn(async move {
-                let mut counts = ImportCounts::default();
+                let mut results = Vec::with_capacity(group.len());
                 for package in group {
-                    match importer.import(&package, &products).await {
-                        Ok((outcome, moves)) => {
-                            counts.stock_taken += moves.taken;
-                            counts.stock_released += moves.released;
-                            match outcome {
-                                ImportOutcome::Created { unknown_lines, .. } => {
-                                    counts.created += 1;
-                                    counts.unknown_lines += u64::from(unknown_lines);
-                                }
-                                ImportOutcome::Updated { .. } => counts.updated += 1,
-                                ImportOutcome::Unchanged { .. } => counts.unchanged += 1,
-                            }
-                        }
-                        Err(Error::Config(reason)) => {
-                            tracing::warn!("refused a Trendyol package: {reason}");
-                            counts.failed += 1;
-                            if counts.errors.len() < 10 {
-                                counts.errors.push(reason);
-                            }
-                        }
-                        Err(e) => return Err(e),
-                    }
+                    let id = package.shipment_package_id.unwrap_or(0);
+                    results.push((id, importer.import(&package, &products).await));
                 }
-                Ok::<_, Error>(counts)
+                results
             });
         }
-        let mut first_error = None;
+        let mut out = Vec::new();
         while let Some(joined) = tasks.join_next().await {
             match joined {
-                Ok(Ok(c)) => counts.add(c),
-                Ok(Err(e)) => {
-                    first_error.get_or_insert(e);
-                }
-                Err(e) => {
-                    first_error
-                        .get_or_insert(Error::Internal(format!("an import task failed: {e}")));
-                }
+                Ok(results) => out.extend(results),
+                Err(e) => return Err(Error::Internal(format!("an import task failed: {e}"))),
             }
         }
-        // `seen` was set up front; the lanes' own counts do not include it.
-        match first_error {
-            Some(e) => Err(e),
-            None => Ok(counts),
-        }
+        Ok(out)
     }
 }
 
@@ -289,7 +294,28 @@ pub async fn run(ctx: &JobContext) -> Result<JobOutcome> {
     if let Some(e) = first_error {
         return Err(e);
     }
+    // Returns and the outbound backstop ride along with every order sync.
+    let (claims, pushes) = if ctx.dry_run || stopped {
+        (None, 0)
+    } else {
+        let seller = ctx.client.seller_id();
+        let claims = crate::sync::claims::poll(
+            &ctx.db,
+            &ctx.client,
+            ctx.settings.claims_lookback_days,
+            now_ms,
+        )
+        .await?;
+        let pushes = super::outbound::scan_for_pushes(&ctx.db, &ctx.settings, seller).await?;
+        // A switched-off webhook is an alert, not a failure: the poll covers for it.
+        if let Err(e) = crate::inbox::subscription::check(&ctx.db, &ctx.client).await {
+            tracing::warn!("could not check the webhook subscription: {e}");
+        }
+        (Some(claims), pushes)
+    };
     let mut details = serde_json::to_value(&counts).unwrap_or_default();
+    details["claims"] = serde_json::to_value(&claims).unwrap_or_default();
+    details["pushes_queued"] = pushes.into();
     if let Some(warning) = &import.shop.currency_warning {
         details["currency_warning"] = warning.clone().into();
     }

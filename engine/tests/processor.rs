@@ -1,0 +1,430 @@
+//! The queue processor against a real shop and the sandbox: webhook deliveries (repeated and
+//! shuffled) become one job per package state and one OpenCart order per package; an OpenCart
+//! status change reaches Trendyol as Picking, then Invoiced; returns are polled into OpenCart
+//! and approved; a switched-off webhook raises an alert.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use meschain_engine::config::EngineConfig;
+use meschain_engine::fixtures::{self, CatalogSpec};
+use meschain_engine::inbox::Delivery;
+use meschain_engine::testing::TestDatabase;
+use meschain_engine::trendyol::install_crypto_provider;
+use meschain_engine::Engine;
+use mysql_async::prelude::*;
+use rand::seq::SliceRandom;
+use serde_json::{json, Value};
+use trendyol_sandbox::{spawn, LimitConfig, RunningSandbox, SandboxConfig};
+
+const API_KEY: &str = "hook-key-31c9e0";
+
+async fn sandbox() -> RunningSandbox {
+    install_crypto_provider();
+    spawn(SandboxConfig {
+        limits: LimitConfig {
+            enabled: false,
+            ..LimitConfig::default()
+        },
+        settings: trendyol_sandbox::Settings {
+            awaiting_delay_ms: 0,
+            ..trendyol_sandbox::Settings::default()
+        },
+        ..SandboxConfig::default()
+    })
+    .await
+    .expect("sandbox starts")
+}
+
+async fn control(sb: &RunningSandbox, method: &str, path: &str, body: Value) -> Value {
+    let url = format!("{}{}", sb.base_url(), path);
+    let client = reqwest::Client::new();
+    let request = match method {
+        "GET" => client.get(url),
+        _ => client.post(url).json(&body),
+    };
+    let response = request.send().await.unwrap();
+    assert!(
+        response.status().is_success(),
+        "{path}: {}",
+        response.status()
+    );
+    response.json().await.unwrap()
+}
+
+async fn shop(sb: &RunningSandbox) -> (TestDatabase, mysql_async::Pool, Engine) {
+    let tdb = TestDatabase::create("oc_").await;
+    let pool = tdb.pool();
+    let mut conn = pool.get_conn().await.unwrap();
+    fixtures::install_opencart_schema(&mut conn, "oc_")
+        .await
+        .unwrap();
+    fixtures::add_currency(&mut conn, "oc_", "TRY", "Türk Lirası", 38.5)
+        .await
+        .unwrap();
+    drop(conn);
+    fixtures::generate_catalog(
+        &pool,
+        "oc_",
+        &CatalogSpec {
+            products: 120,
+            start_product_id: Some(1),
+            ..CatalogSpec::default()
+        },
+    )
+    .await
+    .unwrap();
+    let mut config = EngineConfig::new(tdb.config.clone());
+    config.log_dir = Some(std::env::temp_dir().join("meschain-test-logs"));
+    for (k, v) in [
+        ("environment", "sandbox".to_string()),
+        ("sandbox_url", sb.base_url()),
+        ("seller_id", "1001".into()),
+        ("api_key", "demo-api-key".into()),
+        ("api_secret", "demo-api-secret".into()),
+        ("webhook_auth", "api_key".into()),
+        ("webhook_api_key", API_KEY.into()),
+    ] {
+        config.setting_overrides.insert(k.into(), v);
+    }
+    let engine = Engine::new(config).unwrap();
+    engine.migrate().await.unwrap();
+    let mut conn = pool.get_conn().await.unwrap();
+    let barcodes: Vec<String> = conn.query("SELECT ean FROM oc_product").await.unwrap();
+    control(
+        sb,
+        "POST",
+        "/__sandbox/products/seed",
+        json!({"barcodes": barcodes, "quantity": 20000}),
+    )
+    .await;
+    (tdb, pool, engine)
+}
+
+async fn deliver(engine: &Engine, body: &[u8]) -> u16 {
+    let headers = vec![
+        ("Content-Type".to_string(), "application/json".to_string()),
+        ("x-api-key".to_string(), API_KEY.to_string()),
+    ];
+    engine
+        .accept_webhook(&Delivery {
+            body,
+            headers: &headers,
+            remote_ip: "127.0.0.1",
+        })
+        .await
+        .http_status
+}
+
+async fn drain(engine: &Engine) -> meschain_engine::runner::JobOutcome {
+    let ctx = engine
+        .standalone_context(Duration::from_secs(120))
+        .await
+        .unwrap();
+    meschain_engine::processor::run(&ctx).await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn repeated_shuffled_webhooks_make_one_order_per_package() {
+    let sb = sandbox().await;
+    let (_tdb, pool, engine) = shop(&sb).await;
+    let generated = control(
+        &sb,
+        "POST",
+        "/__sandbox/orders/generate",
+        json!({"count": 300, "splitShare": 0.1, "cancelShare": 0.05}),
+    )
+    .await;
+    let ids: Vec<u64> = serde_json::from_value(generated["packageIds"].clone()).unwrap();
+    let mut bodies = Vec::new();
+    for id in &ids {
+        let p = control(
+            &sb,
+            "GET",
+            &format!("/__sandbox/packages/{id}"),
+            Value::Null,
+        )
+        .await;
+        let body = serde_json::to_vec(&p["package"]).unwrap();
+        for _ in 0..3 {
+            bodies.push(body.clone());
+        }
+    }
+    bodies.shuffle(&mut rand::rng());
+    for body in &bodies {
+        assert_eq!(deliver(&engine, body).await, 202);
+    }
+    let mut conn = pool.get_conn().await.unwrap();
+    let jobs: u64 = conn
+        .query_first("SELECT COUNT(*) FROM oc_trendyol_sync_queue")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(jobs as usize, ids.len(), "one job per package state");
+
+    let outcome = drain(&engine).await;
+    assert!(outcome.finished, "{outcome:?}");
+    assert_eq!(outcome.items_failed, 0, "{outcome:?}");
+    let orders: u64 = conn
+        .query_first("SELECT COUNT(*) FROM oc_order")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(orders as usize, ids.len(), "one order per package");
+    let done: u64 = conn
+        .query_first("SELECT COUNT(*) FROM oc_trendyol_sync_queue WHERE status = 'done'")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(done as usize, ids.len());
+
+    // The same deliveries again: duplicates, nothing new.
+    for body in bodies.iter().take(50) {
+        assert_eq!(deliver(&engine, body).await, 202);
+    }
+    let again = drain(&engine).await;
+    assert_eq!(again.items_ok, 0, "{again:?}");
+    sb.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_opencart_status_change_reaches_trendyol_as_picking_then_invoiced() {
+    let sb = sandbox().await;
+    let (_tdb, pool, engine) = shop(&sb).await;
+    let generated = control(
+        &sb,
+        "POST",
+        "/__sandbox/orders/generate",
+        json!({"count": 3}),
+    )
+    .await;
+    let ids: Vec<u64> = serde_json::from_value(generated["packageIds"].clone()).unwrap();
+    let ctx = engine
+        .standalone_context(Duration::from_secs(60))
+        .await
+        .unwrap();
+    meschain_engine::sync::orders::run(&ctx).await.unwrap();
+    let mut conn = pool.get_conn().await.unwrap();
+    let order_id: u32 = conn
+        .exec_first(
+            "SELECT order_id FROM oc_trendyol_orders WHERE package_id = ?",
+            (ids[0],),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+
+    // The shop marks the order "Processed" (15): Picking.
+    conn.exec_drop(
+        "UPDATE oc_order SET order_status_id = 15 WHERE order_id = ?",
+        (order_id,),
+    )
+    .await
+    .unwrap();
+    let queued = engine.order_status_changed(order_id, 15).await.unwrap();
+    assert_eq!(queued.len(), 1);
+    // Set twice: pushed once.
+    assert_eq!(
+        engine.order_status_changed(order_id, 15).await.unwrap(),
+        queued
+    );
+    drain(&engine).await;
+    let p = control(
+        &sb,
+        "GET",
+        &format!("/__sandbox/packages/{}", ids[0]),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(p["package"]["status"], "Picking");
+
+    // Then "Shipped" (3): Invoiced with OpenCart's invoice number, plus a tracking number and
+    // an invoice link.
+    conn.exec_drop(
+        "UPDATE oc_order SET order_status_id = 3, invoice_prefix = 'INV-2026-', invoice_no = 42 WHERE order_id = ?",
+        (order_id,),
+    )
+    .await
+    .unwrap();
+    engine.order_status_changed(order_id, 3).await.unwrap();
+    engine
+        .push_shipment(order_id, "TRK123456", "https://shop.example/invoice/42.pdf")
+        .await
+        .unwrap();
+    let outcome = drain(&engine).await;
+    assert_eq!(outcome.items_failed, 0, "{outcome:?}");
+    let p = control(
+        &sb,
+        "GET",
+        &format!("/__sandbox/packages/{}", ids[0]),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(p["package"]["status"], "Invoiced", "{p}");
+    assert_eq!(p["invoiceNumber"], "INV-2026-42");
+    assert_eq!(p["invoiceLink"], "https://shop.example/invoice/42.pdf");
+
+    // The echo of our own push does not move the shop's status back to "Processed".
+    meschain_engine::sync::orders::run(&ctx).await.unwrap();
+    let status: u32 = conn
+        .exec_first(
+            "SELECT order_status_id FROM oc_order WHERE order_id = ?",
+            (order_id,),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(status, 3);
+
+    // The backstop: a status set without the event (direct SQL) is found by order sync.
+    let other: u32 = conn
+        .exec_first(
+            "SELECT order_id FROM oc_trendyol_orders WHERE package_id = ?",
+            (ids[1],),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    conn.exec_drop(
+        "UPDATE oc_order SET order_status_id = 15 WHERE order_id = ?",
+        (other,),
+    )
+    .await
+    .unwrap();
+    let polled = meschain_engine::sync::orders::run(&ctx).await.unwrap();
+    assert_eq!(polled.details["pushes_queued"], 1, "{}", polled.details);
+    drain(&engine).await;
+    let p = control(
+        &sb,
+        "GET",
+        &format!("/__sandbox/packages/{}", ids[1]),
+        Value::Null,
+    )
+    .await;
+    assert_eq!(p["package"]["status"], "Picking");
+
+    // Bad input: not a Trendyol order.
+    let e = engine
+        .push_shipment(999_999, "X", "")
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("not a Trendyol order"), "{e}");
+    sb.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn returns_are_polled_into_opencart_and_approved() {
+    let sb = sandbox().await;
+    let (_tdb, pool, engine) = shop(&sb).await;
+    control(
+        &sb,
+        "POST",
+        "/__sandbox/orders/generate",
+        json!({"count": 5}),
+    )
+    .await;
+    let ctx = engine
+        .standalone_context(Duration::from_secs(60))
+        .await
+        .unwrap();
+    meschain_engine::sync::orders::run(&ctx).await.unwrap();
+    let claims = control(
+        &sb,
+        "POST",
+        "/__sandbox/claims/generate",
+        json!({"count": 2}),
+    )
+    .await;
+    let claim_ids: Vec<String> = serde_json::from_value(claims["claimIds"].clone()).unwrap();
+    assert_eq!(claim_ids.len(), 2);
+    let outcome = meschain_engine::sync::orders::run(&ctx).await.unwrap();
+    assert_eq!(outcome.details["claims"]["new"], 2, "{}", outcome.details);
+    let mut conn = pool.get_conn().await.unwrap();
+    let rows: Vec<(String, Option<u32>, Option<u32>, String)> = conn
+        .query("SELECT claim_id, order_id, return_id, claim_status FROM oc_trendyol_claims ORDER BY claim_id")
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 2);
+    for (_, order_id, return_id, status) in &rows {
+        assert!(order_id.is_some() && return_id.is_some());
+        assert_eq!(status, "WaitingInAction");
+    }
+    let events: u64 = conn
+        .query_first(
+            "SELECT COUNT(*) FROM oc_trendyol_sync_queue WHERE event_type = 'RETURN_INITIATED'",
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(events, 2);
+    // Polled again: nothing new.
+    let again = meschain_engine::sync::orders::run(&ctx).await.unwrap();
+    assert_eq!(again.details["claims"]["new"], 0);
+
+    engine.approve_claim(&rows[0].0, &[]).await.unwrap();
+    let (decision, return_status): (String, u32) = conn
+        .exec_first(
+            "SELECT c.decision, r.return_status_id FROM oc_trendyol_claims c JOIN oc_return r ON r.return_id = c.return_id WHERE c.claim_id = ?",
+            (&rows[0].0,),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((decision.as_str(), return_status), ("approved", 3));
+    let e = engine
+        .reject_claim(&rows[1].0, &[], 0, "x")
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("reason id"), "{e}");
+    let e = engine
+        .approve_claim("no-such-claim", &[])
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("not known"), "{e}");
+    sb.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_webhook_is_registered_and_a_switched_off_one_raises_an_alert() {
+    let sb = sandbox().await;
+    let (_tdb, pool, engine) = shop(&sb).await;
+    let url = "http://127.0.0.1:9/index.php?route=extension/meschain/webhook/trendyol";
+    let first = engine.register_webhook(url).await.unwrap();
+    assert_eq!(
+        (first.action.as_str(), first.active),
+        ("created", true),
+        "{first:?}"
+    );
+    let second = engine.register_webhook(url).await.unwrap();
+    assert_eq!(second.action, "updated");
+    assert_eq!(second.id, first.id);
+    let client = engine.trendyol().await.unwrap();
+    client.deactivate_webhook(&first.id).await.unwrap();
+    let db = engine.database().unwrap();
+    let inactive = meschain_engine::inbox::subscription::check(&db, &client)
+        .await
+        .unwrap();
+    assert_eq!(inactive, vec![url.to_string()]);
+    meschain_engine::inbox::subscription::check(&db, &client)
+        .await
+        .unwrap();
+    let mut conn = pool.get_conn().await.unwrap();
+    let alerts: Vec<(String, u32)> = conn
+        .query("SELECT alert_type, occurrences FROM oc_trendyol_alerts")
+        .await
+        .unwrap();
+    assert_eq!(alerts, vec![("webhook_inactive".to_string(), 2)]);
+    let again = engine.register_webhook(url).await.unwrap();
+    assert_eq!((again.action.as_str(), again.active), ("activated", true));
+    let e = engine
+        .register_webhook("ftp://x")
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("http(s) URL"), "{e}");
+    let _ = BTreeMap::<u8, u8>::new();
+    sb.shutdown().await.unwrap();
+}
