@@ -1,5 +1,14 @@
 //! The sync jobs: what moves between OpenCart and Trendyol.
 //!
 //! - [`orders`]: Trendyol packages → OpenCart orders (one transaction each), statuses both ways.
+//! - [`products`]: OpenCart products → Trendyol (bulk create/update, batch tracking, approval).
+//! - [`stock`]: OpenCart stock and prices → Trendyol, delta only, plus reconciliation.
+//! - [`catalog_batches`], [`catalog_cargo`], [`catalog_pace`], [`catalog_price`]: what the two catalog jobs share.
 
+pub mod catalog_batches;
+pub mod catalog_cargo;
+pub mod catalog_pace;
+pub mod catalog_price;
 pub mod orders;
+pub mod products;
+pub mod stock;
