@@ -257,10 +257,10 @@ pub async fn upload(
             write_rows(ctx, seller, &stale_rows, &writes).await?;
         }
         for key in ["create", "update", "approved"] {
-            let full = buffers
+            while buffers
                 .get(key)
-                .is_some_and(|(_, b)| b.len() >= MAX_ITEMS_PER_REQUEST);
-            if full {
+                .is_some_and(|(_, b)| b.len() >= MAX_ITEMS_PER_REQUEST)
+            {
                 if let Some(stop) = pacer.should_stop(ctx) {
                     let first_unsent = buffers
                         .values()
@@ -272,7 +272,9 @@ pub async fn upload(
                     }
                     return Ok(Some(stop));
                 }
-                let (kind, batch) = buffers.remove(key).expect("checked above");
+                let (kind, buffer) = buffers.get_mut(key).expect("checked above");
+                let batch: Vec<Outgoing> = buffer.drain(..MAX_ITEMS_PER_REQUEST).collect();
+                let kind = *kind;
                 send(ctx, seller, kind, batch, pacer, report).await?;
             }
         }
