@@ -173,12 +173,12 @@ pub async fn upload(
             }
             let row_barcode = if on_trendyol {
                 existing.map(|e| e.barcode.clone()).unwrap_or_default()
-            } else if item.barcode.is_empty() || !reasons.is_empty() && item.barcode.len() > 40 {
-                placeholder_barcode(product.product_id)
-            } else if owners
-                .get(&item.barcode)
-                .is_some_and(|o| *o != product.product_id)
+            } else if item.barcode.is_empty()
+                || item.barcode.chars().count() > 40
+                || reasons.iter().any(|r| r.starts_with("barcode:"))
             {
+                // No barcode of its own to key the row by (missing, too long, or another
+                // product's): the row is keyed by the product and never sent.
                 placeholder_barcode(product.product_id)
             } else {
                 item.barcode.clone()
