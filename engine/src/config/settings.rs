@@ -149,6 +149,7 @@ pub struct Settings {
     pub barcode_source: BarcodeSource,
     pub stock_buffer: u32,
     pub order_currency: String,
+<<<<<<< HEAD
     // Order sync
     /// The storefront URL written on imported orders (empty: the shop's `config_url`, if any).
     pub store_url: String,
@@ -167,6 +168,24 @@ pub struct Settings {
     pub push_invoiced_status_ids: Vec<u32>,
     /// How far back the first claims (returns) poll reaches.
     pub claims_lookback_days: u32,
+=======
+    // Catalog sync
+    /// Public URL of the shop's image folder (`HTTP_SERVER . 'image/'`), https; images are
+    /// sent to Trendyol as this URL joined with the path OpenCart stores.
+    pub image_base_url: String,
+    /// Trendyol's cargo company id (V1 ids: 4 Yurtiçi, 6 Horoz, 7 Aras, 9 Sürat, 10 DHL
+    /// eCommerce, 17 Trendyol Express, 19 PTT, 20 Ceva, 38 Kolay Gelsin).
+    pub cargo_company_id: u32,
+    /// Desi used when a product has no dimensions.
+    pub default_dimensional_weight: u32,
+    /// VAT rate for tax classes without a row in the VAT mapping.
+    pub default_vat_rate: u8,
+    /// Whether OpenCart prices already include VAT (Trendyol's prices always do).
+    pub prices_include_vat: bool,
+    /// Trendyol brand for products whose manufacturer has none mapped (0 = such products are
+    /// invalid).
+    pub default_brand_id: u64,
+>>>>>>> products
 }
 
 /// One setting's contract: its short name, default text and a human description of what it allows.
@@ -289,6 +308,7 @@ pub const SPECS: &[SettingSpec] = &[
     ),
     spec("stock_buffer", "0", "a whole number from 0 to 10000"),
     spec("order_currency", "TRY", "a three-letter currency code"),
+<<<<<<< HEAD
     // Order sync
     spec(
         "store_url",
@@ -318,6 +338,31 @@ pub const SPECS: &[SettingSpec] = &[
         "OpenCart order_status_id values, comma-separated, or empty",
     ),
     spec("claims_lookback_days", "14", "whole days from 1 to 90"),
+=======
+    // Catalog sync
+    spec(
+        "image_base_url",
+        "",
+        "an https URL of the shop's image folder ending in /, or empty",
+    ),
+    spec(
+        "cargo_company_id",
+        "17",
+        "a Trendyol cargo company id: 4, 6, 7, 9, 10, 17, 19, 20 or 38",
+    ),
+    spec(
+        "default_dimensional_weight",
+        "1",
+        "a whole desi from 0 to 10000",
+    ),
+    spec("default_vat_rate", "20", "0, 1, 10 or 20"),
+    spec("prices_include_vat", "1", BOOL),
+    spec(
+        "default_brand_id",
+        "0",
+        "a Trendyol brand id, or 0 for none",
+    ),
+>>>>>>> products
 ];
 
 impl Default for Settings {
@@ -502,6 +547,34 @@ impl Settings {
             ));
         }
 
+        let (image_spec, image_base_url) = get("image_base_url");
+        if !image_base_url.is_empty()
+            && (!image_base_url.starts_with("https://")
+                || !image_base_url.ends_with('/')
+                || image_base_url.len() < 12
+                || image_base_url
+                    .chars()
+                    .any(|c| c.is_whitespace() || c.is_control()))
+        {
+            return Err(Error::setting(
+                "image_base_url",
+                image_base_url,
+                image_spec.allowed,
+            ));
+        }
+        let (cargo_spec, cargo_text) = get("cargo_company_id");
+        let cargo_company_id = cargo_text
+            .parse::<u32>()
+            .ok()
+            .filter(|id| crate::sync::catalog_cargo::code_for(*id).is_some())
+            .ok_or_else(|| Error::setting("cargo_company_id", cargo_text, cargo_spec.allowed))?;
+        let (vat_spec, vat_text) = get("default_vat_rate");
+        let default_vat_rate = vat_text
+            .parse::<u8>()
+            .ok()
+            .filter(|v| matches!(v, 0 | 1 | 10 | 20))
+            .ok_or_else(|| Error::setting("default_vat_rate", vat_text, vat_spec.allowed))?;
+
         Ok(Settings {
             status: boolean("status")?,
             product_sync: boolean("product_sync")?,
@@ -542,6 +615,7 @@ impl Settings {
             barcode_source,
             stock_buffer: number("stock_buffer", 0, 10_000)? as u32,
             order_currency: currency.to_ascii_uppercase(),
+<<<<<<< HEAD
             store_url,
             order_lookback_hours: number("order_lookback_hours", 1, 2160)? as u32,
             order_overlap_minutes: number("order_overlap_minutes", 0, 1440)? as u32,
@@ -550,6 +624,14 @@ impl Settings {
             push_picking_status_ids: id_list("push_picking_status_ids")?,
             push_invoiced_status_ids: id_list("push_invoiced_status_ids")?,
             claims_lookback_days: number("claims_lookback_days", 1, 90)? as u32,
+=======
+            image_base_url,
+            cargo_company_id,
+            default_dimensional_weight: number("default_dimensional_weight", 0, 10_000)? as u32,
+            default_vat_rate,
+            prices_include_vat: boolean("prices_include_vat")?,
+            default_brand_id: number("default_brand_id", 0, i64::MAX as u64)?,
+>>>>>>> products
         })
     }
 
@@ -652,6 +734,15 @@ impl Settings {
         put("barcode_source", self.barcode_source.column().into());
         put("stock_buffer", self.stock_buffer.into());
         put("order_currency", self.order_currency.clone().into());
+        put("image_base_url", self.image_base_url.clone().into());
+        put("cargo_company_id", self.cargo_company_id.into());
+        put(
+            "default_dimensional_weight",
+            self.default_dimensional_weight.into(),
+        );
+        put("default_vat_rate", self.default_vat_rate.into());
+        put("prices_include_vat", self.prices_include_vat.into());
+        put("default_brand_id", self.default_brand_id.into());
         m
     }
 }

@@ -332,6 +332,98 @@ pub const MIGRATIONS: &[Migration] = &[
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci",
         ],
     },
+    Migration {
+        version: 4,
+        name: "catalog sync: mappings, batch requests, stock and price memory",
+        statements: &[
+            // OpenCart category -> Trendyol leaf category, edited in the admin.
+            "CREATE TABLE IF NOT EXISTS `{prefix}trendyol_category_map` (
+  `category_id` int(11) NOT NULL,
+  `trendyol_category_id` bigint(20) NOT NULL,
+  `trendyol_category_name` varchar(255) NOT NULL DEFAULT '',
+  `updated_at` datetime NOT NULL,
+  PRIMARY KEY (`category_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci",
+            // OpenCart manufacturer -> Trendyol brand; filled by the admin or by a lookup by name.
+            "CREATE TABLE IF NOT EXISTS `{prefix}trendyol_brand_map` (
+  `manufacturer_id` int(11) NOT NULL,
+  `trendyol_brand_id` bigint(20) NOT NULL,
+  `trendyol_brand_name` varchar(255) NOT NULL DEFAULT '',
+  `updated_at` datetime NOT NULL,
+  PRIMARY KEY (`manufacturer_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci",
+            // Which Trendyol attribute of a category comes from which OpenCart attribute or
+            // option, or is a fixed value.
+            "CREATE TABLE IF NOT EXISTS `{prefix}trendyol_attribute_map` (
+  `attribute_map_id` int(11) NOT NULL AUTO_INCREMENT,
+  `trendyol_category_id` bigint(20) NOT NULL,
+  `trendyol_attribute_id` bigint(20) NOT NULL,
+  `trendyol_attribute_name` varchar(255) NOT NULL DEFAULT '',
+  `source` varchar(16) NOT NULL,
+  `source_id` int(11) NOT NULL DEFAULT 0,
+  `trendyol_value_id` bigint(20) DEFAULT NULL,
+  `custom_value` varchar(255) NOT NULL DEFAULT '',
+  `updated_at` datetime NOT NULL,
+  PRIMARY KEY (`attribute_map_id`),
+  UNIQUE KEY `category_attribute` (`trendyol_category_id`,`trendyol_attribute_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci",
+            // OpenCart attribute text (or option_value_id as text) -> Trendyol attribute value.
+            "CREATE TABLE IF NOT EXISTS `{prefix}trendyol_attribute_value_map` (
+  `value_map_id` int(11) NOT NULL AUTO_INCREMENT,
+  `attribute_map_id` int(11) NOT NULL,
+  `source_value` varchar(255) NOT NULL,
+  `trendyol_value_id` bigint(20) NOT NULL,
+  `trendyol_value_name` varchar(255) NOT NULL DEFAULT '',
+  PRIMARY KEY (`value_map_id`),
+  UNIQUE KEY `attribute_value` (`attribute_map_id`,`source_value`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci",
+            // OpenCart tax class -> Trendyol VAT rate (0, 1, 10 or 20).
+            "CREATE TABLE IF NOT EXISTS `{prefix}trendyol_vat_map` (
+  `tax_class_id` int(11) NOT NULL,
+  `vat_rate` tinyint(4) NOT NULL,
+  `updated_at` datetime NOT NULL,
+  PRIMARY KEY (`tax_class_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci",
+            // Every asynchronous write MesChain made, tracked until each item has its result
+            // (Trendyol keeps results for four hours only).
+            "CREATE TABLE IF NOT EXISTS `{prefix}trendyol_batch_requests` (
+  `batch_request_id` varchar(64) NOT NULL,
+  `seller_id` bigint(20) NOT NULL,
+  `kind` varchar(24) NOT NULL,
+  `item_count` int(11) NOT NULL DEFAULT 0,
+  `failed_count` int(11) NOT NULL DEFAULT 0,
+  `status` varchar(16) NOT NULL DEFAULT 'pending',
+  `created_at` datetime NOT NULL,
+  `checked_at` datetime DEFAULT NULL,
+  `finished_at` datetime DEFAULT NULL,
+  PRIMARY KEY (`batch_request_id`),
+  KEY `pending` (`status`,`kind`,`created_at`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci",
+            // Fingerprints of price/stock bodies sent, so an identical body is never sent again
+            // within Trendyol's 15-minute window.
+            "CREATE TABLE IF NOT EXISTS `{prefix}trendyol_sent_bodies` (
+  `body_hash` char(64) NOT NULL,
+  `batch_request_id` varchar(64) NOT NULL DEFAULT '',
+  `item_count` int(11) NOT NULL DEFAULT 0,
+  `sent_at` datetime NOT NULL,
+  PRIMARY KEY (`body_hash`),
+  KEY `sent_at` (`sent_at`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci",
+            // Per product: what the product scan last saw (to skip unchanged products cheaply),
+            // and the price/stock write in flight (sent values wait here until the batch result
+            // confirms them).
+            "ALTER TABLE `{prefix}trendyol_products`
+  ADD COLUMN IF NOT EXISTS `source_modified_at` datetime DEFAULT NULL,
+  ADD COLUMN IF NOT EXISTS `mapping_version` char(16) NOT NULL DEFAULT '',
+  ADD COLUMN IF NOT EXISTS `sent_quantity` int(11) DEFAULT NULL,
+  ADD COLUMN IF NOT EXISTS `sent_list_price` decimal(15,4) DEFAULT NULL,
+  ADD COLUMN IF NOT EXISTS `sent_sale_price` decimal(15,4) DEFAULT NULL,
+  ADD COLUMN IF NOT EXISTS `stock_batch_request_id` varchar(64) NOT NULL DEFAULT '',
+  ADD COLUMN IF NOT EXISTS `stock_reasons` text DEFAULT NULL,
+  ADD COLUMN IF NOT EXISTS `stock_failed_at` datetime DEFAULT NULL",
+            "CREATE INDEX IF NOT EXISTS `stock_batch` ON `{prefix}trendyol_products` (`stock_batch_request_id`)",
+        ],
+    },
 ];
 
 /// The seven tables the seed guide names, for status checks.

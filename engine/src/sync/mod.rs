@@ -2,8 +2,18 @@
 //!
 //! - [`orders`]: Trendyol packages → OpenCart orders (one transaction each), statuses both ways;
 //! - [`claims`]: returns polled from Trendyol, recorded as OpenCart returns, approved or rejected;
+//! - [`products`]: OpenCart products → Trendyol (bulk create/update, batch tracking, approval);
+//! - [`stock`]: OpenCart stock and prices → Trendyol, delta only, plus reconciliation;
+//! - [`catalog_batches`], [`catalog_cargo`], [`catalog_pace`], [`catalog_price`]: what the two
+//!   catalog jobs share;
 //! - [`cursor`]: named poll positions that move only after the work they cover committed.
 
+pub mod catalog_batches;
+pub mod catalog_cargo;
+pub mod catalog_pace;
+pub mod catalog_price;
 pub mod claims;
 pub mod cursor;
 pub mod orders;
+pub mod products;
+pub mod stock;

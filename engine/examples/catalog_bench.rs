@@ -1,0 +1,290 @@
+//! Catalog benchmark: a full push of N generated products and the no-change delta scans.
+//!
+//! For each size (default 100,000 and 1,000,000): a fresh database with a generated OpenCart
+//! catalog (every category and manufacturer mapped), an in-process sandbox with rate limits off
+//! and instant batches, then
+//! - `product_sync` pushes everything: write calls must equal ⌈N/1000⌉;
+//! - approval is set in SQL (the sandbox's review list is not what is measured here), with the
+//!   confirmed stock and prices Trendyol would report, i.e. the values OpenCart has;
+//! - `stock_sync`'s delta scan with nothing changed (0 writes expected), timed;
+//! - `product_sync`'s change scan with nothing changed (0 writes expected), timed;
+//! - peak RSS (`VmHWM`) of this process, which also hosts the sandbox.
+//!
+//! Writes `bench/catalog.json` and `bench/catalog.md`.
+//! Run: `cargo run --release -p meschain-engine --example catalog_bench -- [N ...]`.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use meschain_engine::config::Settings;
+use meschain_engine::db::{migrations, Database};
+use meschain_engine::fixtures::{generate_catalog, install_opencart_schema, CatalogSpec};
+use meschain_engine::runner::{peak_rss_bytes, JobContext};
+use meschain_engine::sync::catalog_pace::Pacer;
+use meschain_engine::sync::stock::delta;
+use meschain_engine::sync::{catalog_price, products};
+use meschain_engine::testing::TestDatabase;
+use meschain_engine::trendyol::{install_crypto_provider, EndpointClass, Method, TrendyolClient};
+use mysql_async::prelude::*;
+use serde_json::{json, Value};
+use trendyol_sandbox::{spawn, LimitConfig, SandboxConfig};
+
+const DELTA_TARGET_PER_100K_MS: f64 = 500.0;
+const RSS_TARGET: u64 = 128 << 20;
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let sizes: Vec<u32> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    let sizes = if sizes.is_empty() {
+        vec![100_000, 1_000_000]
+    } else {
+        sizes
+    };
+    install_crypto_provider();
+    let mut results = Vec::new();
+    for n in sizes {
+        let r = run(n).await;
+        println!("{}", serde_json::to_string_pretty(&r).unwrap());
+        results.push(r);
+    }
+    write_report(&results);
+}
+
+async fn run(n: u32) -> Value {
+    let sandbox = spawn(SandboxConfig {
+        limits: LimitConfig {
+            enabled: false,
+            ..LimitConfig::default()
+        },
+        settings: trendyol_sandbox::Settings {
+            approval_delay_ms: 0,
+            reject_share: 0.0,
+            batch_delay_ms: 0,
+            ..trendyol_sandbox::Settings::default()
+        },
+        request_log_cap: 10,
+        ..SandboxConfig::default()
+    })
+    .await
+    .expect("sandbox");
+    let tdb = TestDatabase::create("oc_").await;
+    let pool = tdb.pool();
+    let mut conn = pool.get_conn().await.unwrap();
+    install_opencart_schema(&mut conn, "oc_").await.unwrap();
+    let generated = Instant::now();
+    let summary = generate_catalog(
+        &pool,
+        "oc_",
+        &CatalogSpec {
+            products: n,
+            chunk_products: 5_000,
+            ..CatalogSpec::default()
+        },
+    )
+    .await
+    .unwrap();
+    let generate_s = generated.elapsed().as_secs_f64();
+    let values: BTreeMap<String, String> = [
+        ("environment", "sandbox".to_string()),
+        ("sandbox_url", sandbox.base_url()),
+        ("seller_id", "1001".into()),
+        ("api_key", "demo-api-key".into()),
+        ("api_secret", "demo-api-secret".into()),
+        ("image_base_url", "https://shop.example/image/".into()),
+        ("default_brand_id", "1791".into()),
+        ("batch_size", "1000".into()),
+        ("max_execution_time", "3600".into()),
+        ("api_endpoint_limit", "100000".into()),
+        ("calls_per_minute", "100000".into()),
+        ("calls_per_hour", "6000000".into()),
+        ("api_timeout", "600".into()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    let settings = Settings::from_values(&values).unwrap();
+    let db = Database::new(
+        &tdb.config,
+        Duration::from_secs(5),
+        Duration::from_secs(600),
+    )
+    .unwrap();
+    migrations::migrate(&db).await.unwrap();
+    for c in &summary.leaf_category_ids {
+        conn.exec_drop(
+            "INSERT INTO oc_trendyol_category_map (category_id, trendyol_category_id, updated_at) VALUES (?, 411, UTC_TIMESTAMP())",
+            (c,),
+        )
+        .await
+        .unwrap();
+    }
+    let ctx = || {
+        let client = TrendyolClient::from_settings(&settings, &db).unwrap();
+        JobContext::standalone(
+            db.clone(),
+            settings.clone(),
+            client,
+            Duration::from_secs(3_600),
+        )
+    };
+
+    // Full push.
+    let push_ctx = ctx();
+    let started = Instant::now();
+    let push = products::run(&push_ctx).await.unwrap();
+    let push_s = started.elapsed().as_secs_f64();
+    let push_writes = writes(&push_ctx.metrics.snapshot());
+    let pushed = push.details["upload"]["created"].as_u64().unwrap_or(0);
+
+    // Approval, as the approval poll would record it.
+    let d = catalog_price::desired_sql(&db, &settings);
+    conn.query_drop(format!(
+        "UPDATE oc_trendyol_products tp JOIN oc_product p ON p.product_id = tp.product_id {} \
+         SET tp.sync_status = 'approved', tp.trendyol_status = 'APPROVED', tp.content_id = tp.product_id, \
+         tp.confirmed_quantity = {}, tp.confirmed_list_price = {}, tp.confirmed_sale_price = {} \
+         WHERE tp.sync_status = 'submitted'",
+        d.joins, d.quantity, d.list_price, d.sale_price
+    ))
+    .await
+    .unwrap();
+
+    // Delta scan, nothing changed.
+    let scan_ctx = ctx();
+    let mut report = delta::DeltaReport::default();
+    let started = Instant::now();
+    delta::scan_and_send(&scan_ctx, &mut Pacer::new(), &mut report)
+        .await
+        .unwrap();
+    let delta_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let delta_writes = writes(&scan_ctx.metrics.snapshot());
+
+    // Product change scan, nothing changed.
+    let rescan_ctx = ctx();
+    let started = Instant::now();
+    let rescan = products::run(&rescan_ctx).await.unwrap();
+    let rescan_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let rescan_writes = writes(&rescan_ctx.metrics.snapshot());
+
+    let rss = peak_rss_bytes().unwrap_or(0);
+    let expected_writes = u64::from(n).div_ceil(1000);
+    let delta_target_ms = DELTA_TARGET_PER_100K_MS * f64::from(n) / 100_000.0;
+    drop(conn);
+    db.close().await;
+    pool.disconnect().await.unwrap();
+    tdb.drop_database().await;
+    let _ = sandbox.shutdown().await;
+    json!({
+        "products": n,
+        "generate_s": round(generate_s),
+        "pushed": pushed,
+        "push_s": round(push_s),
+        "push_write_calls": push_writes,
+        "push_write_calls_target": expected_writes,
+        "push_ok": push_writes == expected_writes && pushed == u64::from(n),
+        "delta_scan_ms": round(delta_ms),
+        "delta_scan_target_ms": delta_target_ms,
+        "delta_scan_writes": delta_writes,
+        "delta_ok": delta_ms <= delta_target_ms && delta_writes == 0,
+        "product_rescan_ms": round(rescan_ms),
+        "product_rescan_writes": rescan_writes,
+        "product_rescan_scanned": rescan.details["upload"]["scanned"],
+        "peak_rss_mib": round(rss as f64 / f64::from(1 << 20)),
+        "peak_rss_target_mib": RSS_TARGET >> 20,
+        "rss_ok": rss <= RSS_TARGET,
+    })
+}
+
+/// Calls of write endpoint classes in a run's metrics.
+fn writes(snapshot: &meschain_engine::trendyol::MetricsSnapshot) -> u64 {
+    EndpointClass::ALL
+        .iter()
+        .filter(|c| c.method() != Method::Get)
+        .filter_map(|c| snapshot.classes.get(c.name()))
+        .map(|m| m.calls)
+        .sum()
+}
+
+fn round(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+fn machine() -> Value {
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let cpu = cpuinfo
+        .lines()
+        .find(|l| l.starts_with("model name"))
+        .and_then(|l| l.split(':').nth(1))
+        .unwrap_or("")
+        .trim()
+        .to_string();
+    let cores = cpuinfo
+        .lines()
+        .filter(|l| l.starts_with("processor"))
+        .count();
+    let mem = std::fs::read_to_string("/proc/meminfo")
+        .unwrap_or_default()
+        .lines()
+        .find(|l| l.starts_with("MemTotal"))
+        .unwrap_or("")
+        .to_string();
+    json!({"cpu": cpu, "cores": cores, "memory": mem.trim_start_matches("MemTotal:").trim(), "os": std::env::consts::OS})
+}
+
+fn write_report(results: &[Value]) {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../bench");
+    let _ = std::fs::create_dir_all(dir);
+    let report = json!({"benchmark": "catalog", "machine": machine(), "results": results});
+    std::fs::write(
+        format!("{dir}/catalog.json"),
+        serde_json::to_string_pretty(&report).unwrap() + "\n",
+    )
+    .unwrap();
+    let m = machine();
+    let mut md = String::from("# Catalog sync benchmark\n\n");
+    md.push_str(&format!(
+        "Machine: {} ({} cores), {} RAM, {}. MariaDB on 127.0.0.1; the sandbox runs in the same \
+         process (rate limits off, batches settle at once), so peak RSS includes it and the \
+         sandbox's own copy of every product.\n\n",
+        m["cpu"].as_str().unwrap_or(""),
+        m["cores"],
+        m["memory"].as_str().unwrap_or(""),
+        m["os"].as_str().unwrap_or("")
+    ));
+    md.push_str("Command: `cargo run --release -p meschain-engine --example catalog_bench`\n\n");
+    md.push_str("| products | write calls for a full push (target ⌈N/1000⌉) | push time | stock delta scan, no change (target) | product change scan, no change | peak RSS (target 128 MiB) |\n|---|---|---|---|---|---|\n");
+    for r in results {
+        md.push_str(&format!(
+            "| {} | {} ({}) {} | {} s | {} ms ({} ms) {} | {} ms, {} writes | {} MiB {} |\n",
+            r["products"],
+            r["push_write_calls"],
+            r["push_write_calls_target"],
+            ok(&r["push_ok"]),
+            r["push_s"],
+            r["delta_scan_ms"],
+            r["delta_scan_target_ms"],
+            ok(&r["delta_ok"]),
+            r["product_rescan_ms"],
+            r["product_rescan_writes"],
+            r["peak_rss_mib"],
+            ok(&r["rss_ok"]),
+        ));
+    }
+    md.push_str(
+        "\nApproval is written in SQL after the push (the sandbox's review lists are not what is \
+         measured); the delta scan then compares every approved row with OpenCart inside MariaDB \
+         and sends nothing. The product change scan is a second `product_sync` run: it reads only \
+         products whose `date_modified` or mapping version changed.\n",
+    );
+    std::fs::write(format!("{dir}/catalog.md"), md).unwrap();
+}
+
+fn ok(v: &Value) -> &'static str {
+    if v.as_bool() == Some(true) {
+        "✓"
+    } else {
+        "✗"
+    }
+}

@@ -1,0 +1,227 @@
+//! The batch requests MesChain has open with Trendyol, shared by the product and the stock job.
+//!
+//! Every product and price/stock write is answered with a `batchRequestId` only; what happened
+//! to each item shows later in the batch result, which Trendyol keeps for four hours. Each id is
+//! stored in `{prefix}trendyol_batch_requests` in the same transaction that marks its items as
+//! sent, so a crash between the two cannot leave items that nobody will ever check. A batch is
+//! `pending` until every item has a final status (`done`), or until it is too old to be read
+//! (`expired`, after which the jobs fall back to reading Trendyol's lists).
+
+use std::time::Duration;
+
+use mysql_async::prelude::*;
+
+use crate::db::Database;
+use crate::error::{ApiErrorClass, Error, Result};
+
+/// How long Trendyol keeps a batch result.
+pub const BATCH_RESULT_TTL: Duration = Duration::from_secs(4 * 3600);
+
+/// What a batch was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BatchKind {
+    /// V2 create.
+    ProductCreate,
+    /// V2 update of products not yet approved (in review or rejected).
+    ProductUpdate,
+    /// V2 content update of approved products (by content id).
+    ProductContent,
+    /// V2 variant update of approved products (by barcode).
+    ProductVariant,
+    /// Price and inventory.
+    PriceInventory,
+}
+
+impl BatchKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BatchKind::ProductCreate => "product_create",
+            BatchKind::ProductUpdate => "product_update",
+            BatchKind::ProductContent => "product_content",
+            BatchKind::ProductVariant => "product_variant",
+            BatchKind::PriceInventory => "price_inventory",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<BatchKind> {
+        [
+            BatchKind::ProductCreate,
+            BatchKind::ProductUpdate,
+            BatchKind::ProductContent,
+            BatchKind::ProductVariant,
+            BatchKind::PriceInventory,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
+    }
+
+    /// The product kinds, tracked by `product_sync`.
+    pub const PRODUCT: &'static [BatchKind] = &[
+        BatchKind::ProductCreate,
+        BatchKind::ProductUpdate,
+        BatchKind::ProductContent,
+        BatchKind::ProductVariant,
+    ];
+}
+
+/// A batch still waiting for its item results.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingBatch {
+    pub id: String,
+    pub kind: BatchKind,
+    pub item_count: u32,
+    /// Seconds since it was sent (database clock).
+    pub age_secs: u64,
+}
+
+impl PendingBatch {
+    /// Past the time Trendyol keeps results.
+    pub fn is_expired(&self) -> bool {
+        self.age_secs >= BATCH_RESULT_TTL.as_secs()
+    }
+}
+
+/// Records a batch inside the caller's transaction (the one that marks its items as sent).
+pub async fn record(
+    tx: &mut impl Queryable,
+    db: &Database,
+    seller_id: u64,
+    id: &str,
+    kind: BatchKind,
+    item_count: usize,
+) -> Result<()> {
+    tx.exec_drop(
+        format!(
+            "INSERT INTO {} (batch_request_id, seller_id, kind, item_count, status, created_at) \
+             VALUES (?, ?, ?, ?, 'pending', UTC_TIMESTAMP()) \
+             ON DUPLICATE KEY UPDATE item_count = VALUES(item_count)",
+            db.table("trendyol_batch_requests")
+        ),
+        (id, seller_id, kind.as_str(), item_count as u64),
+    )
+    .await
+    .map_err(Error::db("recording a batch request"))
+}
+
+/// Pending batches of the given kinds, oldest first.
+pub async fn pending(
+    db: &Database,
+    seller_id: u64,
+    kinds: &[BatchKind],
+    limit: u32,
+) -> Result<Vec<PendingBatch>> {
+    if kinds.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut conn = db.conn().await?;
+    let mut params: Vec<mysql_async::Value> = vec![seller_id.into()];
+    params.extend(kinds.iter().map(|k| k.as_str().into()));
+    params.push(limit.into());
+    let rows: Vec<(String, String, u32, i64)> = conn
+        .exec(
+            format!(
+                "SELECT batch_request_id, kind, item_count, \
+                 TIMESTAMPDIFF(SECOND, created_at, UTC_TIMESTAMP()) \
+                 FROM {} WHERE status = 'pending' AND seller_id = ? AND kind IN ({}) \
+                 ORDER BY created_at, batch_request_id LIMIT ?",
+                db.table("trendyol_batch_requests"),
+                marks(kinds.len())
+            ),
+            params,
+        )
+        .await
+        .map_err(Error::db("reading pending batch requests"))?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, kind, item_count, age)| {
+            Some(PendingBatch {
+                id,
+                kind: BatchKind::parse(&kind)?,
+                item_count,
+                age_secs: age.max(0) as u64,
+            })
+        })
+        .collect())
+}
+
+/// Closes a batch: `done` with its failure count, or `expired`.
+pub async fn finish(
+    tx: &mut impl Queryable,
+    db: &Database,
+    id: &str,
+    status: &str,
+    failed: u64,
+) -> Result<()> {
+    tx.exec_drop(
+        format!(
+            "UPDATE {} SET status = ?, failed_count = ?, checked_at = UTC_TIMESTAMP(), \
+             finished_at = UTC_TIMESTAMP() WHERE batch_request_id = ?",
+            db.table("trendyol_batch_requests")
+        ),
+        (status, failed, id),
+    )
+    .await
+    .map_err(Error::db("closing a batch request"))
+}
+
+/// Notes that a batch was looked at and is still in progress.
+pub async fn touch(db: &Database, id: &str) -> Result<()> {
+    let mut conn = db.conn().await?;
+    conn.exec_drop(
+        format!(
+            "UPDATE {} SET checked_at = UTC_TIMESTAMP() WHERE batch_request_id = ?",
+            db.table("trendyol_batch_requests")
+        ),
+        (id,),
+    )
+    .await
+    .map_err(Error::db("touching a batch request"))
+}
+
+/// True when a batch-result read failed because Trendyol no longer has the batch.
+pub fn is_gone(error: &Error) -> bool {
+    matches!(
+        error,
+        Error::Api {
+            class: ApiErrorClass::Permanent,
+            status: Some(404),
+            ..
+        }
+    )
+}
+
+/// `?,?,?` for an `IN (...)` list of `n` values.
+pub fn marks(n: usize) -> String {
+    vec!["?"; n].join(",")
+}
+
+/// A named position in `{prefix}trendyol_cursors` (0 when never set).
+pub async fn cursor(db: &Database, name: &str) -> Result<i64> {
+    let mut conn = db.conn().await?;
+    let value: Option<i64> = conn
+        .exec_first(
+            format!(
+                "SELECT position_ms FROM {} WHERE name = ?",
+                db.table("trendyol_cursors")
+            ),
+            (name,),
+        )
+        .await
+        .map_err(Error::db("reading a cursor"))?;
+    Ok(value.unwrap_or(0))
+}
+
+/// Stores a named position.
+pub async fn set_cursor(db: &Database, name: &str, position: i64) -> Result<()> {
+    let mut conn = db.conn().await?;
+    conn.exec_drop(
+        format!(
+            "INSERT INTO {} (name, value, position_ms, updated_at) VALUES (?, '', ?, UTC_TIMESTAMP(3)) \
+             ON DUPLICATE KEY UPDATE position_ms = VALUES(position_ms), updated_at = VALUES(updated_at)",
+            db.table("trendyol_cursors")
+        ),
+        (name, position),
+    )
+    .await
+    .map_err(Error::db("storing a cursor"))
+}

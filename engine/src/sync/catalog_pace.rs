@@ -1,0 +1,40 @@
+//! When a catalog job must stop: before a unit of work that might not finish in time.
+//!
+//! The units of the catalog jobs are API writes of up to a thousand items, and how long one
+//! takes depends on Trendyol, not on us. So the reserve kept before the deadline is learnt: one
+//! and a half times the slowest unit seen in this run (at least [`MIN_RESERVE`]). A run that
+//! stops this way has committed everything it sent; the next one resumes from its cursor.
+
+use std::time::Duration;
+
+use crate::runner::{JobContext, StopReason};
+
+/// The reserve before any unit has been timed.
+pub const MIN_RESERVE: Duration = Duration::from_millis(300);
+
+/// Learns how long units take and says when to stop.
+#[derive(Debug, Clone, Default)]
+pub struct Pacer {
+    slowest: Duration,
+}
+
+impl Pacer {
+    pub fn new() -> Pacer {
+        Pacer::default()
+    }
+
+    /// Records how long a unit took.
+    pub fn observe(&mut self, took: Duration) {
+        self.slowest = self.slowest.max(took);
+    }
+
+    /// The time kept free before the deadline.
+    pub fn reserve(&self) -> Duration {
+        (self.slowest * 3 / 2).max(MIN_RESERVE)
+    }
+
+    /// Why the job must stop before its next unit, if it must.
+    pub fn should_stop(&self, ctx: &JobContext) -> Option<StopReason> {
+        ctx.should_stop(self.reserve())
+    }
+}

@@ -1,0 +1,615 @@
+//! The product push: new products created, changed ones updated, ≤ 1000 items per call.
+//!
+//! Products are read a page at a time ([`super::source`]), mapped, validated and hashed. What
+//! happens next depends on the product's row:
+//! - invalid → state `invalid` with its reasons, nothing sent (a product already on Trendyol
+//!   keeps its state; the reasons say why its update is held back);
+//! - content hash equal to the one last sent → nothing to do;
+//! - a write of it still in flight → left for a later run;
+//! - otherwise it joins the outgoing batch of its kind: V2 create (never on Trendyol, or its
+//!   create failed), unapproved update (in review or rejected), or content + variant update
+//!   (approved).
+//!
+//! A batch goes out when it holds 1000 items or the scan ends, so a full push of N products
+//! costs ⌈N/1000⌉ calls. The batch id, the items' new state and the hash they were sent with
+//! are committed together; the product's `date_modified` is recorded only once its outcome is
+//! settled, so a run that stops (deadline, memory, error) leaves unsent products to be picked
+//! up again, and sent ones are never sent twice.
+
+use std::collections::{HashMap, HashSet};
+use std::time::Instant;
+
+use mysql_async::prelude::*;
+use mysql_async::TxOpts;
+use serde::Serialize;
+use trendyol_wire::products::{
+    ContentUpdateItem, ProductV2Item, VariantUpdateItem, MAX_ITEMS_PER_REQUEST,
+};
+
+use super::mapping::{content_hash, html_decode, BrandLookups, Mappings};
+use super::source::{self, SourceProduct};
+use super::state;
+use super::validate;
+use crate::error::{ApiErrorClass, Error, Result};
+use crate::runner::{JobContext, StopReason};
+use crate::sync::catalog_batches::{self, marks, BatchKind};
+use crate::sync::catalog_pace::Pacer;
+
+/// The cursor of the product scan (last product id handled).
+pub const SCAN_CURSOR: &str = "product_sync.scan";
+
+/// What the push did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct UploadReport {
+    /// Products read because they may have changed.
+    pub scanned: u64,
+    pub invalid: u64,
+    pub unchanged: u64,
+    /// Waiting for a write of theirs still in flight.
+    pub in_flight: u64,
+    pub created: u64,
+    pub updated: u64,
+    /// Items refused as a whole request (HTTP 4xx), marked failed.
+    pub refused: u64,
+    /// Would have been sent (dry run).
+    pub would_send: u64,
+    pub brand_lookups: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SendKind {
+    Create,
+    UpdateUnapproved,
+    UpdateApproved,
+}
+
+/// A product waiting in an outgoing batch.
+struct Outgoing {
+    product_id: u32,
+    hash: String,
+    date_modified: String,
+    status_after: &'static str,
+    content_id: Option<u64>,
+    mapping_version: String,
+    item: ProductV2Item,
+}
+
+/// One product's row as the page writes it.
+struct RowWrite {
+    product_id: u32,
+    barcode: String,
+    product_main_id: String,
+    sync_status: String,
+    reasons: Option<String>,
+    content_hash: String,
+    /// `None` while the product still has to be sent.
+    source_modified_at: Option<String>,
+    mapping_version: String,
+}
+
+/// Pushes what changed. Returns why it stopped early, if it did.
+pub async fn upload(
+    ctx: &JobContext,
+    mappings: &mut Mappings,
+    pacer: &mut Pacer,
+    report: &mut UploadReport,
+) -> Result<Option<StopReason>> {
+    let db = &ctx.db;
+    let seller = ctx.client.seller_id();
+    let mut after = catalog_batches::cursor(db, SCAN_CURSOR).await?.max(0) as u32;
+    let page_size = ctx.settings.batch_size.max(1);
+    let mut buffers: HashMap<&'static str, (SendKind, Vec<Outgoing>)> = HashMap::new();
+    let mut brand_lookups = BrandLookups::new();
+
+    loop {
+        if let Some(stop) = pacer.should_stop(ctx) {
+            // Unsent products are before the cursor: resume from the first of them.
+            let first_unsent = buffers
+                .values()
+                .flat_map(|(_, b)| b.iter().map(|o| o.product_id))
+                .min();
+            let resume = first_unsent.map_or(after, |id| id.saturating_sub(1));
+            if !ctx.dry_run {
+                catalog_batches::set_cursor(db, SCAN_CURSOR, i64::from(resume)).await?;
+            }
+            return Ok(Some(stop));
+        }
+        let page = source::next_page(
+            db,
+            &ctx.settings,
+            seller,
+            &mappings.version,
+            after,
+            page_size,
+            mappings.uses_options,
+        )
+        .await?;
+        let Some(last) = page.last() else {
+            break;
+        };
+        after = last.product_id;
+        report.scanned += page.len() as u64;
+        ctx.progress.advance(page.len() as u64);
+
+        let owners = barcode_owners(ctx, seller, &page, mappings).await?;
+        let mut seen = HashSet::new();
+        let mut writes = Vec::with_capacity(page.len());
+        let mut stale_rows = Vec::new();
+        for product in &page {
+            learn_brand(ctx, mappings, &mut brand_lookups, product, report).await?;
+            let item = mappings.map(product, &ctx.settings);
+            let hash = content_hash(&item);
+            let mut reasons = validate::reasons(&item, product, &ctx.settings);
+            if !item.barcode.is_empty() {
+                if let Some(owner) = owners
+                    .get(&item.barcode)
+                    .filter(|o| **o != product.product_id)
+                {
+                    reasons.push(format!(
+                        "barcode: {} is already used by product {owner}",
+                        item.barcode
+                    ));
+                } else if !seen.insert(item.barcode.clone()) {
+                    reasons.push(format!(
+                        "barcode: {} is used by another product in this catalog",
+                        item.barcode
+                    ));
+                }
+            }
+            let existing = product.existing.as_ref();
+            let on_trendyol = existing.is_some_and(|e| state::is_on_trendyol(&e.sync_status));
+            if let Some(e) = existing {
+                if e.barcode != item.barcode {
+                    if on_trendyol {
+                        reasons.push(format!(
+                            "barcode: changed from {} after it was sent to Trendyol; Trendyol does not allow that",
+                            e.barcode
+                        ));
+                    } else {
+                        // Never sent under the old barcode: the old row goes.
+                        stale_rows.push(e.trendyol_product_id);
+                    }
+                }
+            }
+            let row_barcode = if on_trendyol {
+                existing.map(|e| e.barcode.clone()).unwrap_or_default()
+            } else if item.barcode.is_empty()
+                || item.barcode.chars().count() > 40
+                || reasons.iter().any(|r| r.starts_with("barcode:"))
+            {
+                // No barcode of its own to key the row by (missing, too long, or another
+                // product's): the row is keyed by the product and never sent.
+                placeholder_barcode(product.product_id)
+            } else {
+                item.barcode.clone()
+            };
+            let current_status = existing.map_or(state::PENDING, |e| e.sync_status.as_str());
+            let mut write = RowWrite {
+                product_id: product.product_id,
+                barcode: row_barcode,
+                product_main_id: html_decode(&item.product_main_id)
+                    .chars()
+                    .take(40)
+                    .collect(),
+                sync_status: current_status.to_string(),
+                reasons: None,
+                content_hash: hash.clone(),
+                source_modified_at: Some(product.date_modified.clone()),
+                mapping_version: mappings.version.clone(),
+            };
+            if !reasons.is_empty() {
+                report.invalid += 1;
+                if !on_trendyol {
+                    write.sync_status = state::INVALID.into();
+                }
+                write.reasons = Some(state::reasons_json(&reasons));
+                writes.push(write);
+                continue;
+            }
+            if existing.is_some_and(|e| {
+                e.submitted_hash == hash
+                    && current_status != state::INVALID
+                    && current_status != state::PENDING
+            }) {
+                report.unchanged += 1;
+                writes.push(write);
+                continue;
+            }
+            if existing.is_some_and(|e| !e.batch_request_id.is_empty()) {
+                report.in_flight += 1;
+                continue;
+            }
+            let kind = match current_status {
+                state::SUBMITTED | state::REJECTED => SendKind::UpdateUnapproved,
+                state::APPROVED => SendKind::UpdateApproved,
+                _ => SendKind::Create,
+            };
+            let status_after = match kind {
+                SendKind::UpdateApproved => state::APPROVED,
+                _ => state::SUBMITTED,
+            };
+            if current_status == state::INVALID {
+                write.sync_status = state::PENDING.into();
+            }
+            write.source_modified_at = None;
+            write.mapping_version = String::new();
+            writes.push(write);
+            let key = match kind {
+                SendKind::Create => "create",
+                SendKind::UpdateUnapproved => "update",
+                SendKind::UpdateApproved => "approved",
+            };
+            buffers
+                .entry(key)
+                .or_insert((kind, Vec::new()))
+                .1
+                .push(Outgoing {
+                    product_id: product.product_id,
+                    hash,
+                    date_modified: product.date_modified.clone(),
+                    status_after,
+                    content_id: existing.and_then(|e| e.content_id),
+                    mapping_version: mappings.version.clone(),
+                    item,
+                });
+        }
+        if !ctx.dry_run {
+            write_rows(ctx, seller, &stale_rows, &writes).await?;
+        }
+        for key in ["create", "update", "approved"] {
+            while buffers
+                .get(key)
+                .is_some_and(|(_, b)| b.len() >= MAX_ITEMS_PER_REQUEST)
+            {
+                if let Some(stop) = pacer.should_stop(ctx) {
+                    let first_unsent = buffers
+                        .values()
+                        .flat_map(|(_, b)| b.iter().map(|o| o.product_id))
+                        .min();
+                    if !ctx.dry_run {
+                        let resume = first_unsent.map_or(after, |id| id.saturating_sub(1));
+                        catalog_batches::set_cursor(db, SCAN_CURSOR, i64::from(resume)).await?;
+                    }
+                    return Ok(Some(stop));
+                }
+                let (kind, buffer) = buffers.get_mut(key).expect("checked above");
+                let batch: Vec<Outgoing> = buffer.drain(..MAX_ITEMS_PER_REQUEST).collect();
+                let kind = *kind;
+                send(ctx, seller, kind, batch, pacer, report).await?;
+            }
+        }
+    }
+    for key in ["create", "update", "approved"] {
+        if let Some((kind, batch)) = buffers.remove(key) {
+            if batch.is_empty() {
+                continue;
+            }
+            if let Some(stop) = pacer.should_stop(ctx) {
+                let resume = batch[0].product_id.saturating_sub(1);
+                if !ctx.dry_run {
+                    catalog_batches::set_cursor(db, SCAN_CURSOR, i64::from(resume)).await?;
+                }
+                return Ok(Some(stop));
+            }
+            send(ctx, seller, kind, batch, pacer, report).await?;
+        }
+    }
+    if !ctx.dry_run {
+        catalog_batches::set_cursor(db, SCAN_CURSOR, 0).await?;
+    }
+    Ok(None)
+}
+
+/// Row key for a product that has no usable barcode of its own (it is invalid and never sent).
+fn placeholder_barcode(product_id: u32) -> String {
+    format!("oc-product-{product_id}")
+}
+
+/// Which product already owns each barcode of the page, from `trendyol_products`.
+async fn barcode_owners(
+    ctx: &JobContext,
+    seller: u64,
+    page: &[SourceProduct],
+    mappings: &Mappings,
+) -> Result<HashMap<String, u32>> {
+    let barcodes: Vec<String> = page
+        .iter()
+        .map(|p| mappings.map(p, &ctx.settings).barcode)
+        .filter(|b| !b.is_empty())
+        .collect();
+    if barcodes.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let db = &ctx.db;
+    let mut params: Vec<mysql_async::Value> = vec![seller.into()];
+    params.extend(barcodes.iter().map(|b| b.as_str().into()));
+    let mut conn = db.conn().await?;
+    let rows: Vec<(String, u32)> = conn
+        .exec(
+            format!(
+                "SELECT barcode, product_id FROM {} WHERE seller_id = ? AND barcode IN ({})",
+                db.table("trendyol_products"),
+                marks(barcodes.len())
+            ),
+            params,
+        )
+        .await
+        .map_err(Error::db("reading barcode owners"))?;
+    Ok(rows.into_iter().collect())
+}
+
+/// Finds a Trendyol brand by the manufacturer's exact name when the mapping has none.
+async fn learn_brand(
+    ctx: &JobContext,
+    mappings: &mut Mappings,
+    lookups: &mut BrandLookups,
+    product: &SourceProduct,
+    report: &mut UploadReport,
+) -> Result<()> {
+    let id = product.manufacturer_id;
+    if id == 0 || mappings.brands.contains_key(&id) || lookups.contains_key(&id) {
+        return Ok(());
+    }
+    let name = html_decode(&product.manufacturer_name).trim().to_string();
+    if name.is_empty() {
+        lookups.insert(id, None);
+        return Ok(());
+    }
+    report.brand_lookups += 1;
+    let found = match ctx.client.brands_by_name(&name).await {
+        Ok(brands) => brands.into_iter().find(|b| b.name == name),
+        Err(e) => {
+            // A failed lookup leaves the product unmapped this run; it is retried next run.
+            tracing::warn!(manufacturer_id = id, error = %e, "brand lookup by name failed");
+            None
+        }
+    };
+    match found {
+        Some(brand) => {
+            lookups.insert(id, Some((brand.id, brand.name.clone())));
+            if !ctx.dry_run {
+                mappings
+                    .learn_brand(&ctx.db, id, brand.id, &brand.name)
+                    .await?;
+            } else {
+                mappings.brands.insert(id, brand.id);
+            }
+        }
+        None => {
+            lookups.insert(id, None);
+        }
+    }
+    Ok(())
+}
+
+/// Writes the page's rows: one multi-row upsert (and the removal of rows left behind by a
+/// barcode change).
+async fn write_rows(
+    ctx: &JobContext,
+    seller: u64,
+    stale_rows: &[u64],
+    writes: &[RowWrite],
+) -> Result<()> {
+    if writes.is_empty() && stale_rows.is_empty() {
+        return Ok(());
+    }
+    let db = &ctx.db;
+    let mut conn = db.conn().await?;
+    let mut tx = conn
+        .start_transaction(TxOpts::default())
+        .await
+        .map_err(Error::db("starting a product page"))?;
+    if !stale_rows.is_empty() {
+        tx.exec_drop(
+            format!(
+                "DELETE FROM {} WHERE trendyol_product_id IN ({})",
+                db.table("trendyol_products"),
+                marks(stale_rows.len())
+            ),
+            stale_rows.to_vec(),
+        )
+        .await
+        .map_err(Error::db("removing rows of changed barcodes"))?;
+    }
+    if !writes.is_empty() {
+        let mut params: Vec<mysql_async::Value> = Vec::with_capacity(writes.len() * 9);
+        for w in writes {
+            params.push(seller.into());
+            params.push(w.product_id.into());
+            params.push(w.barcode.as_str().into());
+            params.push(w.product_main_id.as_str().into());
+            params.push(w.sync_status.as_str().into());
+            params.push(w.reasons.clone().into());
+            params.push(w.content_hash.as_str().into());
+            params.push(w.source_modified_at.clone().into());
+            params.push(w.mapping_version.as_str().into());
+        }
+        tx.exec_drop(
+            format!(
+                "INSERT INTO {} (seller_id, product_id, product_option_value_id, barcode, \
+                 product_main_id, sync_status, reasons, content_hash, source_modified_at, \
+                 mapping_version, created_at, updated_at) VALUES {} \
+                 ON DUPLICATE KEY UPDATE product_id = VALUES(product_id), \
+                 product_main_id = VALUES(product_main_id), sync_status = VALUES(sync_status), \
+                 reasons = VALUES(reasons), content_hash = VALUES(content_hash), \
+                 source_modified_at = VALUES(source_modified_at), \
+                 mapping_version = VALUES(mapping_version), updated_at = VALUES(updated_at)",
+                db.table("trendyol_products"),
+                vec![
+                    "(?, ?, 0, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(), UTC_TIMESTAMP())";
+                    writes.len()
+                ]
+                .join(",")
+            ),
+            params,
+        )
+        .await
+        .map_err(Error::db("writing a page of product states"))?;
+    }
+    tx.commit()
+        .await
+        .map_err(Error::db("committing a page of product states"))
+}
+
+/// Sends one outgoing batch and commits its outcome.
+async fn send(
+    ctx: &JobContext,
+    seller: u64,
+    kind: SendKind,
+    batch: Vec<Outgoing>,
+    pacer: &mut Pacer,
+    report: &mut UploadReport,
+) -> Result<()> {
+    if ctx.dry_run {
+        report.would_send += batch.len() as u64;
+        return Ok(());
+    }
+    let items: Vec<ProductV2Item> = batch.iter().map(|o| o.item.clone()).collect();
+    let started = Instant::now();
+    let sent: Result<Vec<(String, BatchKind)>> = match kind {
+        SendKind::Create => ctx
+            .client
+            .create_products(&items)
+            .await
+            .map(|r| vec![(r.batch_request_id, BatchKind::ProductCreate)]),
+        SendKind::UpdateUnapproved => ctx
+            .client
+            .update_unapproved_products(&items)
+            .await
+            .map(|r| vec![(r.batch_request_id, BatchKind::ProductUpdate)]),
+        SendKind::UpdateApproved => send_approved(ctx, &batch).await,
+    };
+    pacer.observe(started.elapsed());
+    let ids = match sent {
+        Ok(ids) => ids,
+        Err(Error::Api {
+            class: ApiErrorClass::Permanent,
+            message,
+            ..
+        }) => {
+            // The whole request was refused: retrying the same items cannot help. They are
+            // marked failed with Trendyol's answer and wait for the product to change.
+            report.refused += batch.len() as u64;
+            let reason = format!("Trendyol refused the request: {message}");
+            commit_sent(ctx, seller, &batch, "", state::FAILED, &reason, &[]).await?;
+            return Ok(());
+        }
+        Err(e) => return Err(e),
+    };
+    let row_batch = ids.first().map(|(id, _)| id.clone()).unwrap_or_default();
+    commit_sent(ctx, seller, &batch, &row_batch, "", "", &ids).await?;
+    match kind {
+        SendKind::Create => report.created += batch.len() as u64,
+        _ => report.updated += batch.len() as u64,
+    }
+    Ok(())
+}
+
+/// Approved products: content by content id, then variant fields by barcode.
+async fn send_approved(ctx: &JobContext, batch: &[Outgoing]) -> Result<Vec<(String, BatchKind)>> {
+    let mut seen = HashSet::new();
+    let content: Vec<ContentUpdateItem> = batch
+        .iter()
+        .filter_map(|o| {
+            let id = o.content_id?;
+            seen.insert(id).then(|| ContentUpdateItem {
+                content_id: id,
+                title: Some(o.item.title.clone()),
+                description: Some(o.item.description.clone()),
+                images: Some(o.item.images.clone()),
+                attributes: Some(o.item.attributes.clone()),
+            })
+        })
+        .collect();
+    let variants: Vec<VariantUpdateItem> = batch
+        .iter()
+        .map(|o| VariantUpdateItem {
+            barcode: o.item.barcode.clone(),
+            stock_code: Some(o.item.stock_code.clone()),
+            vat_rate: o.item.vat_rate,
+            dimensional_weight: o.item.dimensional_weight,
+            cargo_providers: Some(o.item.cargo_providers.clone()),
+            delivery_duration: None,
+        })
+        .collect();
+    let mut ids = Vec::new();
+    if !content.is_empty() {
+        let r = ctx.client.update_product_content(&content).await?;
+        ids.push((r.batch_request_id, BatchKind::ProductContent));
+    }
+    let r = ctx.client.update_product_variants(&variants).await?;
+    ids.push((r.batch_request_id, BatchKind::ProductVariant));
+    Ok(ids)
+}
+
+/// Marks a sent (or refused) batch's products and records its batch ids, in one transaction.
+async fn commit_sent(
+    ctx: &JobContext,
+    seller: u64,
+    batch: &[Outgoing],
+    batch_request_id: &str,
+    forced_status: &str,
+    reason: &str,
+    batch_ids: &[(String, BatchKind)],
+) -> Result<()> {
+    let db = &ctx.db;
+    let mut conn = db.conn().await?;
+    let mut tx = conn
+        .start_transaction(TxOpts::default())
+        .await
+        .map_err(Error::db("starting to record a sent batch"))?;
+    for (id, kind) in batch_ids {
+        catalog_batches::record(&mut tx, db, seller, id, *kind, batch.len()).await?;
+    }
+    let reasons = (!reason.is_empty()).then(|| state::reasons_json(&[reason.to_string()]));
+    let trendyol_status = if forced_status.is_empty() {
+        "SENT"
+    } else {
+        "REFUSED"
+    };
+    let mut params: Vec<mysql_async::Value> = Vec::with_capacity(batch.len() * 11);
+    for o in batch {
+        let status = if forced_status.is_empty() || o.status_after == state::APPROVED {
+            o.status_after
+        } else {
+            forced_status
+        };
+        params.push(seller.into());
+        params.push(o.product_id.into());
+        params.push(o.item.barcode.as_str().into());
+        params.push(status.into());
+        params.push(trendyol_status.into());
+        params.push(batch_request_id.into());
+        // submitted_hash and content_hash: what was just sent is the row's content.
+        params.push(o.hash.as_str().into());
+        params.push(o.hash.as_str().into());
+        params.push(reasons.clone().into());
+        params.push(o.date_modified.as_str().into());
+        params.push(o.mapping_version.as_str().into());
+    }
+    tx.exec_drop(
+        format!(
+            "INSERT INTO {} (seller_id, product_id, product_option_value_id, barcode, sync_status, \
+             trendyol_status, batch_request_id, submitted_hash, content_hash, reasons, \
+             source_modified_at, mapping_version, submitted_at, created_at, updated_at) VALUES {} \
+             ON DUPLICATE KEY UPDATE sync_status = VALUES(sync_status), \
+             trendyol_status = VALUES(trendyol_status), batch_request_id = VALUES(batch_request_id), \
+             submitted_hash = VALUES(submitted_hash), content_hash = VALUES(content_hash), \
+             reasons = VALUES(reasons), source_modified_at = VALUES(source_modified_at), \
+             mapping_version = VALUES(mapping_version), submitted_at = VALUES(submitted_at), \
+             updated_at = VALUES(updated_at)",
+            db.table("trendyol_products"),
+            vec![
+                "(?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(), UTC_TIMESTAMP(), UTC_TIMESTAMP())";
+                batch.len()
+            ]
+            .join(",")
+        ),
+        params,
+    )
+    .await
+    .map_err(Error::db("recording a sent batch"))?;
+    tx.commit()
+        .await
+        .map_err(Error::db("committing a sent batch"))
+}

@@ -1,0 +1,251 @@
+//! `stock_sync` against a real MariaDB and the sandbox over HTTP: delta only (10 price changes →
+//! one call with exactly those 10 items), a re-run writes nothing, the 20,000 cap, stock
+//! history with its source, deduplicated low-stock alerts, the 15-minute identical-body rule,
+//! and reconciliation repairing drift made behind MesChain's back.
+
+mod catalog_common;
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use catalog_common::*;
+use meschain_engine::sync::catalog_pace::Pacer;
+use meschain_engine::sync::stock::{self, reconcile};
+use meschain_engine::sync::{catalog_batches, products};
+use mysql_async::prelude::*;
+use serde_json::{json, Value};
+use trendyol_wire::inventory::PriceInventoryItem;
+
+const INVENTORY_PATH: &str = "/integration/inventory/sellers/1001/products/price-and-inventory";
+
+/// A shop whose products are all approved on the sandbox.
+async fn approved_shop() -> Shop {
+    let sb = sandbox(0, 0.0).await;
+    let shop = shop(300, sb, &[]).await;
+    for _ in 0..2 {
+        let o = products::run(&shop.ctx(Duration::from_secs(60)))
+            .await
+            .unwrap();
+        assert!(o.finished, "{}", o.message);
+    }
+    shop
+}
+
+async fn approved_products(shop: &Shop, n: usize) -> Vec<(u32, String)> {
+    let mut conn = shop.conn().await;
+    conn.exec(
+        "SELECT product_id, barcode FROM oc_trendyol_products WHERE sync_status = 'approved' \
+         ORDER BY product_id LIMIT ?",
+        (n as u64,),
+    )
+    .await
+    .unwrap()
+}
+
+async fn stock_run(shop: &Shop) -> Vec<Value> {
+    let seq = shop.last_seq().await;
+    let outcome = stock::run(&shop.ctx(Duration::from_secs(60)))
+        .await
+        .unwrap();
+    assert!(outcome.finished, "{}", outcome.message);
+    shop.writes(seq).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_changes_are_sent_and_confirmed() {
+    let shop = approved_shop().await;
+    let mut conn = shop.conn().await;
+    let approved: u64 = conn
+        .query_first("SELECT COUNT(*) FROM oc_trendyol_products WHERE sync_status = 'approved'")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(approved > 250, "{approved}");
+
+    // Trendyol already shows what OpenCart has: nothing to send.
+    assert!(stock_run(&shop).await.is_empty());
+
+    // 10 price changes → one call with exactly those 10 barcodes, prices only.
+    let changed = approved_products(&shop, 10).await;
+    for (product_id, _) in &changed {
+        conn.exec_drop(
+            "UPDATE oc_product SET price = price + 7 WHERE product_id = ?",
+            (product_id,),
+        )
+        .await
+        .unwrap();
+    }
+    let writes = stock_run(&shop).await;
+    assert_eq!(writes.len(), 1, "{writes:?}");
+    assert_eq!(writes[0]["path"], INVENTORY_PATH);
+    let sent: HashSet<String> = item_barcodes(&writes[0]).into_iter().collect();
+    let expected: HashSet<String> = changed.iter().map(|(_, b)| b.clone()).collect();
+    assert_eq!(sent, expected);
+    for item in writes[0]["bodyJson"]["items"].as_array().unwrap() {
+        assert!(item.get("quantity").is_none(), "price-only item: {item}");
+        assert!(item["salePrice"].as_f64().unwrap() <= item["listPrice"].as_f64().unwrap());
+    }
+    let pending: u64 = conn
+        .query_first(
+            "SELECT COUNT(*) FROM oc_trendyol_products WHERE stock_batch_request_id <> '' \
+             OR sent_list_price IS NOT NULL",
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(pending, 0, "the batch result confirmed every item");
+
+    // Nothing changed since: no write.
+    assert!(stock_run(&shop).await.is_empty());
+
+    // Stock: one over the cap, one low (twice, to see the alert deduplicated), one plain change.
+    let some = approved_products(&shop, 13).await;
+    let (capped, low, plain) = (&some[10], &some[11], &some[12]);
+    for (pid, q) in [(capped.0, 50_000), (low.0, 2), (plain.0, 77)] {
+        conn.exec_drop(
+            "UPDATE oc_product SET quantity = ?, status = 1 WHERE product_id = ?",
+            (q, pid),
+        )
+        .await
+        .unwrap();
+    }
+    let writes = stock_run(&shop).await;
+    assert_eq!(writes.len(), 1);
+    let items = writes[0]["bodyJson"]["items"].as_array().unwrap().clone();
+    let quantity_of = |b: &str| {
+        items
+            .iter()
+            .find(|i| i["barcode"] == b)
+            .and_then(|i| i["quantity"].as_i64())
+    };
+    assert_eq!(items.len(), 3);
+    assert_eq!(
+        quantity_of(&capped.1),
+        Some(20_000),
+        "capped at Trendyol's limit"
+    );
+    assert_eq!(quantity_of(&low.1), Some(2));
+    assert_eq!(quantity_of(&plain.1), Some(77));
+    let history: Vec<(String, Option<i64>, i64, String)> = conn
+        .query(
+            "SELECT barcode, quantity_before, quantity_after, source FROM oc_trendyol_stock_history \
+             ORDER BY stock_history_id",
+        )
+        .await
+        .unwrap();
+    assert_eq!(history.len(), 3, "{history:?}");
+    assert!(history.iter().all(|h| h.3 == "stock_sync" && h.1.is_some()));
+    conn.exec_drop(
+        "UPDATE oc_product SET quantity = 1 WHERE product_id = ?",
+        (low.0,),
+    )
+    .await
+    .unwrap();
+    assert_eq!(stock_run(&shop).await.len(), 1);
+    let alerts: Vec<(String, u32)> = conn
+        .query(
+            "SELECT dedupe_key, occurrences FROM oc_trendyol_alerts WHERE alert_type = 'low_stock'",
+        )
+        .await
+        .unwrap();
+    assert_eq!(alerts, vec![(format!("low_stock:1001:{}", low.1), 2)]);
+    drop(conn);
+    shop.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_identical_body_waits_out_the_fifteen_minutes() {
+    let shop = approved_shop().await;
+    let mut conn = shop.conn().await;
+    let (pid, barcode) = approved_products(&shop, 1).await.remove(0);
+    conn.exec_drop(
+        "UPDATE oc_product SET quantity = 9, status = 1 WHERE product_id = ?",
+        (pid,),
+    )
+    .await
+    .unwrap();
+    assert_eq!(stock_run(&shop).await.len(), 1);
+    // The confirmation is lost (as if the result vanished): the same delta comes back.
+    conn.exec_drop(
+        "UPDATE oc_trendyol_products SET confirmed_quantity = confirmed_quantity + 1 WHERE barcode = ?",
+        (barcode.as_str(),),
+    )
+    .await
+    .unwrap();
+    let seq = shop.last_seq().await;
+    let outcome = stock::run(&shop.ctx(Duration::from_secs(60)))
+        .await
+        .unwrap();
+    assert!(
+        shop.writes(seq).await.is_empty(),
+        "identical body held back"
+    );
+    assert_eq!(outcome.details["delta"]["identical_bodies_held"], 1);
+    // 16 minutes later (on both clocks) it goes out.
+    conn.query_drop(
+        "UPDATE oc_trendyol_sent_bodies SET sent_at = UTC_TIMESTAMP() - INTERVAL 16 MINUTE",
+    )
+    .await
+    .unwrap();
+    shop.control(
+        reqwest::Method::POST,
+        "/__sandbox/clock/advance",
+        json!({"minutes": 16}),
+    )
+    .await;
+    let writes = stock_run(&shop).await;
+    assert_eq!(writes.len(), 1);
+    assert_eq!(writes[0]["status"], 200);
+    assert_eq!(item_barcodes(&writes[0]), vec![barcode]);
+    drop(conn);
+    shop.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reconciliation_repairs_drift() {
+    let shop = approved_shop().await;
+    let (pid, barcode) = approved_products(&shop, 1).await.remove(0);
+    let mut conn = shop.conn().await;
+    let want: i64 = conn
+        .exec_first(
+            "SELECT LEAST(quantity, 20000) * status FROM oc_product WHERE product_id = ?",
+            (pid,),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    // Someone changes the stock in Trendyol's seller panel.
+    let ctx = shop.ctx(Duration::from_secs(60));
+    ctx.client
+        .update_price_inventory(&[PriceInventoryItem {
+            barcode: barcode.clone(),
+            quantity: Some(want + 500),
+            ..PriceInventoryItem::default()
+        }])
+        .await
+        .unwrap();
+    // The delta scan alone cannot see it.
+    catalog_batches::set_cursor(&shop.db, stock::RECONCILE_CURSOR, i64::MAX / 2)
+        .await
+        .unwrap();
+    assert!(stock_run(&shop).await.is_empty());
+    // Reconciliation takes Trendyol's view; the scan then repairs it.
+    let mut report = reconcile::ReconcileReport::default();
+    reconcile::reconcile(&ctx, &mut Pacer::new(), &mut report)
+        .await
+        .unwrap();
+    assert_eq!((report.drifted, report.quantity_drift), (1, 1));
+    let writes = stock_run(&shop).await;
+    assert_eq!(writes.len(), 1);
+    let items = writes[0]["bodyJson"]["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0]["barcode"], barcode.as_str());
+    assert_eq!(items[0]["quantity"], want);
+    let sources: Vec<String> = conn
+        .query("SELECT source FROM oc_trendyol_stock_history ORDER BY stock_history_id")
+        .await
+        .unwrap();
+    assert_eq!(sources, vec!["reconcile", "stock_sync"]);
+    drop(conn);
+    shop.finish().await;
+}
