@@ -315,7 +315,10 @@ mod tests {
             vec![3, 4]
         );
         for bad in [json!(0), json!(-1), json!("x"), json!(1.5), json!([1])] {
-            assert!(positive_ids("ids", &[bad.clone()]).is_err(), "{bad}");
+            assert!(
+                positive_ids("ids", std::slice::from_ref(&bad)).is_err(),
+                "{bad}"
+            );
         }
     }
 }
