@@ -34,13 +34,22 @@ namespace MesChain {
         public function acceptWebhook(string $raw_body, array $headers, ?string $remote_ip = null): array {}
 
         /**
-         * Approves a return (claim) with Trendyol; `$claimItemIds` empty means every item.
+         * Acknowledges the open alerts among `$ids` for OpenCart user `$userId`; returns how many.
          *
-         * @param string $claim_id
-         * @param array|null $claim_item_ids
-         * @return bool
+         * @param array $ids
+         * @param int $user_id
+         * @return int
          */
-        public function approveClaim(string $claim_id, ?array $claim_item_ids = null): bool {}
+        public function acknowledgeAlerts(array $ids, int $user_id): int {}
+
+        /**
+         * Alerts, most recently seen first. Filter: `state` (open, acknowledged, all; default
+         * open), `page`, `limit`. Returns `[total, page, limit, rows]`.
+         *
+         * @param array|null $filter
+         * @return array
+         */
+        public function alerts(?array $filter = null): array {}
 
         /**
          * What the extension was built against: version, commit, PHP API, build profile.
@@ -50,11 +59,61 @@ namespace MesChain {
         public static function buildInfo(): array {}
 
         /**
+         * Deletes sync log rows older than `$olderThanDays` (1..3650). Returns `['deleted' => int]`.
+         *
+         * @param int $older_than_days
+         * @return array
+         */
+        public function cleanupLogs(int $older_than_days): array {}
+
+        /**
          * Closes this process's database connections; the next call reconnects.
          *
          * @return void
          */
         public function close(): void {}
+
+        /**
+         * The crontab block for `php_path`, `opencart_root`, `log_dir` (and optional `extension`,
+         * `bin_dir`): the same lines scripts/setup_cron_jobs.sh writes.
+         *
+         * @throws \MesChain\ConfigException on a relative path or shell characters.
+         *
+         * @param array $options
+         * @return string
+         */
+        public function cronScript(array $options): string {}
+
+        /**
+         * The Monitoring tab: per job (`product_sync`, `order_sync`, `stock_sync`,
+         * `webhook_processor`, `trendyol_sync`) `enabled`, `interval_minutes`, `last_run`,
+         * `next_due_at`, `running`; `today` per job (`runs`, `ok`, `partial`, `failed`, `items_ok`,
+         * `items_failed`, `api_calls`, `avg_duration_ms`); `queue` (`priorities` 1..4 with `pending`,
+         * `processing`, `failed`, `dead`, `oldest_pending_age_s`; `dead_total`); `alerts_open`;
+         * `last_order_at`; `webhook` (`deliveries_24h`, `rejected_24h`, `last_received_at`);
+         * `status_enabled`; `settings_error`. Dates are `Y-m-d H:i:s` UTC.
+         *
+         * @return array
+         */
+        public function dashboard(): array {}
+
+        /**
+         * The dead letter, most recently dead first (`$limit` 1..500).
+         *
+         * @param int $limit
+         * @param int $offset
+         * @return array
+         */
+        public function deadJobs(int $limit = 50, int $offset = 0): array {}
+
+        /**
+         * Deletes one mapping by its key (e.g. `['category_id' => 5]`); returns how many rows went.
+         *
+         * @param string $kind
+         * @param array $key
+         * @return int
+         */
+        public function deleteMapping(string $kind, array $key): int {}
 
         /**
          * Raises a Rust panic on purpose, to prove on a given PHP installation that a panic in the
@@ -67,6 +126,25 @@ namespace MesChain {
          * @return void
          */
         public static function diagnosePanic(string $where): void {}
+
+        /**
+         * Gives up on dead jobs; returns how many. Ids must be positive integers.
+         *
+         * @param array $ids
+         * @return int
+         */
+        public function discardJobs(array $ids): int {}
+
+        /**
+         * A manual sync: queues `$job` (product_sync, order_sync, stock_sync, webhook_processor,
+         * full_sync) and returns at once with `[queue_id, created, job, priority]`; `created` is
+         * false when the same job was already pending or running (a double click queues it once).
+         *
+         * @param string $job
+         * @param array|null $payload
+         * @return array
+         */
+        public function enqueue(string $job, ?array $payload = null): array {}
 
         /**
          * Creates an engine from explicit settings: `hostname`, `port`, `socket`, `username`,
@@ -91,6 +169,29 @@ namespace MesChain {
         public static function fromOpenCart(string $config_php_path): \MesChain\Engine {}
 
         /**
+         * A queue job's progress: `status`, `attempts`, `max_attempts`, `last_error`,
+         * `created_at`, `processed_at`, …
+         *
+         * @throws \MesChain\ConfigException when there is no such job.
+         *
+         * @param int $queue_id
+         * @return array
+         */
+        public function job(int $queue_id): array {}
+
+        /**
+         * One kind of mapping (category, brand, attribute, attribute_value, vat, order_status),
+         * OpenCart's rows with their mapping, unmapped ones included (`unmapped_only` to see only
+         * those). Filters: `search`, `unmapped_only`, `page`, `limit`; attribute also
+         * `trendyol_category_id`; attribute_value needs `attribute_map_id`.
+         *
+         * @param string $kind
+         * @param array|null $filter
+         * @return array
+         */
+        public function mappings(string $kind, ?array $filter = null): array {}
+
+        /**
          * Creates or upgrades MesChain's tables. Idempotent.
          *
          * Returns `['applied' => int[], 'schema_version' => int]`.
@@ -100,48 +201,69 @@ namespace MesChain {
         public function migrate(): array {}
 
         /**
-         * Tells MesChain an OpenCart order's status changed (the module's `addHistory` event).
-         * Queues `Picking` / `Invoiced` for its Trendyol packages when the status asks for it;
-         * returns the queued job ids (empty for other orders and statuses).
+         * Per-product sync state. Filter: `sync_status` (pending, submitted, approved, rejected,
+         * failed, invalid), `search` (name or barcode), `page`, `limit`. Returns `[total, page,
+         * limit, rows, counts]`; rows carry `reasons` as a list of strings.
          *
-         * @param int $order_id
-         * @param int $order_status_id
+         * @param array|null $filter
          * @return array
          */
-        public function orderStatusChanged(int $order_id, int $order_status_id): array {}
+        public function productStatuses(?array $filter = null): array {}
 
         /**
-         * Queues a tracking number and/or an invoice link for a Trendyol order's packages.
+         * The queue per priority (`by_priority`: pending, ready, oldest_ready_age_secs, running,
+         * expired_leases, dead) and per status (`by_status`), with `pending_total` and `dead_total`.
          *
-         * @throws \MesChain\ConfigException when the order is not a Trendyol order or a value is unusable.
-         *
-         * @param int $order_id
-         * @param string $tracking_number
-         * @param string $invoice_link
          * @return array
          */
-        public function pushShipment(int $order_id, string $tracking_number, string $invoice_link): array {}
+        public function queueStats(): array {}
 
         /**
-         * Registers the shop's order webhook with Trendyol at `$url` (or updates and re-activates
-         * it), with the webhook credentials from the settings. Returns the subscription.
+         * Sends dead jobs back to the queue; returns how many. Ids must be positive integers.
          *
-         * @param string $url
+         * @param array $ids
+         * @return int
+         */
+        public function replayJobs(array $ids): int {}
+
+        /**
+         * The Setup tab's check: `extension_version`, `schema_version`, `latest_schema_version`,
+         * `tables` (name => present), `cron_last_seen` (job => time or null), `log_dir`,
+         * `log_dir_writable`, `settings_error`.
+         *
          * @return array
          */
-        public function registerWebhook(string $url): array {}
+        public function requirements(): array {}
 
         /**
-         * Rejects a return (claim) with a reason id (`trendyolRead('claim_issue_reasons')`) and a
-         * description (1–500 characters); `$claimItemIds` empty means every item.
+         * Trendyol claims. Filter: `status`, `page`, `limit`. Returns `[total, page, limit, rows]`.
          *
-         * @param string $claim_id
-         * @param array $claim_item_ids
-         * @param int $reason_id
-         * @param string $description
-         * @return bool
+         * @param array|null $filter
+         * @return array
          */
-        public function rejectClaim(string $claim_id, array $claim_item_ids, int $reason_id, string $description): bool {}
+        public function returns(?array $filter = null): array {}
+
+        /**
+         * Saves one mapping row after checking all of it; returns the row as stored.
+         *
+         * @throws \MesChain\ConfigException naming the bad field; nothing is written then.
+         *
+         * @param string $kind
+         * @param array $row
+         * @return array
+         */
+        public function saveMapping(string $kind, array $row): array {}
+
+        /**
+         * Validates the submitted settings (over the stored ones; a blank secret keeps the stored
+         * one) and writes them in one transaction. Returns `['saved' => true]`.
+         *
+         * @throws \MesChain\ConfigException listing every bad field (`field: reason; ...`).
+         *
+         * @param array $values
+         * @return array
+         */
+        public function saveSettings(array $values): array {}
 
         /**
          * The module settings, validated, with secrets reduced to `*_set` flags.
@@ -151,12 +273,32 @@ namespace MesChain {
         public function settings(): array {}
 
         /**
+         * Every setting: `[name, key, group, default, allowed, secret, value, is_set]`. A secret's
+         * `value` is always `''`.
+         *
+         * @return array
+         */
+        public function settingsForm(): array {}
+
+        /**
          * Version, schema version, tables present, settings (secrets shown only as set/unset),
          * log directory.
          *
          * @return array
          */
         public function status(): array {}
+
+        /**
+         * Job runs, newest first. Filter: `sync_type`, `status` (running, ok, partial, failed,
+         * skipped, locked), `page` (from 1), `limit` (1..100, default 25), `since_id` (live view).
+         * Returns `[total, page, limit, rows]`, each row every column with `details` decoded.
+         *
+         * @throws \MesChain\ConfigException on an unknown key or a bad value (the message names it).
+         *
+         * @param array|null $filter
+         * @return array
+         */
+        public function syncLogs(?array $filter = null): array {}
 
         /**
          * One read-only Trendyol lookup through the shop's shared rate limiter: `brands`,
@@ -174,6 +316,14 @@ namespace MesChain {
         public function trendyolRead(string $operation, ?array $params = null): array {}
 
         /**
+         * What saveSettings() would refuse, as `[field => reason]`; empty when all is well.
+         *
+         * @param array $values
+         * @return array
+         */
+        public function validateSettings(array $values): array {}
+
+        /**
          * The extension's version.
          *
          * @return string
@@ -181,24 +331,12 @@ namespace MesChain {
         public static function version(): string {}
 
         /**
-         * The shop's webhook as Trendyol has it (`registered`, `active`, `status`, `url`, `id`).
+         * The last seven UTC days, oldest first: `[date, jobs => [job => [runs, items_ok,
+         * items_failed, avg_duration_ms, api_calls, failed]]]`, zeros where nothing ran.
          *
-         * @param string|null $url
          * @return array
          */
-        public function webhookSubscription(?string $url = null): array {}
-
-        /**
-         * Worker mode: processes queued jobs (webhook events, status pushes) as they arrive, for
-         * up to `max_seconds` (1–300, default 5), then returns so the PHP loop can check its
-         * signals. Returns the run's outcome (`items_ok`, `items_failed`, `message`, `details`).
-         *
-         * @throws \MesChain\ConfigException when the settings are unusable.
-         *
-         * @param int|null $max_seconds
-         * @return array
-         */
-        public function work(?int $max_seconds = null): array {}
+        public function weeklyPerformance(): array {}
     }
 }
 

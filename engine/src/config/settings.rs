@@ -149,7 +149,6 @@ pub struct Settings {
     pub barcode_source: BarcodeSource,
     pub stock_buffer: u32,
     pub order_currency: String,
-<<<<<<< HEAD
     // Order sync
     /// The storefront URL written on imported orders (empty: the shop's `config_url`, if any).
     pub store_url: String,
@@ -168,7 +167,6 @@ pub struct Settings {
     pub push_invoiced_status_ids: Vec<u32>,
     /// How far back the first claims (returns) poll reaches.
     pub claims_lookback_days: u32,
-=======
     // Catalog sync
     /// Public URL of the shop's image folder (`HTTP_SERVER . 'image/'`), https; images are
     /// sent to Trendyol as this URL joined with the path OpenCart stores.
@@ -185,7 +183,6 @@ pub struct Settings {
     /// Trendyol brand for products whose manufacturer has none mapped (0 = such products are
     /// invalid).
     pub default_brand_id: u64,
->>>>>>> products
 }
 
 /// One setting's contract: its short name, default text and a human description of what it allows.
@@ -308,7 +305,6 @@ pub const SPECS: &[SettingSpec] = &[
     ),
     spec("stock_buffer", "0", "a whole number from 0 to 10000"),
     spec("order_currency", "TRY", "a three-letter currency code"),
-<<<<<<< HEAD
     // Order sync
     spec(
         "store_url",
@@ -338,7 +334,6 @@ pub const SPECS: &[SettingSpec] = &[
         "OpenCart order_status_id values, comma-separated, or empty",
     ),
     spec("claims_lookback_days", "14", "whole days from 1 to 90"),
-=======
     // Catalog sync
     spec(
         "image_base_url",
@@ -362,7 +357,6 @@ pub const SPECS: &[SettingSpec] = &[
         "0",
         "a Trendyol brand id, or 0 for none",
     ),
->>>>>>> products
 ];
 
 impl Default for Settings {
@@ -615,7 +609,6 @@ impl Settings {
             barcode_source,
             stock_buffer: number("stock_buffer", 0, 10_000)? as u32,
             order_currency: currency.to_ascii_uppercase(),
-<<<<<<< HEAD
             store_url,
             order_lookback_hours: number("order_lookback_hours", 1, 2160)? as u32,
             order_overlap_minutes: number("order_overlap_minutes", 0, 1440)? as u32,
@@ -624,14 +617,12 @@ impl Settings {
             push_picking_status_ids: id_list("push_picking_status_ids")?,
             push_invoiced_status_ids: id_list("push_invoiced_status_ids")?,
             claims_lookback_days: number("claims_lookback_days", 1, 90)? as u32,
-=======
             image_base_url,
             cargo_company_id,
             default_dimensional_weight: number("default_dimensional_weight", 0, 10_000)? as u32,
             default_vat_rate,
             prices_include_vat: boolean("prices_include_vat")?,
             default_brand_id: number("default_brand_id", 0, i64::MAX as u64)?,
->>>>>>> products
         })
     }
 
