@@ -333,13 +333,15 @@ class Meschain extends \Opencart\System\Engine\Controller {
 			$granted = is_array($permission[$type] ?? null) ? $permission[$type] : [];
 			foreach (self::CONTROLLERS as $route) {
 				$count = count(array_keys($granted, $route, true));
-				if ($count === 0) {
-					$this->model_user_user_group->addPermission($user_group_id, $type, $route);
+				if ($count === 1) {
+					continue;
 				}
-				// OpenCart itself appends the module's route again on every install: keep one.
-				for ($i = 1; $i < $count; $i++) {
+				// OpenCart itself appends the module's route again on every install, and
+				// removePermission() takes every copy: remove all, then add exactly one.
+				if ($count > 1) {
 					$this->model_user_user_group->removePermission($user_group_id, $type, $route);
 				}
+				$this->model_user_user_group->addPermission($user_group_id, $type, $route);
 			}
 		}
 	}
@@ -350,8 +352,7 @@ class Meschain extends \Opencart\System\Engine\Controller {
 		foreach (['access', 'modify'] as $type) {
 			$granted = is_array($permission[$type] ?? null) ? $permission[$type] : [];
 			foreach (self::CONTROLLERS as $route) {
-				$count = count(array_keys($granted, $route, true));
-				for ($i = 0; $i < $count; $i++) {
+				if (in_array($route, $granted, true)) {
 					$this->model_user_user_group->removePermission($user_group_id, $type, $route);
 				}
 			}
