@@ -138,6 +138,19 @@ final class AdminModuleTest extends TestCase
         $this->assertSame($tables, self::meschainTables());
     }
 
+    public function testWithoutTheExtensionInstallRefusesAndLeavesNothingBehind(): void
+    {
+        // A child PHP without the extension (the tests load it with -d extension=…).
+        $command = escapeshellarg(PHP_BINARY) . ' ' . escapeshellarg(__DIR__ . '/opencart/install_without_extension.php') . ' 2>&1';
+        exec($command, $out, $code);
+        $this->assertSame(0, $code, implode("\n", $out));
+        $report = json_decode((string)end($out), true);
+        $this->assertIsArray($report, implode("\n", $out));
+        $this->assertStringContainsString('MesChain cannot be installed', $report['error']);
+        $this->assertStringContainsString('extension=meschain', $report['error'], 'the message says what to do');
+        $this->assertSame(['extension' => 0, 'events' => 0, 'crons' => 0, 'tables' => 0, 'granted' => 0], array_diff_key($report, ['error' => 1]));
+    }
+
     public function testTheMenuEventAddsExtensionsMesChainWithItsPages(): void
     {
         self::shop()->login(1);

@@ -493,7 +493,7 @@ class MeschainCron extends \Opencart\System\Engine\Controller {
 			return;
 		}
 		$options = [
-			'php_path'      => trim((string)($_POST['php_path'] ?? $_GET['php_path'] ?? PHP_BINARY)),
+			'php_path'      => trim((string)($_POST['php_path'] ?? $_GET['php_path'] ?? PHP_BINDIR . '/php')),
 			'opencart_root' => rtrim(trim((string)($_POST['opencart_root'] ?? $_GET['opencart_root'] ?? DIR_OPENCART)), '/'),
 			'log_dir'       => trim((string)($_POST['log_dir'] ?? $_GET['log_dir'] ?? '/var/log/trendyol-cron')),
 		];
@@ -548,7 +548,7 @@ class MeschainCron extends \Opencart\System\Engine\Controller {
 			'tables'        => $tables,
 			'cron'          => $cron,
 			'error'         => $error,
-			'php_path'      => PHP_BINARY,
+			'php_path'      => PHP_BINDIR . '/php',
 			'opencart_root' => rtrim(DIR_OPENCART, '/'),
 			'log_dir'       => '/var/log/trendyol-cron',
 			'script_dir'    => DIR_SYSTEM . 'library/meschain/cron/',
