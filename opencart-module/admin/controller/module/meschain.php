@@ -56,15 +56,15 @@ class Meschain extends \Opencart\System\Engine\Controller {
 		$token = 'user_token=' . $this->session->data['user_token'];
 
 		$data['breadcrumbs'] = [
-			['text' => $this->language->get('text_home'), 'href' => $this->url->link('common/dashboard', $token)],
-			['text' => $this->language->get('text_extension'), 'href' => $this->url->link('marketplace/extension', $token . '&type=module')],
-			['text' => $this->language->get('heading_title'), 'href' => $this->url->link(self::ROUTE, $token)],
+			['text' => $this->language->get('text_home'), 'href' => $this->url->link('common/dashboard', $token, true)],
+			['text' => $this->language->get('text_extension'), 'href' => $this->url->link('marketplace/extension', $token . '&type=module', true)],
+			['text' => $this->language->get('heading_title'), 'href' => $this->url->link(self::ROUTE, $token, true)],
 		];
 
-		$data['save'] = $this->url->link(self::ROUTE . '.save', $token);
-		$data['back'] = $this->url->link('marketplace/extension', $token . '&type=module');
-		$data['cron'] = $this->url->link(self::ROUTE_CRON, $token);
-		$data['mapping'] = $this->url->link(self::ROUTE_MAPPING, $token);
+		$data['save'] = $this->url->link(self::ROUTE . '.save', $token, true);
+		$data['back'] = $this->url->link('marketplace/extension', $token . '&type=module', true);
+		$data['cron'] = $this->url->link(self::ROUTE_CRON, $token, true);
+		$data['mapping'] = $this->url->link(self::ROUTE_MAPPING, $token, true);
 		$data['webhook_url'] = (defined('HTTP_CATALOG') ? HTTP_CATALOG : '') . 'index.php?route=extension/meschain/webhook/trendyol';
 
 		$data['error_warning'] = '';
@@ -159,7 +159,7 @@ class Meschain extends \Opencart\System\Engine\Controller {
 
 		if (!$model->loaded()) {
 			$this->undoExtensionRecord();
-			throw new \Exception($this->language->get('error_not_loaded') . ' ' . $model::notLoadedMessage());
+			throw new \Exception($this->language->get('error_not_loaded') . ' ' . $model->notLoadedMessage());
 		}
 
 		$migrated = $model->call('migrate');

@@ -37,12 +37,12 @@ class MeschainCron extends \Opencart\System\Engine\Controller {
 		$token = 'user_token=' . $this->session->data['user_token'];
 
 		$data['breadcrumbs'] = [
-			['text' => $this->language->get('text_home'), 'href' => $this->url->link('common/dashboard', $token)],
-			['text' => $this->language->get('text_meschain'), 'href' => $this->url->link(Meschain::ROUTE, $token)],
-			['text' => $this->language->get('heading_title'), 'href' => $this->url->link(self::ROUTE, $token)],
+			['text' => $this->language->get('text_home'), 'href' => $this->url->link('common/dashboard', $token, true)],
+			['text' => $this->language->get('text_meschain'), 'href' => $this->url->link(Meschain::ROUTE, $token, true)],
+			['text' => $this->language->get('heading_title'), 'href' => $this->url->link(self::ROUTE, $token, true)],
 		];
 
-		$data['settings'] = $this->url->link(Meschain::ROUTE, $token);
+		$data['settings'] = $this->url->link(Meschain::ROUTE, $token, true);
 		$data['user_token'] = $this->session->data['user_token'];
 
 		// Links the page's script calls (route separator `.`; &amp; is undone for script use).
@@ -61,7 +61,7 @@ class MeschainCron extends \Opencart\System\Engine\Controller {
 		$data['log_statuses'] = $this->statusOptions(self::LOG_STATUSES, 'text_status_');
 		$data['product_statuses'] = $this->statusOptions(self::PRODUCT_STATUSES, 'text_product_');
 
-		$data['error_warning'] = $model->loaded() ? '' : $model::notLoadedMessage();
+		$data['error_warning'] = $model->loaded() ? '' : $model->notLoadedMessage();
 
 		$data['setup'] = $this->setup();
 
@@ -384,7 +384,7 @@ class MeschainCron extends \Opencart\System\Engine\Controller {
 					'trendyol_status' => (string)($row['trendyol_status'] ?? ''),
 					'reasons'    => $reasons,
 					'updated_at' => (string)($row['updated_at'] ?? ''),
-					'edit'       => $this->url->link('catalog/product.form', 'user_token=' . $this->session->data['user_token'] . '&product_id=' . (int)($row['product_id'] ?? 0)),
+					'edit'       => $this->url->link('catalog/product.form', 'user_token=' . $this->session->data['user_token'] . '&product_id=' . (int)($row['product_id'] ?? 0), true),
 				];
 			}
 			$data['pagination'] = $this->pagination((int)($result['data']['total'] ?? 0), $filter['page'], 'products');
@@ -436,7 +436,7 @@ class MeschainCron extends \Opencart\System\Engine\Controller {
 					'claim_date'   => (string)($row['claim_date'] ?? ''),
 					'decision'     => (string)($row['decision'] ?? ''),
 					'decided_at'   => (string)($row['decided_at'] ?? ''),
-					'order'        => (int)($row['order_id'] ?? 0) > 0 ? $this->url->link('sale/order.info', 'user_token=' . $this->session->data['user_token'] . '&order_id=' . (int)$row['order_id']) : '',
+					'order'        => (int)($row['order_id'] ?? 0) > 0 ? $this->url->link('sale/order.info', 'user_token=' . $this->session->data['user_token'] . '&order_id=' . (int)$row['order_id'], true) : '',
 				];
 			}
 			$data['pagination'] = $this->pagination((int)($result['data']['total'] ?? 0), $filter['page'], 'returns');

@@ -41,12 +41,12 @@ class MeschainMapping extends \Opencart\System\Engine\Controller {
 		$token = 'user_token=' . $this->session->data['user_token'];
 
 		$data['breadcrumbs'] = [
-			['text' => $this->language->get('text_home'), 'href' => $this->url->link('common/dashboard', $token)],
-			['text' => $this->language->get('text_meschain'), 'href' => $this->url->link(Meschain::ROUTE, $token)],
-			['text' => $this->language->get('heading_title'), 'href' => $this->url->link(self::ROUTE, $token)],
+			['text' => $this->language->get('text_home'), 'href' => $this->url->link('common/dashboard', $token, true)],
+			['text' => $this->language->get('text_meschain'), 'href' => $this->url->link(Meschain::ROUTE, $token, true)],
+			['text' => $this->language->get('heading_title'), 'href' => $this->url->link(self::ROUTE, $token, true)],
 		];
 
-		$data['settings'] = $this->url->link(Meschain::ROUTE, $token);
+		$data['settings'] = $this->url->link(Meschain::ROUTE, $token, true);
 		$data['kinds'] = [];
 		foreach (array_keys(self::KINDS) as $kind) {
 			$data['kinds'][] = ['code' => $kind, 'name' => $this->language->get('tab_' . $kind)];
