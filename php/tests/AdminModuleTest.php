@@ -336,6 +336,9 @@ final class AdminModuleTest extends TestCase
     public function testLanguageFilesMatchAndEveryUsedKeyExists(): void
     {
         self::shop();
+        foreach (['meschain', 'meschain_cron', 'meschain_mapping'] as $controller) {
+            require_once DIR_EXTENSION . 'meschain/admin/controller/module/' . $controller . '.php';
+        }
         $dir = dirname(__DIR__, 2) . '/opencart-module/admin/';
         $files = ['meschain', 'meschain_cron', 'meschain_mapping'];
         $keys = [];
@@ -358,7 +361,10 @@ final class AdminModuleTest extends TestCase
         foreach ($uses as $file => $sources) {
             foreach ($sources as $source) {
                 $text = (string)file_get_contents($dir . $source);
-                preg_match_all('/\b((?:heading|text|entry|button|column|tab|help|error)_[a-z0-9_]+)\b/', $text, $m);
+                $pattern = str_ends_with($source, '.twig')
+                    ? '/(?<![.\w\'"-])((?:heading|text|entry|button|column|tab|help|error)_[a-z0-9_]+)\b/'
+                    : '/language->get\(\'((?:heading|text|entry|button|column|tab|help|error)_[a-z0-9_]+)\'\)/';
+                preg_match_all($pattern, $text, $m);
                 foreach (array_unique($m[1]) as $key) {
                     if (str_ends_with($key, '_') || in_array($key, ['column_left', 'error_warning'], true)) {
                         continue; // a prefix completed at run time (checked below)
