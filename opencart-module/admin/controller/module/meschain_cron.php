@@ -78,7 +78,7 @@ class MeschainCron extends \Opencart\System\Engine\Controller {
 		$this->load->model(self::MODEL);
 		$model = $this->model_extension_meschain_module_meschain;
 
-		$data = ['error' => '', 'jobs' => [], 'priorities' => [], 'alerts' => [], 'dead_total' => 0, 'webhook' => []];
+		$data = ['error' => '', 'alerts_error' => '', 'jobs' => [], 'priorities' => [], 'alerts' => [], 'dead_total' => 0, 'webhook' => []];
 
 		$dashboard = $model->call('dashboard');
 		if (!$dashboard['ok']) {
@@ -145,8 +145,8 @@ class MeschainCron extends \Opencart\System\Engine\Controller {
 					'last_seen' => (string)($row['last_seen_at'] ?? ''),
 				];
 			}
-		} elseif ($data['error'] === '') {
-			$data['error'] = $alerts['error'];
+		} else {
+			$data['alerts_error'] = $alerts['error'];
 		}
 
 		$this->html('monitoring', $data);
