@@ -74,6 +74,32 @@ fn to_array<T: Serialize>(value: &T) -> Result<ZBox<ZendHashTable>, Error> {
     convert::value_to_array(&json).map_err(Error::Internal)
 }
 
+/// An optional PHP array that must be associative (an empty array counts as one).
+fn assoc(
+    array: Option<&ZendHashTable>,
+    what: &str,
+) -> Result<serde_json::Map<String, serde_json::Value>, Error> {
+    match array {
+        None => Ok(serde_json::Map::new()),
+        Some(array) => match convert::array_to_value(array, 0).map_err(Error::Config)? {
+            serde_json::Value::Object(map) => Ok(map),
+            serde_json::Value::Array(list) if list.is_empty() => Ok(serde_json::Map::new()),
+            _ => Err(Error::Config(format!(
+                "{what} must be an associative array (key => value)"
+            ))),
+        },
+    }
+}
+
+/// A PHP array read as a list of its values (keys ignored), for id lists.
+fn values(array: &ZendHashTable, what: &str) -> Result<Vec<serde_json::Value>, Error> {
+    match convert::array_to_value(array, 0).map_err(Error::Config)? {
+        serde_json::Value::Array(list) => Ok(list),
+        serde_json::Value::Object(map) => Ok(map.into_iter().map(|(_, v)| v).collect()),
+        _ => Err(Error::Config(format!("{what} must be an array"))),
+    }
+}
+
 /// MesChain's engine for one shop.
 ///
 /// ```php
@@ -223,6 +249,243 @@ impl PhpEngine {
                 "duplicates": verdict.duplicates,
             }))
         })
+    }
+
+    /// The Monitoring tab: per job (`product_sync`, `order_sync`, `stock_sync`,
+    /// `webhook_processor`, `trendyol_sync`) `enabled`, `interval_minutes`, `last_run`,
+    /// `next_due_at`, `running`; `today` per job (`runs`, `ok`, `partial`, `failed`, `items_ok`,
+    /// `items_failed`, `api_calls`, `avg_duration_ms`); `queue` (`priorities` 1..4 with `pending`,
+    /// `processing`, `failed`, `dead`, `oldest_pending_age_s`; `dead_total`); `alerts_open`;
+    /// `last_order_at`; `webhook` (`deliveries_24h`, `rejected_24h`, `last_received_at`);
+    /// `status_enabled`; `settings_error`. Dates are `Y-m-d H:i:s` UTC.
+    pub fn dashboard(&self) -> PhpResult<ZBox<ZendHashTable>> {
+        let engine = self.inner.clone();
+        let value = blocking(async move { engine.dashboard().await })?;
+        guarded(|| to_array(&value))
+    }
+
+    /// The last seven UTC days, oldest first: `[date, jobs => [job => [runs, items_ok,
+    /// items_failed, avg_duration_ms, api_calls, failed]]]`, zeros where nothing ran.
+    #[php(name = "weeklyPerformance")]
+    pub fn weekly_performance(&self) -> PhpResult<ZBox<ZendHashTable>> {
+        let engine = self.inner.clone();
+        let value = blocking(async move { engine.weekly_performance().await })?;
+        guarded(|| to_array(&value))
+    }
+
+    /// Job runs, newest first. Filter: `sync_type`, `status` (running, ok, partial, failed,
+    /// skipped, locked), `page` (from 1), `limit` (1..100, default 25), `since_id` (live view).
+    /// Returns `[total, page, limit, rows]`, each row every column with `details` decoded.
+    ///
+    /// @throws \MesChain\ConfigException on an unknown key or a bad value (the message names it).
+    #[php(name = "syncLogs")]
+    #[php(optional = filter)]
+    pub fn sync_logs(&self, filter: Option<&ZendHashTable>) -> PhpResult<ZBox<ZendHashTable>> {
+        let filter = guarded(|| assoc(filter, "syncLogs() filter"))?;
+        let engine = self.inner.clone();
+        let page = blocking(async move { engine.sync_logs(&filter).await })?;
+        guarded(|| to_array(&page))
+    }
+
+    /// Deletes sync log rows older than `$olderThanDays` (1..3650). Returns `['deleted' => int]`.
+    #[php(name = "cleanupLogs")]
+    pub fn cleanup_logs(&self, older_than_days: i64) -> PhpResult<ZBox<ZendHashTable>> {
+        let engine = self.inner.clone();
+        let deleted = blocking(async move { engine.cleanup_logs(older_than_days).await })?;
+        guarded(|| to_array(&serde_json::json!({ "deleted": deleted })))
+    }
+
+    /// Alerts, most recently seen first. Filter: `state` (open, acknowledged, all; default
+    /// open), `page`, `limit`. Returns `[total, page, limit, rows]`.
+    #[php(optional = filter)]
+    pub fn alerts(&self, filter: Option<&ZendHashTable>) -> PhpResult<ZBox<ZendHashTable>> {
+        let filter = guarded(|| assoc(filter, "alerts() filter"))?;
+        let engine = self.inner.clone();
+        let page = blocking(async move { engine.alerts(&filter).await })?;
+        guarded(|| to_array(&page))
+    }
+
+    /// Acknowledges the open alerts among `$ids` for OpenCart user `$userId`; returns how many.
+    #[php(name = "acknowledgeAlerts")]
+    pub fn acknowledge_alerts(&self, ids: &ZendHashTable, user_id: i64) -> PhpResult<i64> {
+        let ids = guarded(|| values(ids, "acknowledgeAlerts() ids"))?;
+        let engine = self.inner.clone();
+        let n = blocking(async move { engine.acknowledge_alerts(&ids, user_id).await })?;
+        Ok(n as i64)
+    }
+
+    /// The queue per priority (`by_priority`: pending, ready, oldest_ready_age_secs, running,
+    /// expired_leases, dead) and per status (`by_status`), with `pending_total` and `dead_total`.
+    #[php(name = "queueStats")]
+    pub fn queue_stats(&self) -> PhpResult<ZBox<ZendHashTable>> {
+        let engine = self.inner.clone();
+        let value = blocking(async move { engine.queue_stats().await })?;
+        guarded(|| to_array(&value))
+    }
+
+    /// The dead letter, most recently dead first (`$limit` 1..500).
+    #[php(name = "deadJobs")]
+    #[php(defaults(limit = 50, offset = 0))]
+    pub fn dead_jobs(&self, limit: i64, offset: i64) -> PhpResult<ZBox<ZendHashTable>> {
+        let engine = self.inner.clone();
+        let value = blocking(async move { engine.dead_jobs(limit, offset).await })?;
+        guarded(|| to_array(&value))
+    }
+
+    /// Sends dead jobs back to the queue; returns how many. Ids must be positive integers.
+    #[php(name = "replayJobs")]
+    pub fn replay_jobs(&self, ids: &ZendHashTable) -> PhpResult<i64> {
+        let ids = guarded(|| values(ids, "replayJobs() ids"))?;
+        let engine = self.inner.clone();
+        let n = blocking(async move { engine.replay_jobs(&ids).await })?;
+        Ok(n as i64)
+    }
+
+    /// Gives up on dead jobs; returns how many. Ids must be positive integers.
+    #[php(name = "discardJobs")]
+    pub fn discard_jobs(&self, ids: &ZendHashTable) -> PhpResult<i64> {
+        let ids = guarded(|| values(ids, "discardJobs() ids"))?;
+        let engine = self.inner.clone();
+        let n = blocking(async move { engine.discard_jobs(&ids).await })?;
+        Ok(n as i64)
+    }
+
+    /// A manual sync: queues `$job` (product_sync, order_sync, stock_sync, webhook_processor,
+    /// full_sync) and returns at once with `[queue_id, created, job, priority]`; `created` is
+    /// false when the same job was already pending or running (a double click queues it once).
+    #[php(optional = payload)]
+    pub fn enqueue(
+        &self,
+        job: String,
+        payload: Option<&ZendHashTable>,
+    ) -> PhpResult<ZBox<ZendHashTable>> {
+        let payload = guarded(|| assoc(payload, "enqueue() payload"))?;
+        let engine = self.inner.clone();
+        let queued = blocking(async move { engine.enqueue_manual(&job, payload).await })?;
+        guarded(|| to_array(&queued))
+    }
+
+    /// A queue job's progress: `status`, `attempts`, `max_attempts`, `last_error`,
+    /// `created_at`, `processed_at`, …
+    ///
+    /// @throws \MesChain\ConfigException when there is no such job.
+    pub fn job(&self, queue_id: i64) -> PhpResult<ZBox<ZendHashTable>> {
+        let engine = self.inner.clone();
+        let value = blocking(async move { engine.queue_job(queue_id).await })?;
+        guarded(|| to_array(&value))
+    }
+
+    /// Per-product sync state. Filter: `sync_status` (pending, submitted, approved, rejected,
+    /// failed, invalid), `search` (name or barcode), `page`, `limit`. Returns `[total, page,
+    /// limit, rows, counts]`; rows carry `reasons` as a list of strings.
+    #[php(name = "productStatuses")]
+    #[php(optional = filter)]
+    pub fn product_statuses(
+        &self,
+        filter: Option<&ZendHashTable>,
+    ) -> PhpResult<ZBox<ZendHashTable>> {
+        let filter = guarded(|| assoc(filter, "productStatuses() filter"))?;
+        let engine = self.inner.clone();
+        let value = blocking(async move { engine.product_statuses(&filter).await })?;
+        guarded(|| to_array(&value))
+    }
+
+    /// Trendyol claims. Filter: `status`, `page`, `limit`. Returns `[total, page, limit, rows]`.
+    #[php(optional = filter)]
+    pub fn returns(&self, filter: Option<&ZendHashTable>) -> PhpResult<ZBox<ZendHashTable>> {
+        let filter = guarded(|| assoc(filter, "returns() filter"))?;
+        let engine = self.inner.clone();
+        let page = blocking(async move { engine.returns(&filter).await })?;
+        guarded(|| to_array(&page))
+    }
+
+    /// One kind of mapping (category, brand, attribute, attribute_value, vat, order_status),
+    /// OpenCart's rows with their mapping, unmapped ones included (`unmapped_only` to see only
+    /// those). Filters: `search`, `unmapped_only`, `page`, `limit`; attribute also
+    /// `trendyol_category_id`; attribute_value needs `attribute_map_id`.
+    #[php(optional = filter)]
+    pub fn mappings(
+        &self,
+        kind: String,
+        filter: Option<&ZendHashTable>,
+    ) -> PhpResult<ZBox<ZendHashTable>> {
+        let filter = guarded(|| assoc(filter, "mappings() filter"))?;
+        let engine = self.inner.clone();
+        let value = blocking(async move { engine.mappings(&kind, &filter).await })?;
+        guarded(|| to_array(&value))
+    }
+
+    /// Saves one mapping row after checking all of it; returns the row as stored.
+    ///
+    /// @throws \MesChain\ConfigException naming the bad field; nothing is written then.
+    #[php(name = "saveMapping")]
+    pub fn save_mapping(
+        &self,
+        kind: String,
+        row: &ZendHashTable,
+    ) -> PhpResult<ZBox<ZendHashTable>> {
+        let row = guarded(|| assoc(Some(row), "saveMapping() row"))?;
+        let engine = self.inner.clone();
+        let value = blocking(async move { engine.save_mapping(&kind, &row).await })?;
+        guarded(|| to_array(&value))
+    }
+
+    /// Deletes one mapping by its key (e.g. `['category_id' => 5]`); returns how many rows went.
+    #[php(name = "deleteMapping")]
+    pub fn delete_mapping(&self, kind: String, key: &ZendHashTable) -> PhpResult<i64> {
+        let key = guarded(|| assoc(Some(key), "deleteMapping() key"))?;
+        let engine = self.inner.clone();
+        let n = blocking(async move { engine.delete_mapping(&kind, &key).await })?;
+        Ok(n as i64)
+    }
+
+    /// Every setting: `[name, key, group, default, allowed, secret, value, is_set]`. A secret's
+    /// `value` is always `''`.
+    #[php(name = "settingsForm")]
+    pub fn settings_form(&self) -> PhpResult<ZBox<ZendHashTable>> {
+        let engine = self.inner.clone();
+        let form = blocking(async move { engine.settings_form().await })?;
+        guarded(|| to_array(&form))
+    }
+
+    /// Validates the submitted settings (over the stored ones; a blank secret keeps the stored
+    /// one) and writes them in one transaction. Returns `['saved' => true]`.
+    ///
+    /// @throws \MesChain\ConfigException listing every bad field (`field: reason; ...`).
+    #[php(name = "saveSettings")]
+    pub fn save_settings(&self, values: &ZendHashTable) -> PhpResult<ZBox<ZendHashTable>> {
+        let values = guarded(|| assoc(Some(values), "saveSettings() values"))?;
+        let engine = self.inner.clone();
+        blocking(async move { engine.save_settings(&values).await })?;
+        guarded(|| to_array(&serde_json::json!({ "saved": true })))
+    }
+
+    /// What saveSettings() would refuse, as `[field => reason]`; empty when all is well.
+    #[php(name = "validateSettings")]
+    pub fn validate_settings(&self, values: &ZendHashTable) -> PhpResult<ZBox<ZendHashTable>> {
+        let values = guarded(|| assoc(Some(values), "validateSettings() values"))?;
+        let engine = self.inner.clone();
+        let problems = blocking(async move { engine.validate_settings(&values).await })?;
+        guarded(|| to_array(&problems))
+    }
+
+    /// The Setup tab's check: `extension_version`, `schema_version`, `latest_schema_version`,
+    /// `tables` (name => present), `cron_last_seen` (job => time or null), `log_dir`,
+    /// `log_dir_writable`, `settings_error`.
+    pub fn requirements(&self) -> PhpResult<ZBox<ZendHashTable>> {
+        let engine = self.inner.clone();
+        let value = blocking(async move { engine.requirements().await })?;
+        guarded(|| to_array(&value))
+    }
+
+    /// The crontab block for `php_path`, `opencart_root`, `log_dir` (and optional `extension`,
+    /// `bin_dir`): the same lines scripts/setup_cron_jobs.sh writes.
+    ///
+    /// @throws \MesChain\ConfigException on a relative path or shell characters.
+    #[php(name = "cronScript")]
+    pub fn cron_script(&self, options: &ZendHashTable) -> PhpResult<String> {
+        let options = guarded(|| assoc(Some(options), "cronScript() options"))?;
+        guarded(|| self.inner.cron_script(&options))
     }
 
     /// Closes this process's database connections; the next call reconnects.

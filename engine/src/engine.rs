@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex};
 use mysql_async::prelude::*;
 use serde::Serialize;
 
+use crate::admin;
 use crate::config::opencart::OpenCartConfig;
 use crate::config::settings::SETTING_CODE;
 use crate::config::{EngineConfig, Settings};
@@ -249,5 +250,170 @@ impl Engine {
         delivery: &crate::inbox::Delivery<'_>,
     ) -> crate::inbox::Verdict {
         crate::inbox::accept(self, delivery).await
+    }
+}
+
+/// The admin's calls (Extensions > MesChain): thin wrappers over [`crate::admin`], which checks
+/// every input. Pages that only read fall back to default settings when the stored ones do not
+/// load, so a broken setting never hides the page where it is fixed.
+impl Engine {
+    /// The settings, or the defaults and why the stored ones did not load.
+    async fn settings_or_defaults(&self) -> (Settings, Option<String>) {
+        match self.settings().await {
+            Ok(s) => (s, None),
+            Err(e) => (Settings::default(), Some(e.to_string())),
+        }
+    }
+
+    pub async fn dashboard(&self) -> Result<serde_json::Value> {
+        let (settings, error) = self.settings_or_defaults().await;
+        let mut value = admin::dashboard::dashboard(&self.database()?, &settings).await?;
+        if let serde_json::Value::Object(map) = &mut value {
+            map.insert("settings_error".into(), error.into());
+        }
+        Ok(value)
+    }
+
+    pub async fn weekly_performance(&self) -> Result<serde_json::Value> {
+        admin::dashboard::weekly_performance(&self.database()?).await
+    }
+
+    pub async fn sync_logs(
+        &self,
+        filter: &serde_json::Map<String, serde_json::Value>,
+    ) -> Result<admin::Paged<serde_json::Value>> {
+        let filter = admin::logs::LogFilter::parse(filter)?;
+        admin::logs::sync_logs(&self.database()?, &filter).await
+    }
+
+    pub async fn cleanup_logs(&self, older_than_days: i64) -> Result<u64> {
+        admin::logs::cleanup(&self.database()?, older_than_days).await
+    }
+
+    pub async fn alerts(
+        &self,
+        filter: &serde_json::Map<String, serde_json::Value>,
+    ) -> Result<admin::Paged<serde_json::Value>> {
+        let filter = admin::alerts::AlertFilter::parse(filter)?;
+        admin::alerts::alerts(&self.database()?, &filter).await
+    }
+
+    pub async fn acknowledge_alerts(&self, ids: &[serde_json::Value], user_id: i64) -> Result<u64> {
+        let ids = admin::positive_ids("ids", ids)?;
+        admin::alerts::acknowledge(&self.database()?, &ids, user_id).await
+    }
+
+    pub async fn queue_stats(&self) -> Result<serde_json::Value> {
+        admin::dead_letter::queue_stats(&self.database()?).await
+    }
+
+    pub async fn dead_jobs(&self, limit: i64, offset: i64) -> Result<serde_json::Value> {
+        admin::dead_letter::dead_jobs(&self.database()?, limit, offset).await
+    }
+
+    pub async fn replay_jobs(&self, ids: &[serde_json::Value]) -> Result<u64> {
+        let ids = admin::positive_ids("ids", ids)?;
+        admin::dead_letter::replay(&self.database()?, &ids).await
+    }
+
+    pub async fn discard_jobs(&self, ids: &[serde_json::Value]) -> Result<u64> {
+        let ids = admin::positive_ids("ids", ids)?;
+        admin::dead_letter::discard(&self.database()?, &ids).await
+    }
+
+    /// A manual sync button: queues `job` unless it is already pending or running.
+    pub async fn enqueue_manual(
+        &self,
+        job: &str,
+        payload: serde_json::Map<String, serde_json::Value>,
+    ) -> Result<admin::manual_sync::Queued> {
+        let job = admin::manual_sync::parse_job(job)?;
+        admin::manual_sync::enqueue(&self.database()?, job, payload).await
+    }
+
+    pub async fn queue_job(&self, queue_id: i64) -> Result<serde_json::Value> {
+        admin::manual_sync::job(&self.database()?, queue_id).await
+    }
+
+    pub async fn product_statuses(
+        &self,
+        filter: &serde_json::Map<String, serde_json::Value>,
+    ) -> Result<serde_json::Value> {
+        let filter = admin::products::ProductFilter::parse(filter)?;
+        let (settings, _) = self.settings_or_defaults().await;
+        admin::products::product_statuses(&self.database()?, settings.language_id, &filter).await
+    }
+
+    pub async fn returns(
+        &self,
+        filter: &serde_json::Map<String, serde_json::Value>,
+    ) -> Result<admin::Paged<serde_json::Value>> {
+        let filter = admin::returns::ReturnFilter::parse(filter)?;
+        admin::returns::returns(&self.database()?, &filter).await
+    }
+
+    pub async fn mappings(
+        &self,
+        kind: &str,
+        filter: &serde_json::Map<String, serde_json::Value>,
+    ) -> Result<serde_json::Value> {
+        let kind = admin::mappings::Kind::parse(kind)?;
+        let (settings, _) = self.settings_or_defaults().await;
+        admin::mappings::list(&self.database()?, settings.language_id, kind, filter).await
+    }
+
+    pub async fn save_mapping(
+        &self,
+        kind: &str,
+        row: &serde_json::Map<String, serde_json::Value>,
+    ) -> Result<serde_json::Value> {
+        let kind = admin::mappings::Kind::parse(kind)?;
+        admin::mappings::save(&self.database()?, kind, row).await
+    }
+
+    pub async fn delete_mapping(
+        &self,
+        kind: &str,
+        key: &serde_json::Map<String, serde_json::Value>,
+    ) -> Result<u64> {
+        let kind = admin::mappings::Kind::parse(kind)?;
+        admin::mappings::delete(&self.database()?, kind, key).await
+    }
+
+    pub async fn settings_form(&self) -> Result<Vec<admin::settings_form::FormField>> {
+        admin::settings_form::settings_form(&self.database()?).await
+    }
+
+    pub async fn save_settings(
+        &self,
+        values: &serde_json::Map<String, serde_json::Value>,
+    ) -> Result<()> {
+        admin::settings_form::save(&self.database()?, values).await
+    }
+
+    pub async fn validate_settings(
+        &self,
+        values: &serde_json::Map<String, serde_json::Value>,
+    ) -> Result<std::collections::BTreeMap<String, String>> {
+        admin::settings_form::validate(&self.database()?, values).await
+    }
+
+    pub async fn requirements(&self) -> Result<serde_json::Value> {
+        let (settings, error) = self.settings_or_defaults().await;
+        let log_dir = self
+            .config
+            .log_dir
+            .clone()
+            .unwrap_or_else(|| settings.log_dir.clone());
+        admin::requirements::requirements(&self.database()?, &log_dir, error).await
+    }
+
+    /// The Setup tab's crontab block (no I/O).
+    pub fn cron_script(
+        &self,
+        options: &serde_json::Map<String, serde_json::Value>,
+    ) -> Result<String> {
+        let options = admin::cron_script::CronOptions::parse(options)?;
+        Ok(admin::cron_script::cron_script(&options))
     }
 }

@@ -4,6 +4,7 @@
 //! be tested with plain `cargo test` against a real MariaDB and the Trendyol sandbox. One
 //! concept per module:
 //!
+//! - [`admin`]: what Extensions > MesChain asks (monitoring, logs, mappings, settings form);
 //! - [`config`]: `config.php` parsing and typed module settings;
 //! - [`db`]: the connection pool with timeouts, and the schema migrations;
 //! - [`telemetry`]: per-job log files with secret redaction;
@@ -17,6 +18,7 @@
 //! - [`sync`]: the sync jobs (orders, products, stock);
 //! - [`fixtures`]: OpenCart's schema and generated catalogs for tests, the demo and benchmarks.
 
+pub mod admin;
 pub mod config;
 pub mod db;
 pub mod engine;

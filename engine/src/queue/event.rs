@@ -110,6 +110,9 @@ pub enum JobKind {
     /// A full sync an administrator asked for (`$engine->enqueue('full_sync')`). Priority 4: it is
     /// long and nothing is waiting on it.
     FullSync,
+    /// A job run an administrator asked for with one of the admin's sync buttons, stored as
+    /// `run:<job>` (see [`ManualJob`]).
+    Run(ManualJob),
     /// A kind stored by a newer build (or by hand) that this build does not know. It can be
     /// claimed — so the processor can dead-letter it with a clear message instead of leaving it
     /// pending for ever — but never enqueued.
@@ -122,6 +125,7 @@ impl JobKind {
         match self {
             JobKind::Event(event) => event.priority(),
             JobKind::StatusPush => 2,
+            JobKind::Run(job) => job.priority(),
             JobKind::FullSync | JobKind::Unknown(_) => 4,
         }
     }
@@ -133,6 +137,7 @@ impl JobKind {
             JobKind::Event(event) => event.as_str(),
             JobKind::StatusPush => "status_push",
             JobKind::FullSync => "full_sync",
+            JobKind::Run(job) => job.event_type(),
             JobKind::Unknown(s) => s,
         }
     }
@@ -142,7 +147,11 @@ impl JobKind {
         if let Some(event) = EventType::parse(s) {
             return JobKind::Event(event);
         }
-        match s.trim().to_ascii_lowercase().as_str() {
+        let lower = s.trim().to_ascii_lowercase();
+        if let Some(job) = lower.strip_prefix("run:").and_then(ManualJob::parse) {
+            return JobKind::Run(job);
+        }
+        match lower.as_str() {
             "status_push" => JobKind::StatusPush,
             "full_sync" => JobKind::FullSync,
             _ => JobKind::Unknown(s.to_string()),
@@ -158,6 +167,65 @@ impl JobKind {
 
     pub fn is_unknown(&self) -> bool {
         matches!(self, JobKind::Unknown(_))
+    }
+}
+
+/// The jobs the admin's manual sync buttons start (Sync Products, Sync Orders, Sync Stock,
+/// Process Webhooks, Full Sync). They go through the queue rather than running inside the admin's
+/// request, so the page never waits on Trendyol and the job runs under the worker's limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ManualJob {
+    ProductSync,
+    OrderSync,
+    StockSync,
+    WebhookProcessor,
+    FullSync,
+}
+
+impl ManualJob {
+    pub const ALL: [ManualJob; 5] = [
+        ManualJob::ProductSync,
+        ManualJob::OrderSync,
+        ManualJob::StockSync,
+        ManualJob::WebhookProcessor,
+        ManualJob::FullSync,
+    ];
+
+    /// The job's name, as the cron scripts and the sync logs call it.
+    pub fn name(self) -> &'static str {
+        match self {
+            ManualJob::ProductSync => "product_sync",
+            ManualJob::OrderSync => "order_sync",
+            ManualJob::StockSync => "stock_sync",
+            ManualJob::WebhookProcessor => "webhook_processor",
+            ManualJob::FullSync => "full_sync",
+        }
+    }
+
+    /// The `event_type` column: `run:<job>`.
+    pub fn event_type(self) -> &'static str {
+        match self {
+            ManualJob::ProductSync => "run:product_sync",
+            ManualJob::OrderSync => "run:order_sync",
+            ManualJob::StockSync => "run:stock_sync",
+            ManualJob::WebhookProcessor => "run:webhook_processor",
+            ManualJob::FullSync => "run:full_sync",
+        }
+    }
+
+    /// Orders and waiting webhooks first (a late order oversells), then stock, then the long
+    /// catalog work nothing waits on — the seed's priorities for the same kinds of work.
+    pub fn priority(self) -> u8 {
+        match self {
+            ManualJob::OrderSync | ManualJob::WebhookProcessor => 1,
+            ManualJob::StockSync => 3,
+            ManualJob::ProductSync | ManualJob::FullSync => 4,
+        }
+    }
+
+    /// Reads a job name (`product_sync`); `None` for anything else.
+    pub fn parse(name: &str) -> Option<ManualJob> {
+        ManualJob::ALL.into_iter().find(|j| j.name() == name)
     }
 }
 
@@ -231,6 +299,17 @@ mod tests {
         }
         assert_eq!(JobKind::parse("FULL_SYNC"), JobKind::FullSync);
         assert_eq!(JobKind::FullSync.priority(), 4);
+        for job in ManualJob::ALL {
+            let kind = JobKind::Run(job);
+            assert_eq!(kind.as_str(), format!("run:{}", job.name()));
+            assert_eq!(JobKind::parse(kind.as_str()), kind);
+        }
+        assert_eq!(JobKind::Run(ManualJob::OrderSync).priority(), 1);
+        assert_eq!(JobKind::Run(ManualJob::WebhookProcessor).priority(), 1);
+        assert_eq!(JobKind::Run(ManualJob::StockSync).priority(), 3);
+        assert_eq!(JobKind::Run(ManualJob::ProductSync).priority(), 4);
+        assert_eq!(JobKind::Run(ManualJob::FullSync).priority(), 4);
+        assert!(JobKind::parse("run:nothing").is_unknown());
         let unknown = JobKind::parse("from_the_future");
         assert!(unknown.is_unknown());
         assert_eq!(unknown.as_str(), "from_the_future");

@@ -72,7 +72,7 @@ pub use complete::{
 pub use enqueue::{
     enqueue, enqueue_batch, enqueue_in, BatchReport, Enqueued, NewJob, DEFAULT_MAX_ATTEMPTS,
 };
-pub use event::{EventType, JobKind};
+pub use event::{EventType, JobKind, ManualJob};
 pub use work::{work_once, JobError, WorkOutcome};
 
 use crate::error::Error;

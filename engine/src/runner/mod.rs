@@ -4,4 +4,6 @@
 
 pub mod context;
 
-pub use context::{current_rss_bytes, peak_rss_bytes, JobContext, JobOutcome, Progress, StopReason};
+pub use context::{
+    current_rss_bytes, peak_rss_bytes, JobContext, JobOutcome, Progress, StopReason,
+};
