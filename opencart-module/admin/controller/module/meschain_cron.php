@@ -300,7 +300,8 @@ class MeschainCron extends \Opencart\System\Engine\Controller {
 			'attempts'     => (int)($result['data']['attempts'] ?? 0),
 			'last_error'   => self::text((string)($result['data']['last_error'] ?? '')),
 			'processed_at' => (string)($result['data']['processed_at'] ?? ''),
-			'finished'     => in_array($status, ['completed', 'done', 'dead', 'discarded', 'failed'], true),
+			// The queue's end states (pending and running go on).
+			'finished'     => in_array($status, ['done', 'dead', 'discarded'], true),
 		]);
 	}
 
@@ -330,9 +331,9 @@ class MeschainCron extends \Opencart\System\Engine\Controller {
 					'died_at'     => (string)($row['died_at'] ?? $row['updated_at'] ?? (isset($row['died_at_ms']) ? date('Y-m-d H:i:s', intdiv((int)$row['died_at_ms'], 1000)) : '')),
 				];
 			}
-			if (isset($result['data']['total'])) {
-				$data['pagination'] = $this->pagination((int)$result['data']['total'], $page, 'dead');
-			}
+			$stats = $this->model_extension_meschain_module_meschain->call('queueStats');
+			$total = $stats['ok'] ? (int)($stats['data']['dead_total'] ?? 0) : count($data['rows']);
+			$data['pagination'] = $this->pagination($total, $page, 'dead');
 		}
 		$this->html('dead', $data);
 	}

@@ -86,6 +86,16 @@ class MeschainMapping extends \Opencart\System\Engine\Controller {
 			$filter['unmapped_only'] = true;
 		}
 		$data['unmapped_only'] = !empty($filter['unmapped_only']);
+		$data['attribute_map_id'] = (int)($this->request->get['attribute_map_id'] ?? 0);
+		$data['sources'] = [];
+		if ($kind === 'attribute_value') {
+			if ($data['attribute_map_id'] <= 0) {
+				// Values belong to one attribute mapping: ask which before listing.
+				$this->response->setOutput($this->load->view('extension/meschain/module/meschain_mapping_list', $data));
+				return;
+			}
+			$filter['attribute_map_id'] = $data['attribute_map_id'];
+		}
 
 		$result = $model->call('mappings', [$kind, $filter]);
 		if (!$result['ok']) {
@@ -95,6 +105,16 @@ class MeschainMapping extends \Opencart\System\Engine\Controller {
 			foreach (is_array($rows) ? $rows : [] as $row) {
 				if (is_array($row)) {
 					$data['rows'][] = $this->row($kind, $row);
+				}
+			}
+			// What could still be mapped on OpenCart's side (attributes and options, or values).
+			foreach ((array)($result['data']['sources'] ?? []) as $source) {
+				if (is_array($source)) {
+					$data['sources'][] = [
+						'label'  => trim((string)($source['source'] ?? '') . ' ' . (string)($source['source_id'] ?? $source['value'] ?? '')),
+						'name'   => html_entity_decode((string)($source['name'] ?? ''), ENT_QUOTES, 'UTF-8'),
+						'mapped' => !empty($source['mapped']),
+					];
 				}
 			}
 			$total = (int)($result['data']['total'] ?? count($data['rows']));
@@ -224,7 +244,15 @@ class MeschainMapping extends \Opencart\System\Engine\Controller {
 			$values[$field] = isset($row[$field]) ? (string)$row[$field] : '';
 		}
 		// OpenCart stores its names HTML-escaped; undo that once so the template escapes once.
-		$name = html_entity_decode((string)($row['name'] ?? $row['opencart_name'] ?? $row['category_name'] ?? $row['manufacturer_name'] ?? $row['tax_class_title'] ?? $row['order_status_name'] ?? $row['source_name'] ?? ''), ENT_QUOTES, 'UTF-8');
+		$name = html_entity_decode((string)($row['name'] ?? $row['opencart_name'] ?? $row['category_name'] ?? $row['manufacturer_name'] ?? $row['title'] ?? $row['order_status_name'] ?? $row['source_name'] ?? ''), ENT_QUOTES, 'UTF-8');
+
+		if ($kind === 'attribute') {
+			// The mapping's number is what the Attribute values tab asks for.
+			$name = '#' . (int)($row['attribute_map_id'] ?? 0) . ' ' . $name;
+		}
+		if ($kind === 'attribute_value') {
+			$name = (string)($row['source_value'] ?? '');
+		}
 
 		$trendyol = match ($kind) {
 			'category' => trim($values['trendyol_category_name'] . ($values['trendyol_category_id'] !== '' ? ' (' . $values['trendyol_category_id'] . ')' : '')),

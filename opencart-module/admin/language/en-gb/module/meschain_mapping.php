@@ -19,6 +19,9 @@ $_['text_source_attribute'] = 'OpenCart attribute';
 $_['text_source_option']   = 'OpenCart option';
 $_['text_source_fixed']    = 'Fixed value';
 
+$_['text_pick_attribute_map'] = 'Enter the number of an attribute mapping (Attributes tab) to see and map its values.';
+$_['text_sources']         = 'OpenCart attributes and options (green: mapped)';
+
 // Tabs
 $_['tab_category']         = 'Categories';
 $_['tab_brand']            = 'Brands';
@@ -47,6 +50,7 @@ $_['entry_trendyol_value_name'] = 'Trendyol value name';
 // Button
 $_['button_save']          = 'Save';
 $_['button_delete']        = 'Delete';
+$_['button_show']          = 'Show';
 $_['button_add']           = 'Add';
 
 // Error

@@ -19,6 +19,9 @@ $_['text_source_attribute'] = 'OpenCart özelliği';
 $_['text_source_option']   = 'OpenCart seçeneği';
 $_['text_source_fixed']    = 'Sabit değer';
 
+$_['text_pick_attribute_map'] = 'Değerlerini görmek ve eşleştirmek için bir özellik eşleştirmesinin numarasını (Özellikler sekmesi) girin.';
+$_['text_sources']         = 'OpenCart özellikleri ve seçenekleri (yeşil: eşleştirilmiş)';
+
 // Sekmeler
 $_['tab_category']         = 'Kategoriler';
 $_['tab_brand']            = 'Markalar';
@@ -47,6 +50,7 @@ $_['entry_trendyol_value_name'] = 'Trendyol değer adı';
 // Düğme
 $_['button_save']          = 'Kaydet';
 $_['button_delete']        = 'Sil';
+$_['button_show']          = 'Göster';
 $_['button_add']           = 'Ekle';
 
 // Hata
