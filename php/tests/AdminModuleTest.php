@@ -325,6 +325,57 @@ final class AdminModuleTest extends TestCase
         $this->assertSame('75', self::row("SELECT `value` FROM `oc_setting` WHERE `key` = 'module_meschain_batch_size'")['value']);
     }
 
+    public function testMappingsLogsAndSetupActionsGoThroughTheEngine(): void
+    {
+        $db = self::shop()->db();
+        self::shop()->login(1);
+        $taxClass = (int)self::row("SELECT MIN(`tax_class_id`) AS id FROM `oc_tax_class`")['id'];
+        // The VAT map comes with the product sync's migration (4); until that is merged, the
+        // same DDL here (IF NOT EXISTS: a no-op once the migration creates it).
+        $db->query("CREATE TABLE IF NOT EXISTS `oc_trendyol_vat_map` (`tax_class_id` int NOT NULL PRIMARY KEY, `vat_rate` tinyint NOT NULL, `updated_at` datetime NOT NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4");
+
+        // VAT mapping: saved, listed, refused when not one of Trendyol's rates, deleted.
+        $saved = self::shop()->request(self::MAPPING . '.save', [], ['kind' => 'vat', 'tax_class_id' => (string)$taxClass, 'vat_rate' => '10'])->json();
+        $this->assertSame(['success' => 'Success: the mapping was saved.'], $saved);
+        $this->assertSame('10', (string)self::row("SELECT `vat_rate` FROM `oc_trendyol_vat_map` WHERE `tax_class_id` = $taxClass")['vat_rate']);
+        $list = self::shop()->request(self::MAPPING . '.list', ['kind' => 'vat'])->output;
+        $this->assertMatchesRegularExpression('~<option value="10" selected>%10</option>~', $list);
+
+        $refused = self::shop()->request(self::MAPPING . '.save', [], ['kind' => 'vat', 'tax_class_id' => (string)$taxClass, 'vat_rate' => '18'])->json();
+        $this->assertArrayHasKey('error', $refused);
+        $this->assertStringContainsString('vat_rate', $refused['error']);
+        $this->assertSame('10', (string)self::row("SELECT `vat_rate` FROM `oc_trendyol_vat_map` WHERE `tax_class_id` = $taxClass")['vat_rate'], 'nothing written');
+
+        $deleted = self::shop()->request(self::MAPPING . '.delete', [], ['kind' => 'vat', 'tax_class_id' => (string)$taxClass])->json();
+        $this->assertSame(['success' => '1 mapping(s) deleted.'], $deleted);
+        $this->assertSame(0, self::countRows("SELECT COUNT(*) AS n FROM `oc_trendyol_vat_map`"));
+        $this->assertSame(['error' => 'Unknown mapping kind.'], self::shop()->request(self::MAPPING . '.save', [], ['kind' => 'x; DROP TABLE'])->json());
+
+        // Log cleanup deletes old rows only, and refuses an out-of-range day count.
+        $db->query("INSERT INTO `oc_trendyol_sync_logs` SET `sync_type` = 'stock_sync', `status` = 'success', `started_at` = NOW() - INTERVAL 40 DAY, `created_at` = NOW() - INTERVAL 40 DAY");
+        $before = self::countRows("SELECT COUNT(*) AS n FROM `oc_trendyol_sync_logs`");
+        $this->assertSame(['error' => 'Enter a number of days from 1 to 3650.'], self::shop()->request(self::CRON . '.cleanup', [], ['days' => '0'])->json());
+        $this->assertSame(['success' => '1 log row(s) deleted.'], self::shop()->request(self::CRON . '.cleanup', [], ['days' => '30'])->json());
+        $this->assertSame($before - 1, self::countRows("SELECT COUNT(*) AS n FROM `oc_trendyol_sync_logs`"));
+
+        // The crontab block for the shop's paths, as a download; shell metacharacters refused.
+        $script = self::shop()->request(self::CRON . '.cronscript', [], ['php_path' => '/usr/bin/php', 'opencart_root' => '/var/www/shop', 'log_dir' => '/var/log/trendyol-cron']);
+        $this->assertContains('Content-Type: text/plain; charset=utf-8', $script->headers);
+        $this->assertContains('Content-Disposition: attachment; filename="meschain-crontab.txt"', $script->headers);
+        $this->assertStringContainsString('/var/www/shop/system/library/meschain/cron/stock_sync.php', $script->output);
+        $bad = self::shop()->request(self::CRON . '.cronscript', [], ['php_path' => '/usr/bin/php; rm -rf /', 'opencart_root' => '/var/www/shop', 'log_dir' => '/tmp'])->json();
+        $this->assertArrayHasKey('error', $bad);
+
+        // Dead letters: ids that are not positive integers never reach the engine.
+        $this->assertSame(['error' => 'Select at least one row first.'], self::shop()->request(self::CRON . '.replay', [], ['queue_id' => ['-1', 'x', '1 OR 1=1']])->json());
+
+        // The weekly chart: seven days, one series per job.
+        $chart = self::shop()->request(self::CRON . '.chart')->json();
+        $this->assertCount(7, $chart['xaxis']);
+        $this->assertCount(5, $chart['series']);
+        $this->assertCount(7, $chart['series'][0]['data']);
+    }
+
     public function testAnEngineMethodTheExtensionLacksIsAClearErrorNotABlankPage(): void
     {
         self::shop()->login(1);
