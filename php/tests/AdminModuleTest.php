@@ -191,6 +191,8 @@ final class AdminModuleTest extends TestCase
                 $this->assertNotSame('', trim($result->output), "$route ($language) rendered nothing");
                 $this->assertStringNotContainsString('Error: Could not', $result->output, $route);
                 $this->assertStringNotContainsString('&amp;amp;', $result->output, "$route escapes its links once");
+                $this->assertStringNotContainsString('configuration error', $result->output, "$route asks the engine correctly");
+                $this->assertStringNotContainsString('has no ', $result->output, "$route calls only methods the extension has");
                 if ($language === 'en-gb' && $expect !== '') {
                     $this->assertStringContainsString($expect, $result->output, $route);
                 }

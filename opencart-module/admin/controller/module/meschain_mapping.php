@@ -97,7 +97,8 @@ class MeschainMapping extends \Opencart\System\Engine\Controller {
 			$filter['attribute_map_id'] = $data['attribute_map_id'];
 		}
 
-		$result = $model->call('mappings', [$kind, $filter]);
+		// Trendyol's order statuses are a short fixed list: no paging or filters.
+		$result = $model->call('mappings', [$kind, $kind === 'order_status' ? [] : $filter]);
 		if (!$result['ok']) {
 			$data['error'] = $result['error'];
 		} else {
