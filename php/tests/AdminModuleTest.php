@@ -378,6 +378,36 @@ final class AdminModuleTest extends TestCase
         $this->assertCount(7, $chart['series'][0]['data']);
     }
 
+    public function testAlertsAreShownEscapedAndAcknowledgedAndDeadJobsReplayedOrDiscarded(): void
+    {
+        $db = self::shop()->db();
+        $hostile = $db->escape(self::HOSTILE);
+        $db->query("INSERT INTO `oc_trendyol_alerts` SET `alert_type` = 'sync_failed', `severity` = 'error', `title` = '$hostile', `message` = '$hostile', `first_seen_at` = NOW(), `last_seen_at` = NOW()");
+        $alert = (int)$db->getLastId();
+        foreach ([1, 2] as $n) {
+            $db->query("INSERT INTO `oc_trendyol_sync_queue` SET `event_type` = 'stock_update', `priority` = 3, `payload` = '{}', `status` = 'dead', `attempts` = 8, `error_class` = 'poison', `last_error` = '$hostile', `available_at` = NOW(3), `created_at` = NOW(3), `updated_at` = NOW(3)");
+        }
+        $replay = (int)$db->getLastId() - 1;
+        $discard = $replay + 1;
+
+        self::shop()->login(1);
+        $monitoring = self::shop()->request(self::CRON . '.monitoring')->output;
+        $this->assertStringContainsString('value="' . $alert . '"', $monitoring);
+        $this->assertStringNotContainsString('<script>', $monitoring);
+        $dead = self::shop()->request(self::CRON . '.dead')->output;
+        $this->assertStringContainsString('value="' . $replay . '"', $dead);
+        $this->assertStringNotContainsString('<script>', $dead);
+
+        $this->assertSame(['success' => '1 alert(s) acknowledged.'], self::shop()->request(self::CRON . '.acknowledge', [], ['alert_id' => [(string)$alert]])->json());
+        $this->assertSame('1', (string)self::row("SELECT `acknowledged_by` FROM `oc_trendyol_alerts` WHERE `alert_id` = $alert")['acknowledged_by']);
+        $this->assertStringNotContainsString('value="' . $alert . '"', self::shop()->request(self::CRON . '.monitoring')->output);
+
+        $this->assertSame(['success' => '1 job(s) queued again.'], self::shop()->request(self::CRON . '.replay', [], ['queue_id' => [(string)$replay]])->json());
+        $this->assertSame(['success' => '1 job(s) discarded.'], self::shop()->request(self::CRON . '.discard', [], ['queue_id' => [(string)$discard]])->json());
+        $this->assertSame('pending', self::row("SELECT `status` FROM `oc_trendyol_sync_queue` WHERE `queue_id` = $replay")['status']);
+        $this->assertSame('discarded', self::row("SELECT `status` FROM `oc_trendyol_sync_queue` WHERE `queue_id` = $discard")['status']);
+    }
+
     public function testAnEngineMethodTheExtensionLacksIsAClearErrorNotABlankPage(): void
     {
         self::shop()->login(1);
