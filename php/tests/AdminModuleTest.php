@@ -140,8 +140,16 @@ final class AdminModuleTest extends TestCase
 
     public function testWithoutTheExtensionInstallRefusesAndLeavesNothingBehind(): void
     {
-        // A child PHP without the extension (the tests load it with -d extension=…).
-        $command = escapeshellarg(PHP_BINARY) . ' ' . escapeshellarg(__DIR__ . '/opencart/install_without_extension.php') . ' 2>&1';
+        // A child PHP without the extension: no ini files (a shop-wide meschain.ini must not
+        // count), only the extensions OpenCart itself needs.
+        $extensions = '';
+        foreach (['mysqlnd', 'mysqli', 'mbstring', 'ctype', 'iconv', 'tokenizer'] as $name) {
+            if (!extension_loaded($name)) {
+                continue;
+            }
+            $extensions .= ' -d extension=' . $name;
+        }
+        $command = escapeshellarg(PHP_BINARY) . ' -n' . $extensions . ' ' . escapeshellarg(__DIR__ . '/opencart/install_without_extension.php') . ' 2>&1';
         exec($command, $out, $code);
         $this->assertSame(0, $code, implode("\n", $out));
         $report = json_decode((string)end($out), true);
