@@ -1,0 +1,444 @@
+<?php
+/**
+ * Extensions > MesChain > Settings, and the extension's life cycle in OpenCart.
+ *
+ * OpenCart installs MesChain as a module (Extensions > Extensions > Modules > MesChain >
+ * Install): it records the extension, grants this route to the installing user's group and
+ * calls install() here, which does the rest in an order that can be repeated: the engine's
+ * migrations first (nothing else is touched when the extension is missing or the database
+ * refuses), then the menu event, the permissions of every MesChain page, OpenCart's own cron row,
+ * the cron scripts and the default settings. uninstall() takes all of that away again but keeps
+ * the data, unless the owner ticked "drop tables on uninstall".
+ *
+ * The settings themselves are validated and stored by the engine (one list of settings, one
+ * validator, shared with the cron scripts); this page only shows them and passes them on.
+ */
+namespace Opencart\Admin\Controller\Extension\Meschain\Module;
+
+class Meschain extends \Opencart\System\Engine\Controller {
+	public const ROUTE = 'extension/meschain/module/meschain';
+	public const ROUTE_CRON = 'extension/meschain/module/meschain_cron';
+	public const ROUTE_MAPPING = 'extension/meschain/module/meschain_mapping';
+
+	/** Every admin controller of the extension: each gets access and modify on install. */
+	public const CONTROLLERS = [self::ROUTE, self::ROUTE_CRON, self::ROUTE_MAPPING];
+
+	public const EVENT_CODE = 'meschain_menu';
+	public const EVENT_TRIGGER = 'admin/view/common/column_left/before';
+	public const EVENT_ACTION = 'extension/meschain/module/meschain.menu';
+
+	public const CRON_CODE = 'meschain_trendyol_sync';
+	public const CRON_ACTION = 'extension/meschain/cron/meschain';
+
+	/** A UI choice stored beside the engine's settings (the engine ignores unknown module keys). */
+	public const DROP_TABLES_KEY = 'module_meschain_drop_tables_on_uninstall';
+
+	/** Values of a boolean setting's "allowed" text: such settings are shown as switches. */
+	private const BOOLEAN_ALLOWED = '1/0, true/false, on/off, yes/no';
+
+	/** Settings with a closed list of values: shown as a select. */
+	private const CHOICES = [
+		'environment'    => ['production', 'stage', 'sandbox'],
+		'webhook_auth'   => ['api_key', 'basic'],
+		'barcode_source' => ['ean', 'upc', 'sku', 'model', 'jan', 'isbn', 'mpn'],
+	];
+
+	/** The settings groups, in the order the tabs show them. */
+	private const GROUPS = ['general', 'intervals', 'alerts', 'performance', 'debug', 'api', 'webhook', 'catalog', 'orders', 'other'];
+
+	public function index(): void {
+		$this->load->language(self::ROUTE);
+		$this->load->model(self::ROUTE);
+		$model = $this->model_extension_meschain_module_meschain;
+
+		$this->document->setTitle($this->language->get('heading_title'));
+
+		$token = 'user_token=' . $this->session->data['user_token'];
+
+		$data['breadcrumbs'] = [
+			['text' => $this->language->get('text_home'), 'href' => $this->url->link('common/dashboard', $token, true)],
+			['text' => $this->language->get('text_extension'), 'href' => $this->url->link('marketplace/extension', $token . '&type=module', true)],
+			['text' => $this->language->get('heading_title'), 'href' => $this->url->link(self::ROUTE, $token, true)],
+		];
+
+		$data['save'] = $this->url->link(self::ROUTE . '.save', $token, true);
+		$data['back'] = $this->url->link('marketplace/extension', $token . '&type=module', true);
+		$data['cron'] = $this->url->link(self::ROUTE_CRON, $token, true);
+		$data['mapping'] = $this->url->link(self::ROUTE_MAPPING, $token, true);
+		$data['webhook_url'] = (defined('HTTP_CATALOG') ? HTTP_CATALOG : '') . 'index.php?route=extension/meschain/webhook/trendyol';
+
+		$data['error_warning'] = '';
+		$data['groups'] = [];
+
+		$form = $model->call('settingsForm');
+		if (!$form['ok']) {
+			$data['error_warning'] = $this->language->get('error_engine') . ' ' . $form['error'];
+		} else {
+			$data['groups'] = $this->groups(is_array($form['data']) ? $form['data'] : []);
+		}
+
+		$data['drop_tables'] = (bool)$this->config->get(self::DROP_TABLES_KEY);
+
+		$data['header'] = $this->load->controller('common/header');
+		$data['column_left'] = $this->load->controller('common/column_left');
+		$data['footer'] = $this->load->controller('common/footer');
+
+		$this->response->setOutput($this->load->view(self::ROUTE, $data));
+	}
+
+	/**
+	 * Saves the settings. Secrets left blank keep their stored value (the engine does that), so
+	 * the page never has to hold a secret to save the others.
+	 */
+	public function save(): void {
+		$this->load->language(self::ROUTE);
+
+		if (!$this->user->hasPermission('modify', self::ROUTE)) {
+			$this->json(['error' => $this->language->get('error_permission')]);
+			return;
+		}
+
+		$this->load->model(self::ROUTE);
+		$model = $this->model_extension_meschain_module_meschain;
+
+		$form = $model->call('settingsForm');
+		if (!$form['ok']) {
+			$this->json(['error' => $this->language->get('error_engine') . ' ' . self::html($form['error'])]);
+			return;
+		}
+
+		// Only the engine's own settings go to the engine, from the raw POST: OpenCart's copy is
+		// HTML-escaped, which would change a secret or a URL.
+		$values = [];
+		foreach ($form['data'] as $field) {
+			$name = (string)$field['name'];
+			$raw = $_POST[(string)$field['key']] ?? $_POST[$name] ?? null;
+			if ($raw === null) {
+				continue;
+			}
+			$values[$name] = is_array($raw) ? '' : trim((string)$raw);
+		}
+
+		$invalid = $model->call('validateSettings', [$values]);
+		if (!$invalid['ok']) {
+			$this->json(['error' => $this->language->get('error_engine') . ' ' . self::html($invalid['error'])]);
+			return;
+		}
+		if ($invalid['data']) {
+			$json = ['error' => ['warning' => $this->language->get('error_form')]];
+			foreach ($invalid['data'] as $name => $reason) {
+				$json['error'][(string)$name] = self::html((string)$reason);
+			}
+			$this->json($json);
+			return;
+		}
+
+		$saved = $model->call('saveSettings', [$values]);
+		if (!$saved['ok']) {
+			$this->json(['error' => ['warning' => $this->language->get('error_form') . ' ' . self::html($saved['error'])]]);
+			return;
+		}
+
+		$this->saveDropTables(!empty($_POST[self::DROP_TABLES_KEY]));
+
+		$this->json(['success' => $this->language->get('text_success')]);
+	}
+
+	/**
+	 * Called by Extensions > Extensions > Modules > Install after OpenCart recorded the extension.
+	 *
+	 * Nothing is half-installed: the engine must be there and its migrations must pass before
+	 * anything else is written; otherwise OpenCart's own record is taken back and the reason is
+	 * thrown (OpenCart logs and shows it). Every step checks before it adds, so a reinstall over
+	 * a partial install repairs it instead of doubling rows.
+	 */
+	public function install(): void {
+		$this->load->language(self::ROUTE);
+		$this->load->model(self::ROUTE);
+		$model = $this->model_extension_meschain_module_meschain;
+
+		if (!$model->loaded()) {
+			$this->undoExtensionRecord();
+			throw new \Exception($this->language->get('error_not_loaded') . ' ' . $model->notLoadedMessage());
+		}
+
+		$migrated = $model->call('migrate');
+		if (!$migrated['ok']) {
+			$this->undoExtensionRecord();
+			throw new \Exception($this->language->get('error_migrate') . ' ' . $migrated['error']);
+		}
+
+		$this->load->model('setting/event');
+		$this->model_setting_event->deleteEventByCode(self::EVENT_CODE);
+		$this->model_setting_event->addEvent([
+			'code'        => self::EVENT_CODE,
+			'description' => 'MesChain: Extensions > MesChain menu',
+			'trigger'     => self::EVENT_TRIGGER,
+			'action'      => self::EVENT_ACTION,
+			'status'      => 1,
+			'sort_order'  => 0,
+		]);
+
+		$this->grantPermissions((int)$this->user->getGroupId());
+
+		$this->load->model('setting/cron');
+		if (!$this->model_setting_cron->getCronByCode(self::CRON_CODE)) {
+			// Off by default: the crontab block from the Setup tab is the recommended runner;
+			// OpenCart's own cron (Extensions > Cron Jobs) is there for shops without crontab.
+			$this->model_setting_cron->addCron(self::CRON_CODE, 'MesChain: Trendyol sync (alternative to crontab)', 'hour', self::CRON_ACTION, false);
+		}
+
+		$this->copyCronScripts();
+		$this->storeDefaultSettings();
+	}
+
+	/**
+	 * Called by Extensions > Extensions > Modules > Uninstall (OpenCart has already removed its
+	 * record and the module's oc_setting rows; the settings of this request are still in
+	 * $this->config, which is where the "drop tables" choice is read).
+	 */
+	public function uninstall(): void {
+		$this->load->model('setting/event');
+		$this->model_setting_event->deleteEventByCode(self::EVENT_CODE);
+
+		$this->load->model('user/user_group');
+		$this->load->model(self::ROUTE);
+		$model = $this->model_extension_meschain_module_meschain;
+
+		$groups = $this->model_user_user_group->getUserGroups();
+		foreach ($groups as $group) {
+			$this->revokePermissions((int)$group['user_group_id']);
+		}
+
+		$this->load->model('setting/cron');
+		$this->model_setting_cron->deleteCronByCode(self::CRON_CODE);
+
+		$this->removeCronScripts();
+
+		if ($this->config->get(self::DROP_TABLES_KEY)) {
+			$model->dropTables();
+		}
+	}
+
+	/**
+	 * Event handler (admin/view/common/column_left/before): Extensions > MesChain with Cron
+	 * Management, Settings and Mappings, each shown only to users who may open it.
+	 *
+	 * @param array<string, mixed> $args the column_left view data
+	 */
+	public function menu(string &$route, array &$args): void {
+		if (!isset($this->session->data['user_token']) || !isset($args['menus']) || !is_array($args['menus'])) {
+			return;
+		}
+
+		$this->load->language(self::ROUTE, 'meschain');
+		$token = 'user_token=' . $this->session->data['user_token'];
+
+		$children = [];
+		$entries = [
+			[self::ROUTE_CRON, 'meschain_text_menu_cron'],
+			[self::ROUTE, 'meschain_text_menu_settings'],
+			[self::ROUTE_MAPPING, 'meschain_text_menu_mapping'],
+		];
+		foreach ($entries as [$route_name, $text]) {
+			if ($this->user->hasPermission('access', $route_name)) {
+				$children[] = ['name' => $this->language->get($text), 'href' => $this->url->link($route_name, $token), 'children' => []];
+			}
+		}
+		if (!$children) {
+			return;
+		}
+
+		$entry = ['name' => $this->language->get('meschain_text_menu'), 'href' => '', 'children' => $children];
+
+		foreach ($args['menus'] as &$menu) {
+			if (($menu['id'] ?? '') === 'menu-extension') {
+				$menu['children'][] = $entry;
+				return;
+			}
+		}
+		unset($menu);
+
+		// A user without the Extensions menu still reaches MesChain.
+		$args['menus'][] = ['id' => 'menu-meschain', 'icon' => 'fa-solid fa-link', 'name' => $entry['name'], 'href' => '', 'children' => $children];
+	}
+
+	/**
+	 * The settings form, grouped into tabs. Secrets are never sent to the page: the engine
+	 * gives '' plus is_set, and the field shows a "set" badge.
+	 *
+	 * @param list<array<string, mixed>> $fields
+	 * @return list<array<string, mixed>>
+	 */
+	private function groups(array $fields): array {
+		$groups = [];
+		foreach (self::GROUPS as $group) {
+			$groups[$group] = ['code' => $group, 'name' => $this->language->get('tab_' . $group), 'fields' => []];
+		}
+
+		foreach ($fields as $field) {
+			$name = (string)$field['name'];
+			$group = in_array($field['group'] ?? '', self::GROUPS, true) ? (string)$field['group'] : 'other';
+			$secret = !empty($field['secret']);
+			$allowed = (string)($field['allowed'] ?? '');
+
+			if ($secret) {
+				$type = 'secret';
+			} elseif (isset(self::CHOICES[$name])) {
+				$type = 'select';
+			} elseif ($allowed === self::BOOLEAN_ALLOWED) {
+				$type = 'switch';
+			} else {
+				$type = 'text';
+			}
+
+			$label_key = 'entry_' . $name;
+			$label = $this->language->get($label_key);
+
+			$options = [];
+			foreach (self::CHOICES[$name] ?? [] as $choice) {
+				$options[] = ['value' => $choice, 'text' => $this->language->get('text_' . $name . '_' . $choice)];
+			}
+
+			$value = $secret ? '' : (string)($field['value'] ?? '');
+
+			$groups[$group]['fields'][] = [
+				'name'    => $name,
+				'key'     => (string)$field['key'],
+				'id'      => str_replace('_', '-', $name),
+				'label'   => $label === $label_key ? $name : $label,
+				'help'    => $this->language->get('help_' . $name) === 'help_' . $name ? $allowed : $this->language->get('help_' . $name),
+				'default' => $secret ? '' : (string)($field['default'] ?? ''),
+				'type'    => $type,
+				'value'   => $value,
+				'checked' => $type === 'switch' && in_array(strtolower($value), ['1', 'true', 'on', 'yes'], true),
+				'is_set'  => $secret && !empty($field['is_set']),
+				'options' => $options,
+			];
+		}
+
+		return array_values(array_filter($groups, static fn (array $g): bool => $g['fields'] !== []));
+	}
+
+	/** Grants access and modify on every MesChain page once (a reinstall adds nothing twice). */
+	private function grantPermissions(int $user_group_id): void {
+		if ($user_group_id <= 0) {
+			return;
+		}
+		$this->load->model('user/user_group');
+		$group = $this->model_user_user_group->getUserGroup($user_group_id);
+		$permission = is_array($group['permission'] ?? null) ? $group['permission'] : [];
+
+		foreach (['access', 'modify'] as $type) {
+			$granted = is_array($permission[$type] ?? null) ? $permission[$type] : [];
+			foreach (self::CONTROLLERS as $route) {
+				$count = count(array_keys($granted, $route, true));
+				if ($count === 1) {
+					continue;
+				}
+				// OpenCart itself appends the module's route again on every install, and
+				// removePermission() takes every copy: remove all, then add exactly one.
+				if ($count > 1) {
+					$this->model_user_user_group->removePermission($user_group_id, $type, $route);
+				}
+				$this->model_user_user_group->addPermission($user_group_id, $type, $route);
+			}
+		}
+	}
+
+	private function revokePermissions(int $user_group_id): void {
+		$group = $this->model_user_user_group->getUserGroup($user_group_id);
+		$permission = is_array($group['permission'] ?? null) ? $group['permission'] : [];
+		foreach (['access', 'modify'] as $type) {
+			$granted = is_array($permission[$type] ?? null) ? $permission[$type] : [];
+			foreach (self::CONTROLLERS as $route) {
+				if (in_array($route, $granted, true)) {
+					$this->model_user_user_group->removePermission($user_group_id, $type, $route);
+				}
+			}
+		}
+	}
+
+	/** Takes back what OpenCart recorded before calling install(), when install() cannot finish. */
+	private function undoExtensionRecord(): void {
+		$this->load->model('setting/extension');
+		$this->model_setting_extension->uninstall('module', 'meschain');
+		$this->load->model('user/user_group');
+		$this->revokePermissions((int)$this->user->getGroupId());
+	}
+
+	/** The cron scripts packed in the zip, copied to where the seed's crontab expects them. */
+	private function copyCronScripts(): void {
+		$source = DIR_EXTENSION . 'meschain/system/library/meschain/cron/';
+		$target = DIR_SYSTEM . 'library/meschain/cron/';
+		$files = glob($source . '*.php') ?: [];
+		if (!$files) {
+			return;
+		}
+		if (!is_dir($target) && !mkdir($target, 0755, true) && !is_dir($target)) {
+			throw new \Exception(sprintf($this->language->get('error_cron_copy'), $target));
+		}
+		foreach ($files as $file) {
+			if (!copy($file, $target . basename($file))) {
+				throw new \Exception(sprintf($this->language->get('error_cron_copy'), $target . basename($file)));
+			}
+		}
+	}
+
+	/** Removes the copied scripts (only the ones the zip ships), then the folders if empty. */
+	private function removeCronScripts(): void {
+		$source = DIR_EXTENSION . 'meschain/system/library/meschain/cron/';
+		$target = DIR_SYSTEM . 'library/meschain/cron/';
+		foreach (glob($source . '*.php') ?: [] as $file) {
+			if (is_file($target . basename($file))) {
+				unlink($target . basename($file));
+			}
+		}
+		foreach ([$target, DIR_SYSTEM . 'library/meschain/'] as $dir) {
+			if (is_dir($dir) && count(scandir($dir) ?: []) === 2) {
+				rmdir($dir);
+			}
+		}
+	}
+
+	/**
+	 * Writes the defaults of settings the shop has not set yet (a reinstall keeps the owner's
+	 * values: OpenCart's uninstall deleted them, but a repaired install must not reset them).
+	 */
+	private function storeDefaultSettings(): void {
+		$this->load->model('setting/setting');
+		$stored = $this->model_setting_setting->getSetting('module_meschain');
+
+		$form = $this->model_extension_meschain_module_meschain->call('settingsForm');
+		$defaults = [];
+		if ($form['ok'] && is_array($form['data'])) {
+			foreach ($form['data'] as $field) {
+				if (empty($field['secret'])) {
+					$defaults[(string)$field['key']] = (string)$field['default'];
+				}
+			}
+		}
+
+		$values = $stored + $defaults;
+		$values += [self::DROP_TABLES_KEY => '0'];
+		$this->model_setting_setting->editSetting('module_meschain', $values);
+	}
+
+	/** Stores the "drop tables on uninstall" choice beside the engine's settings. */
+	private function saveDropTables(bool $drop): void {
+		$key = $this->db->escape(self::DROP_TABLES_KEY);
+		$this->db->query("DELETE FROM `" . DB_PREFIX . "setting` WHERE `store_id` = '0' AND `code` = 'module_meschain' AND `key` = '" . $key . "'");
+		$this->db->query("INSERT INTO `" . DB_PREFIX . "setting` SET `store_id` = '0', `code` = 'module_meschain', `key` = '" . $key . "', `value` = '" . ($drop ? '1' : '0') . "', `serialized` = '0'");
+	}
+
+	/** @param array<string, mixed> $json */
+	private function json(array $json): void {
+		$this->response->addHeader('Content-Type: application/json');
+		$this->response->setOutput((string)json_encode($json));
+	}
+
+	/** Engine messages can quote what was typed; OpenCart's script inserts `error` as HTML. */
+	private static function html(string $text): string {
+		return htmlspecialchars($text, ENT_QUOTES, 'UTF-8');
+	}
+}

@@ -1,0 +1,640 @@
+<?php
+/**
+ * The OpenCart admin module (Extensions > MesChain) run inside the test kernel: OpenCart 4.0.2.3's
+ * engine classes (php/tests/opencart/), a real MariaDB database with OpenCart's schema, real
+ * Twig, the real meschain extension, and the module unpacked from the zip the build script makes.
+ *
+ * Tests run in file order and share the shop of this process: install first, uninstall last.
+ */
+declare(strict_types=1);
+
+namespace MesChainTest;
+
+use MesChainTest\OpenCart\Kernel;
+use MesChainTest\OpenCart\Result;
+use PHPUnit\Framework\TestCase;
+
+require_once __DIR__ . '/opencart/Kernel.php';
+require_once __DIR__ . '/opencart/Result.php';
+
+final class AdminModuleTest extends TestCase
+{
+    private const SETTINGS = 'extension/meschain/module/meschain';
+    private const CRON = 'extension/meschain/module/meschain_cron';
+    private const MAPPING = 'extension/meschain/module/meschain_mapping';
+    private const ROUTES = [self::SETTINGS, self::CRON, self::MAPPING];
+
+    /** Every JSON endpoint with a request that would change something if it were let through. */
+    private const JSON_ENDPOINTS = [
+        [self::SETTINGS . '.save', [], ['module_meschain_batch_size' => '60']],
+        [self::CRON . '.chart', [], []],
+        [self::CRON . '.cleanup', [], ['days' => '1']],
+        [self::CRON . '.acknowledge', [], ['alert_id' => ['1']]],
+        [self::CRON . '.sync', [], ['job' => 'stock_sync']],
+        [self::CRON . '.job', ['queue_id' => '1'], []],
+        [self::CRON . '.replay', [], ['queue_id' => ['1']]],
+        [self::CRON . '.discard', [], ['queue_id' => ['1']]],
+        [self::CRON . '.approve', [], ['claim_id' => 'c1', 'item_ids' => 'i1']],
+        [self::CRON . '.reject', [], ['claim_id' => 'c1', 'item_ids' => 'i1', 'reason_id' => '1', 'description' => 'x']],
+        [self::CRON . '.cronscript', [], ['php_path' => '/usr/bin/php', 'opencart_root' => '/var/www/shop', 'log_dir' => '/var/log/trendyol-cron']],
+        [self::MAPPING . '.search', ['what' => 'category', 'q' => 'x'], []],
+        [self::MAPPING . '.save', [], ['kind' => 'vat', 'tax_class_id' => '9', 'vat_rate' => '20']],
+        [self::MAPPING . '.delete', [], ['kind' => 'vat', 'tax_class_id' => '9']],
+    ];
+
+    private const HOSTILE = "<script>alert('x')</script>' OR 1=1 --";
+
+    private static function shop(): Kernel
+    {
+        return Kernel::shop();
+    }
+
+    private static function install(): Result
+    {
+        self::shop()->login(1);
+        return self::shop()->request('extension/module.install', ['extension' => 'meschain', 'code' => 'meschain']);
+    }
+
+    private static function uninstall(): Result
+    {
+        self::shop()->login(1);
+        return self::shop()->request('extension/module.uninstall', ['extension' => 'meschain', 'code' => 'meschain']);
+    }
+
+    /** @return array<string, mixed> */
+    private static function row(string $sql): array
+    {
+        return self::shop()->db()->query($sql)->row;
+    }
+
+    private static function countRows(string $sql): int
+    {
+        return (int)self::shop()->db()->query($sql)->row['n'];
+    }
+
+    /** How often each MesChain route appears in a group's access and modify lists. */
+    private static function grants(int $group): array
+    {
+        $permission = json_decode((string)self::row("SELECT `permission` FROM `oc_user_group` WHERE `user_group_id` = $group")['permission'], true);
+        $counts = [];
+        foreach (['access', 'modify'] as $type) {
+            foreach (self::ROUTES as $route) {
+                $counts[$type][$route] = count(array_keys(array_values((array)($permission[$type] ?? [])), $route, true));
+            }
+        }
+        return $counts;
+    }
+
+    /** @return list<string> */
+    private static function meschainTables(): array
+    {
+        return array_map(static fn (array $r): string => (string)reset($r), self::shop()->db()->query("SHOW TABLES LIKE 'oc\\_trendyol\\_%'")->rows);
+    }
+
+    public function testInstallRecordsEverythingOnceAndReinstallAddsNothing(): void
+    {
+        $result = self::install();
+        $this->assertSame(['success' => 'Success: You have modified modules!'], $result->json());
+
+        $this->assertSame(1, self::countRows("SELECT COUNT(*) AS n FROM `oc_extension` WHERE `extension` = 'meschain' AND `type` = 'module' AND `code` = 'meschain'"));
+        $event = self::row("SELECT * FROM `oc_event` WHERE `code` = 'meschain_menu'");
+        $this->assertSame('admin/view/common/column_left/before', $event['trigger']);
+        $this->assertSame('extension/meschain/module/meschain.menu', $event['action'], 'the method separator must be "." or the event never fires');
+        $this->assertSame('1', (string)$event['status']);
+
+        $cron = self::row("SELECT * FROM `oc_cron` WHERE `code` = 'meschain_trendyol_sync'");
+        $this->assertSame(['hour', 'extension/meschain/cron/meschain', '0'], [$cron['cycle'], $cron['action'], (string)$cron['status']]);
+
+        foreach (self::grants(1) as $type => $routes) {
+            foreach ($routes as $route => $n) {
+                $this->assertSame(1, $n, "$type $route granted once");
+            }
+        }
+
+        $tables = self::meschainTables();
+        foreach (['oc_trendyol_products', 'oc_trendyol_orders', 'oc_trendyol_sync_logs', 'oc_trendyol_webhook_logs', 'oc_trendyol_sync_queue', 'oc_trendyol_stock_history', 'oc_trendyol_alerts'] as $table) {
+            $this->assertContains($table, $tables);
+        }
+        $this->assertSame('0', self::row("SELECT `value` FROM `oc_setting` WHERE `key` = 'module_meschain_drop_tables_on_uninstall'")['value'] ?? null);
+
+        // The cron scripts the zip carries are copied where the crontab expects them.
+        $shipped = glob(DIR_EXTENSION . 'meschain/system/library/meschain/cron/*.php') ?: [];
+        $this->assertCount(count(glob(dirname(__DIR__) . '/cron/*.php') ?: []), $shipped);
+        foreach ($shipped as $file) {
+            $this->assertFileEquals($file, DIR_SYSTEM . 'library/meschain/cron/' . basename($file));
+        }
+
+        // A second install (OpenCart adds its own grant again) leaves one of everything.
+        self::shop()->db()->query("UPDATE `oc_setting` SET `value` = '77' WHERE `key` = 'module_meschain_batch_size'");
+        $this->assertArrayHasKey('success', self::install()->json());
+        $this->assertSame(1, self::countRows("SELECT COUNT(*) AS n FROM `oc_event` WHERE `code` = 'meschain_menu'"));
+        $this->assertSame(1, self::countRows("SELECT COUNT(*) AS n FROM `oc_cron` WHERE `code` = 'meschain_trendyol_sync'"));
+        $this->assertSame(1, self::countRows("SELECT COUNT(*) AS n FROM `oc_extension` WHERE `code` = 'meschain'"));
+        foreach (self::grants(1) as $type => $routes) {
+            foreach ($routes as $route => $n) {
+                $this->assertSame(1, $n, "$type $route granted once after reinstall");
+            }
+        }
+        $this->assertSame($tables, self::meschainTables());
+    }
+
+    public function testWithoutTheExtensionInstallRefusesAndLeavesNothingBehind(): void
+    {
+        // A child PHP without the extension: no ini files (a shop-wide meschain.ini must not
+        // count), only the extensions OpenCart itself needs.
+        $extensions = '';
+        foreach (['mysqlnd', 'mysqli', 'mbstring', 'ctype', 'iconv', 'tokenizer'] as $name) {
+            if (!extension_loaded($name)) {
+                continue;
+            }
+            $extensions .= ' -d extension=' . $name;
+        }
+        $command = escapeshellarg(PHP_BINARY) . ' -n' . $extensions . ' ' . escapeshellarg(__DIR__ . '/opencart/install_without_extension.php') . ' 2>&1';
+        exec($command, $out, $code);
+        $this->assertSame(0, $code, implode("\n", $out));
+        $report = json_decode((string)end($out), true);
+        $this->assertIsArray($report, implode("\n", $out));
+        $this->assertStringContainsString('MesChain cannot be installed', $report['error']);
+        $this->assertStringContainsString('extension=meschain', $report['error'], 'the message says what to do');
+        $this->assertSame(['extension' => 0, 'events' => 0, 'crons' => 0, 'tables' => 0, 'granted' => 0], array_diff_key($report, ['error' => 1]));
+    }
+
+    public function testTheMenuEventAddsExtensionsMesChainWithItsPages(): void
+    {
+        self::shop()->login(1);
+        $page = self::shop()->request(self::SETTINGS)->output;
+        $token = self::shop()->token();
+        $this->assertMatchesRegularExpression('~<li id="menu-extension">.*<a href="#">MesChain</a>~s', $page);
+        foreach (self::ROUTES as $route) {
+            $this->assertStringContainsString('index.php?route=' . $route . '&amp;user_token=' . $token, $page);
+        }
+        $this->assertStringContainsString('Cron Management', $page);
+
+        // Turkish admin: the same menu, in Turkish.
+        $page = self::shop()->request(self::SETTINGS, [], [], null, 'tr-tr')->output;
+        $this->assertStringContainsString('Cron Yönetimi', $page);
+        $this->assertStringContainsString('Eşleştirmeler', $page);
+    }
+
+    public function testEveryPageAndFragmentRendersForTheAdministrator(): void
+    {
+        self::shop()->login(1);
+        $pages = [
+            [self::SETTINGS, [], 'MesChain settings'],
+            [self::CRON, [], 'Cron script generator'],
+            [self::CRON . '.monitoring', [], 'Alerts'],
+            [self::CRON . '.logs', [], ''],
+            [self::CRON . '.dead', [], ''],
+            [self::CRON . '.products', [], ''],
+            [self::CRON . '.returns', [], ''],
+            [self::MAPPING, [], 'Categories'],
+        ];
+        foreach (array_keys(\Opencart\Admin\Controller\Extension\Meschain\Module\MeschainMapping::KINDS) as $kind) {
+            $pages[] = [self::MAPPING . '.list', ['kind' => $kind], ''];
+        }
+        foreach ($pages as [$route, $get, $expect]) {
+            foreach (['en-gb', 'tr-tr'] as $language) {
+                $result = self::shop()->request($route, $get, [], null, $language);
+                $this->assertSame($route, $result->route);
+                $this->assertNotSame('', trim($result->output), "$route ($language) rendered nothing");
+                $this->assertStringNotContainsString('Error: Could not', $result->output, $route);
+                $this->assertStringNotContainsString('&amp;amp;', $result->output, "$route escapes its links once");
+                $this->assertStringNotContainsString('configuration error', $result->output, "$route asks the engine correctly");
+                $this->assertStringNotContainsString('has no ', $result->output, "$route calls only methods the extension has");
+                if ($language === 'en-gb' && $expect !== '') {
+                    $this->assertStringContainsString($expect, $result->output, $route);
+                }
+                // A key printed as itself means a string is missing from the language file.
+                $this->assertDoesNotMatchRegularExpression('/>\s*(text|entry|button|column|tab|help|error)_[a-z0-9_]+\s*</', $result->output, "$route ($language) shows a language key");
+            }
+        }
+    }
+
+    public function testJsonEndpointsRefuseWithoutModifyPermissionAndWithoutToken(): void
+    {
+        $db = self::shop()->db();
+        // A group that may open MesChain's pages but not change anything.
+        $db->query("DELETE FROM `oc_user_group` WHERE `user_group_id` = 10");
+        $db->query("DELETE FROM `oc_user` WHERE `user_id` = 10");
+        $db->query("INSERT INTO `oc_user_group` SET `user_group_id` = 10, `name` = 'Viewer', `permission` = '" . $db->escape(json_encode(['access' => self::ROUTES, 'modify' => []])) . "'");
+        $db->query("INSERT INTO `oc_user` SET `user_id` = 10, `user_group_id` = 10, `username` = 'viewer', `password` = '', `firstname` = 'V', `lastname` = 'W', `email` = 'v@example.com', `image` = '', `code` = '', `ip` = '', `status` = 1, `date_added` = NOW()");
+        $queued = self::countRows("SELECT COUNT(*) AS n FROM `oc_trendyol_sync_queue`");
+        $batch = self::row("SELECT `value` FROM `oc_setting` WHERE `key` = 'module_meschain_batch_size'")['value'] ?? null;
+
+        self::shop()->login(10);
+        $this->assertSame(self::SETTINGS, self::shop()->request(self::SETTINGS)->route, 'the viewer may open the page');
+        foreach (self::JSON_ENDPOINTS as [$route, $get, $post]) {
+            $result = self::shop()->request($route, $get, $post);
+            $this->assertTrue($result->isJson(), "$route answers JSON");
+            $this->assertSame(['error' => 'Warning: you do not have permission to modify MesChain!'], $result->json(), $route);
+        }
+        $this->assertSame($queued, self::countRows("SELECT COUNT(*) AS n FROM `oc_trendyol_sync_queue`"), 'nothing was queued');
+        $this->assertSame($batch, self::row("SELECT `value` FROM `oc_setting` WHERE `key` = 'module_meschain_batch_size'")['value'] ?? null);
+
+        // Without the session's token, OpenCart's startup answers the login page instead.
+        self::shop()->login(1);
+        foreach (self::JSON_ENDPOINTS as [$route, $get, $post]) {
+            $this->assertSame('common/login', self::shop()->request($route, $get, $post, '')->route, "$route without token");
+            $this->assertSame('common/login', self::shop()->request($route, $get, $post, 'forged-token')->route, "$route with a wrong token");
+        }
+        // And a user without access to the route never reaches it.
+        $db->query("UPDATE `oc_user_group` SET `permission` = '" . $db->escape(json_encode(['access' => [], 'modify' => []])) . "' WHERE `user_group_id` = 10");
+        self::shop()->login(10);
+        $this->assertSame('error/permission', self::shop()->request(self::CRON . '.sync', [], ['job' => 'stock_sync'])->route);
+    }
+
+    public function testManualSyncEnqueuesOnceAndReportsProgress(): void
+    {
+        self::shop()->login(1);
+        $first = self::shop()->request(self::CRON . '.sync', [], ['job' => 'stock_sync'])->json();
+        $this->assertArrayHasKey('success', $first, json_encode($first));
+        $this->assertTrue($first['created']);
+        $this->assertGreaterThan(0, $first['queue_id']);
+        $second = self::shop()->request(self::CRON . '.sync', [], ['job' => 'stock_sync'])->json();
+        $this->assertFalse($second['created'], 'a double click does not queue the job twice');
+        $this->assertSame($first['queue_id'], $second['queue_id']);
+
+        $job = self::shop()->request(self::CRON . '.job', ['queue_id' => (string)$first['queue_id']])->json();
+        $this->assertSame('pending', $job['status']);
+        $this->assertFalse($job['finished']);
+
+        $bad = self::shop()->request(self::CRON . '.sync', [], ['job' => 'rm -rf'])->json();
+        $this->assertSame(['error' => 'Unknown sync job.'], $bad);
+    }
+
+    public function testHostileNamesAreEscapedInProductsAndLogs(): void
+    {
+        $db = self::shop()->db();
+        $hostile = $db->escape(self::HOSTILE);
+        $db->query("INSERT INTO `oc_product` SET `product_id` = 900001, `model` = 'M-900001', `sku` = '', `upc` = '', `ean` = '8690000900001', `jan` = '', `isbn` = '', `mpn` = '', `location` = '', `variant` = '', `override` = '', `quantity` = 5, `stock_status_id` = 7, `image` = '', `manufacturer_id` = 0, `shipping` = 1, `price` = 10, `points` = 0, `tax_class_id` = 0, `date_available` = NOW(), `weight` = 0, `weight_class_id` = 1, `length` = 0, `width` = 0, `height` = 0, `length_class_id` = 1, `subtract` = 1, `minimum` = 1, `rating` = 0, `sort_order` = 0, `status` = 1, `date_added` = NOW(), `date_modified` = NOW()");
+        $db->query("INSERT INTO `oc_product_description` SET `product_id` = 900001, `language_id` = 1, `name` = '$hostile', `description` = '', `tag` = '', `meta_title` = '', `meta_description` = '', `meta_keyword` = ''");
+        $reasons = $db->escape(json_encode([self::HOSTILE, ['message' => '<img src=x onerror=alert(2)>']]));
+        $db->query("INSERT INTO `oc_trendyol_products` SET `product_id` = 900001, `barcode` = '8690000900001', `sync_status` = 'rejected', `trendyol_status` = '$hostile', `reasons` = '$reasons', `created_at` = NOW(), `updated_at` = NOW()");
+        $db->query("INSERT INTO `oc_trendyol_sync_logs` SET `sync_type` = 'product_sync', `status` = 'failed', `started_at` = NOW(), `finished_at` = NOW(), `message` = '$hostile', `error` = '$hostile', `created_at` = NOW()");
+
+        self::shop()->login(1);
+        $products = self::shop()->request(self::CRON . '.products', ['filter_sync_status' => 'rejected'])->output;
+        $logs = self::shop()->request(self::CRON . '.logs', ['filter_status' => 'failed'])->output;
+        foreach (['products' => $products, 'logs' => $logs] as $what => $html) {
+            $this->assertStringContainsString('&lt;script&gt;alert(&#039;x&#039;)&lt;/script&gt;&#039; OR 1=1 --', $html, "$what shows the text, escaped");
+            $this->assertStringNotContainsString('<script>', $html, $what);
+        }
+        $this->assertStringNotContainsString('<img', $products);
+        $this->assertStringContainsString('&lt;img src=x onerror=alert(2)&gt;', $products);
+
+        // The search box takes hostile text as data, not SQL: an injection finds nothing, the
+        // literal text finds the product whose name holds it.
+        $search = self::shop()->request(self::CRON . '.products', ['filter_search' => "x' OR '1'='1"])->output;
+        $this->assertStringNotContainsString('8690000900001', $search);
+        $this->assertStringContainsString('No results!', $search);
+        $literal = self::shop()->request(self::CRON . '.products', ['filter_search' => "' OR 1=1 --"])->output;
+        $this->assertStringContainsString('8690000900001', $literal);
+        $found = self::shop()->request(self::CRON . '.products', ['filter_search' => '8690000900001'])->output;
+        $this->assertStringContainsString('8690000900001', $found);
+    }
+
+    public function testSecretsAreNeverRenderedAndABlankSubmissionKeepsThem(): void
+    {
+        $db = self::shop()->db();
+        $secret = 'sEcReT-' . bin2hex(random_bytes(8));
+        $key = 'apiKEY-' . bin2hex(random_bytes(8));
+        foreach (['module_meschain_api_secret' => $secret, 'module_meschain_api_key' => $key, 'module_meschain_webhook_password' => $secret . 'w'] as $name => $value) {
+            $db->query("DELETE FROM `oc_setting` WHERE `key` = '$name'");
+            $db->query("INSERT INTO `oc_setting` SET `store_id` = 0, `code` = 'module_meschain', `key` = '$name', `value` = '$value', `serialized` = 0");
+        }
+
+        self::shop()->login(1);
+        $outputs = [];
+        foreach ([self::SETTINGS, self::CRON, self::CRON . '.monitoring', self::MAPPING] as $route) {
+            $outputs[$route] = self::shop()->request($route)->output;
+        }
+        foreach ($outputs as $route => $html) {
+            $this->assertStringNotContainsString($secret, $html, $route);
+            $this->assertStringNotContainsString($key, $html, $route);
+        }
+        $this->assertMatchesRegularExpression('~name="module_meschain_api_secret" value=""~', $outputs[self::SETTINGS]);
+        $this->assertStringContainsString('<span class="badge bg-success">set</span>', $outputs[self::SETTINGS]);
+
+        // Saving with the secret inputs blank keeps the stored secrets; other fields change.
+        $saved = self::shop()->request(self::SETTINGS . '.save', [], [
+            'module_meschain_api_secret' => '',
+            'module_meschain_api_key' => '',
+            'module_meschain_batch_size' => '75',
+            'module_meschain_drop_tables_on_uninstall' => '0',
+        ])->json();
+        $this->assertSame(['success' => 'Success: the MesChain settings were saved.'], $saved);
+        $this->assertSame($secret, self::row("SELECT `value` FROM `oc_setting` WHERE `key` = 'module_meschain_api_secret'")['value']);
+        $this->assertSame('75', self::row("SELECT `value` FROM `oc_setting` WHERE `key` = 'module_meschain_batch_size'")['value']);
+        $this->assertSame('0', self::row("SELECT `value` FROM `oc_setting` WHERE `key` = 'module_meschain_drop_tables_on_uninstall'")['value']);
+
+        // A bad value is refused per field, escaped, and nothing is written.
+        $refused = self::shop()->request(self::SETTINGS . '.save', [], ['module_meschain_batch_size' => '<b>0</b>'])->json();
+        $this->assertIsArray($refused['error']);
+        $this->assertArrayHasKey('batch_size', $refused['error']);
+        $this->assertStringNotContainsString('<b>', json_encode($refused));
+        $this->assertSame('75', self::row("SELECT `value` FROM `oc_setting` WHERE `key` = 'module_meschain_batch_size'")['value']);
+    }
+
+    public function testMappingsLogsAndSetupActionsGoThroughTheEngine(): void
+    {
+        $db = self::shop()->db();
+        self::shop()->login(1);
+        $taxClass = (int)self::row("SELECT MIN(`tax_class_id`) AS id FROM `oc_tax_class`")['id'];
+        // The VAT map comes with the product sync's migration (4); until that is merged, the
+        // same DDL here (IF NOT EXISTS: a no-op once the migration creates it).
+        $db->query("CREATE TABLE IF NOT EXISTS `oc_trendyol_vat_map` (`tax_class_id` int NOT NULL PRIMARY KEY, `vat_rate` tinyint NOT NULL, `updated_at` datetime NOT NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4");
+
+        // VAT mapping: saved, listed, refused when not one of Trendyol's rates, deleted.
+        $saved = self::shop()->request(self::MAPPING . '.save', [], ['kind' => 'vat', 'tax_class_id' => (string)$taxClass, 'vat_rate' => '10'])->json();
+        $this->assertSame(['success' => 'Success: the mapping was saved.'], $saved);
+        $this->assertSame('10', (string)self::row("SELECT `vat_rate` FROM `oc_trendyol_vat_map` WHERE `tax_class_id` = $taxClass")['vat_rate']);
+        $list = self::shop()->request(self::MAPPING . '.list', ['kind' => 'vat'])->output;
+        $this->assertMatchesRegularExpression('~<option value="10" selected>%10</option>~', $list);
+
+        $refused = self::shop()->request(self::MAPPING . '.save', [], ['kind' => 'vat', 'tax_class_id' => (string)$taxClass, 'vat_rate' => '18'])->json();
+        $this->assertArrayHasKey('error', $refused);
+        $this->assertStringContainsString('vat_rate', $refused['error']);
+        $this->assertSame('10', (string)self::row("SELECT `vat_rate` FROM `oc_trendyol_vat_map` WHERE `tax_class_id` = $taxClass")['vat_rate'], 'nothing written');
+
+        $deleted = self::shop()->request(self::MAPPING . '.delete', [], ['kind' => 'vat', 'tax_class_id' => (string)$taxClass])->json();
+        $this->assertSame(['success' => '1 mapping(s) deleted.'], $deleted);
+        $this->assertSame(0, self::countRows("SELECT COUNT(*) AS n FROM `oc_trendyol_vat_map`"));
+        $this->assertSame(['error' => 'Unknown mapping kind.'], self::shop()->request(self::MAPPING . '.save', [], ['kind' => 'x; DROP TABLE'])->json());
+
+        // Log cleanup deletes old rows only, and refuses an out-of-range day count.
+        $db->query("INSERT INTO `oc_trendyol_sync_logs` SET `sync_type` = 'stock_sync', `status` = 'success', `started_at` = NOW() - INTERVAL 40 DAY, `created_at` = NOW() - INTERVAL 40 DAY");
+        $before = self::countRows("SELECT COUNT(*) AS n FROM `oc_trendyol_sync_logs`");
+        $this->assertSame(['error' => 'Enter a number of days from 1 to 3650.'], self::shop()->request(self::CRON . '.cleanup', [], ['days' => '0'])->json());
+        $this->assertSame(['success' => '1 log row(s) deleted.'], self::shop()->request(self::CRON . '.cleanup', [], ['days' => '30'])->json());
+        $this->assertSame($before - 1, self::countRows("SELECT COUNT(*) AS n FROM `oc_trendyol_sync_logs`"));
+
+        // The crontab block for the shop's paths, as a download; shell metacharacters refused.
+        $script = self::shop()->request(self::CRON . '.cronscript', [], ['php_path' => '/usr/bin/php', 'opencart_root' => '/var/www/shop', 'log_dir' => '/var/log/trendyol-cron']);
+        $this->assertContains('Content-Type: text/plain; charset=utf-8', $script->headers);
+        $this->assertContains('Content-Disposition: attachment; filename="meschain-crontab.txt"', $script->headers);
+        $this->assertStringContainsString('/var/www/shop/system/library/meschain/cron/stock_sync.php', $script->output);
+        $bad = self::shop()->request(self::CRON . '.cronscript', [], ['php_path' => '/usr/bin/php; rm -rf /', 'opencart_root' => '/var/www/shop', 'log_dir' => '/tmp'])->json();
+        $this->assertArrayHasKey('error', $bad);
+
+        // Dead letters: ids that are not positive integers never reach the engine.
+        $this->assertSame(['error' => 'Select at least one row first.'], self::shop()->request(self::CRON . '.replay', [], ['queue_id' => ['-1', 'x', '1 OR 1=1']])->json());
+
+        // The weekly chart: seven days, one series per job.
+        $chart = self::shop()->request(self::CRON . '.chart')->json();
+        $this->assertCount(7, $chart['xaxis']);
+        $this->assertCount(5, $chart['series']);
+        $this->assertCount(7, $chart['series'][0]['data']);
+    }
+
+    public function testAlertsAreShownEscapedAndAcknowledgedAndDeadJobsReplayedOrDiscarded(): void
+    {
+        $db = self::shop()->db();
+        $hostile = $db->escape(self::HOSTILE);
+        $db->query("INSERT INTO `oc_trendyol_alerts` SET `alert_type` = 'sync_failed', `severity` = 'error', `title` = '$hostile', `message` = '$hostile', `first_seen_at` = NOW(), `last_seen_at` = NOW()");
+        $alert = (int)$db->getLastId();
+        foreach ([1, 2] as $n) {
+            $db->query("INSERT INTO `oc_trendyol_sync_queue` SET `event_type` = 'stock_update', `priority` = 3, `payload` = '{}', `status` = 'dead', `attempts` = 8, `error_class` = 'poison', `last_error` = '$hostile', `available_at` = NOW(3), `created_at` = NOW(3), `updated_at` = NOW(3)");
+        }
+        $replay = (int)$db->getLastId() - 1;
+        $discard = $replay + 1;
+
+        self::shop()->login(1);
+        $monitoring = self::shop()->request(self::CRON . '.monitoring')->output;
+        $this->assertStringContainsString('value="' . $alert . '"', $monitoring);
+        $this->assertStringNotContainsString('<script>', $monitoring);
+        $dead = self::shop()->request(self::CRON . '.dead')->output;
+        $this->assertStringContainsString('value="' . $replay . '"', $dead);
+        $this->assertStringNotContainsString('<script>', $dead);
+
+        $this->assertSame(['success' => '1 alert(s) acknowledged.'], self::shop()->request(self::CRON . '.acknowledge', [], ['alert_id' => [(string)$alert]])->json());
+        $this->assertSame('1', (string)self::row("SELECT `acknowledged_by` FROM `oc_trendyol_alerts` WHERE `alert_id` = $alert")['acknowledged_by']);
+        $this->assertStringNotContainsString('value="' . $alert . '"', self::shop()->request(self::CRON . '.monitoring')->output);
+
+        $this->assertSame(['success' => '1 job(s) queued again.'], self::shop()->request(self::CRON . '.replay', [], ['queue_id' => [(string)$replay]])->json());
+        $this->assertSame(['success' => '1 job(s) discarded.'], self::shop()->request(self::CRON . '.discard', [], ['queue_id' => [(string)$discard]])->json());
+        $this->assertSame('pending', self::row("SELECT `status` FROM `oc_trendyol_sync_queue` WHERE `queue_id` = $replay")['status']);
+        $this->assertSame('discarded', self::row("SELECT `status` FROM `oc_trendyol_sync_queue` WHERE `queue_id` = $discard")['status']);
+    }
+
+    public function testAnEngineMethodTheExtensionLacksIsAClearErrorNotABlankPage(): void
+    {
+        self::shop()->login(1);
+        $method = 'approveClaim';
+        $result = self::shop()->request(self::CRON . '.approve', [], ['claim_id' => 'c-1', 'item_ids' => 'i-1, i-2'])->json();
+        if (method_exists(\MesChain\Engine::class, $method)) {
+            $this->assertArrayHasKey('error', $result, 'an unknown claim is refused by the engine');
+        } else {
+            $this->assertStringContainsString('has no approveClaim()', $result['error']);
+        }
+    }
+
+    public function testLanguageFilesMatchAndEveryUsedKeyExists(): void
+    {
+        self::shop();
+        foreach (['meschain', 'meschain_cron', 'meschain_mapping'] as $controller) {
+            require_once DIR_EXTENSION . 'meschain/admin/controller/module/' . $controller . '.php';
+        }
+        $dir = dirname(__DIR__, 2) . '/opencart-module/admin/';
+        $files = ['meschain', 'meschain_cron', 'meschain_mapping'];
+        $keys = [];
+        foreach ($files as $file) {
+            $en = self::strings($dir . 'language/en-gb/module/' . $file . '.php');
+            $tr = self::strings($dir . 'language/tr-tr/module/' . $file . '.php');
+            $this->assertSame(array_keys($en), array_keys($tr), "$file: en-gb and tr-tr have the same keys in the same order");
+            foreach ($tr as $k => $v) {
+                $this->assertNotSame('', trim($v), "tr-tr $file $k is empty");
+            }
+            $keys[$file] = $en;
+        }
+
+        // Keys used literally in templates and controllers.
+        $uses = [
+            'meschain' => ['controller/module/meschain.php', 'view/template/module/meschain.twig'],
+            'meschain_cron' => ['controller/module/meschain_cron.php', 'view/template/module/meschain_cron.twig', 'view/template/module/meschain_cron_monitoring.twig', 'view/template/module/meschain_cron_logs.twig', 'view/template/module/meschain_cron_dead.twig', 'view/template/module/meschain_cron_products.twig', 'view/template/module/meschain_cron_returns.twig'],
+            'meschain_mapping' => ['controller/module/meschain_mapping.php', 'view/template/module/meschain_mapping.twig', 'view/template/module/meschain_mapping_list.twig'],
+        ];
+        foreach ($uses as $file => $sources) {
+            foreach ($sources as $source) {
+                $text = (string)file_get_contents($dir . $source);
+                $pattern = str_ends_with($source, '.twig')
+                    ? '/(?<![.\w\'"-])((?:heading|text|entry|button|column|tab|help|error)_[a-z0-9_]+)\b/'
+                    : '/language->get\(\'((?:heading|text|entry|button|column|tab|help|error)_[a-z0-9_]+)\'\)/';
+                preg_match_all($pattern, $text, $m);
+                foreach (array_unique($m[1]) as $key) {
+                    if (str_ends_with($key, '_') || in_array($key, ['column_left', 'error_warning'], true)) {
+                        continue; // a prefix completed at run time (checked below)
+                    }
+                    if ($file === 'meschain' && str_starts_with($source, 'controller') && preg_match('/^(help|entry|tab|text)_$/', $key)) {
+                        continue;
+                    }
+                    $this->assertArrayHasKey($key, $keys[$file], "$source uses $key");
+                }
+            }
+        }
+
+        // Keys built at run time from the controllers' closed lists.
+        $cron = \Opencart\Admin\Controller\Extension\Meschain\Module\MeschainCron::class;
+        foreach (array_merge($cron::JOBS, $cron::MANUAL_JOBS, ['monitor']) as $job) {
+            $this->assertArrayHasKey('text_job_' . $job, $keys['meschain_cron']);
+        }
+        foreach ($cron::MANUAL_JOBS as $job) {
+            $this->assertArrayHasKey('button_sync_' . $job, $keys['meschain_cron']);
+        }
+        foreach (['running', 'success', 'partial', 'failed', 'stopped'] as $status) {
+            $this->assertArrayHasKey('text_status_' . $status, $keys['meschain_cron']);
+        }
+        foreach (['pending', 'submitted', 'approved', 'rejected', 'failed', 'invalid'] as $status) {
+            $this->assertArrayHasKey('text_product_' . $status, $keys['meschain_cron']);
+        }
+        foreach ([1, 2, 3, 4] as $priority) {
+            $this->assertArrayHasKey('text_priority_' . $priority, $keys['meschain_cron']);
+        }
+        foreach (array_keys(\Opencart\Admin\Controller\Extension\Meschain\Module\MeschainMapping::KINDS) as $kind) {
+            $this->assertArrayHasKey('tab_' . $kind, $keys['meschain_mapping']);
+        }
+        foreach (['general', 'intervals', 'alerts', 'performance', 'debug', 'api', 'webhook', 'catalog', 'orders', 'other', 'uninstall'] as $group) {
+            $this->assertArrayHasKey('tab_' . $group, $keys['meschain']);
+        }
+        foreach (['environment' => ['production', 'stage', 'sandbox'], 'webhook_auth' => ['api_key', 'basic'], 'barcode_source' => ['ean', 'upc', 'sku', 'model', 'jan', 'isbn', 'mpn']] as $name => $choices) {
+            foreach ($choices as $choice) {
+                $this->assertArrayHasKey("text_{$name}_{$choice}", $keys['meschain']);
+            }
+        }
+        // Every setting the engine knows has a label and a help text in both languages.
+        foreach (self::engineSettingNames() as $name) {
+            $this->assertArrayHasKey('entry_' . $name, $keys['meschain'], "label for setting $name");
+        }
+        foreach (['text_menu', 'text_menu_cron', 'text_menu_settings', 'text_menu_mapping'] as $key) {
+            $this->assertArrayHasKey($key, $keys['meschain']);
+        }
+    }
+
+    public function testEveryTemplateCompilesWithRealTwig(): void
+    {
+        require_once '/usr/share/php/Twig/autoload.php';
+        $dirs = [dirname(__DIR__, 2) . '/opencart-module/admin/view/template', __DIR__ . '/opencart/admin/view/template'];
+        $compiled = 0;
+        foreach ($dirs as $dir) {
+            $twig = new \Twig\Environment(new \Twig\Loader\FilesystemLoader($dir), ['autoescape' => false, 'strict_variables' => false]);
+            $files = new \RecursiveIteratorIterator(new \RecursiveDirectoryIterator($dir, \FilesystemIterator::SKIP_DOTS));
+            foreach ($files as $file) {
+                if ($file->getExtension() !== 'twig') {
+                    continue;
+                }
+                $name = substr($file->getPathname(), strlen($dir) + 1);
+                $source = $twig->getLoader()->getSourceContext($name);
+                $twig->compileSource($source);
+                $compiled++;
+                if (str_starts_with($dir, dirname(__DIR__, 2) . '/opencart-module')) {
+                    $text = $source->getCode();
+                    $this->assertStringContainsString("{% autoescape 'html' %}", $text, "$name escapes its output");
+                    preg_match_all('/\{\{[^}]*\|raw\s*\}\}/', $text, $raws);
+                    foreach ($raws[0] as $raw) {
+                        $this->assertMatchesRegularExpression('/\{\{\s*(header|column_left|footer|pagination)\|raw\s*\}\}/', $raw, "$name prints only trusted HTML raw");
+                    }
+                }
+            }
+        }
+        $this->assertGreaterThanOrEqual(11, $compiled);
+    }
+
+    public function testTheZipHasInstallJsonAtTheRootAndEveryModuleFile(): void
+    {
+        $zip = self::shop()->zip;
+        exec('unzip -Z1 ' . escapeshellarg($zip), $entries, $code);
+        $this->assertSame(0, $code);
+        $this->assertSame($entries, (function (array $e): array { $s = $e; sort($s, SORT_STRING); return $s; })($entries), 'entries are sorted');
+
+        $this->assertContains('install.json', $entries);
+        $install = json_decode((string)shell_exec('unzip -p ' . escapeshellarg($zip) . ' install.json'), true);
+        foreach (['name', 'version', 'author', 'link'] as $field) {
+            $this->assertIsString($install[$field] ?? null, $field);
+            $this->assertNotSame('', trim($install[$field]), $field);
+        }
+
+        $module = dirname(__DIR__, 2) . '/opencart-module';
+        $files = new \RecursiveIteratorIterator(new \RecursiveDirectoryIterator($module, \FilesystemIterator::SKIP_DOTS));
+        $expected = [];
+        foreach ($files as $file) {
+            $name = substr($file->getPathname(), strlen($module) + 1);
+            if ($name !== 'README.md') {
+                $expected[] = $name;
+            }
+        }
+        foreach (glob(dirname(__DIR__) . '/cron/*.php') ?: [] as $script) {
+            $expected[] = 'system/library/meschain/cron/' . basename($script);
+        }
+        sort($expected, SORT_STRING);
+        $this->assertSame($expected, $entries);
+        foreach ($entries as $entry) {
+            $this->assertStringStartsNotWith('meschain/', $entry, 'files sit at the zip root');
+        }
+
+        // Reproducible: a second build gives the same bytes.
+        $again = TestShop::tempDir('dist2');
+        exec(escapeshellarg(dirname(__DIR__, 2) . '/scripts/build-ocmod.sh') . ' ' . escapeshellarg($again) . ' 2>/dev/null', $out, $code);
+        $this->assertSame(0, $code);
+        $this->assertSame(hash_file('sha256', $zip), hash_file('sha256', $again . '/meschain.ocmod.zip'));
+    }
+
+    public function testEveryPhpFileParses(): void
+    {
+        $root = dirname(__DIR__, 2);
+        $checked = 0;
+        foreach (['opencart-module', 'php'] as $dir) {
+            $files = new \RecursiveIteratorIterator(new \RecursiveDirectoryIterator($root . '/' . $dir, \FilesystemIterator::SKIP_DOTS));
+            foreach ($files as $file) {
+                if ($file->getExtension() !== 'php' || str_contains($file->getPathname(), '/vendor/')) {
+                    continue;
+                }
+                exec(escapeshellarg(PHP_BINARY) . ' -n -l ' . escapeshellarg($file->getPathname()) . ' 2>&1', $out, $code);
+                $this->assertSame(0, $code, implode("\n", $out));
+                $checked++;
+            }
+        }
+        $this->assertGreaterThan(30, $checked);
+    }
+
+    public function testUninstallRemovesItsTracesButKeepsTheDataUnlessAskedToDropIt(): void
+    {
+        $tables = self::meschainTables();
+        $this->assertNotSame([], $tables);
+
+        $this->assertArrayHasKey('success', self::uninstall()->json());
+        $this->assertSame(0, self::countRows("SELECT COUNT(*) AS n FROM `oc_event` WHERE `code` = 'meschain_menu'"));
+        $this->assertSame(0, self::countRows("SELECT COUNT(*) AS n FROM `oc_cron` WHERE `code` = 'meschain_trendyol_sync'"));
+        $this->assertSame(0, self::countRows("SELECT COUNT(*) AS n FROM `oc_extension` WHERE `code` = 'meschain'"));
+        foreach ([1, 10] as $group) {
+            foreach (self::grants($group) as $type => $routes) {
+                foreach ($routes as $route => $n) {
+                    $this->assertSame(0, $n, "group $group $type $route revoked");
+                }
+            }
+        }
+        $this->assertSame([], glob(DIR_SYSTEM . 'library/meschain/cron/*.php') ?: []);
+        $this->assertSame($tables, self::meschainTables(), 'tables are kept by default');
+        $this->assertSame(1, self::countRows("SELECT COUNT(*) AS n FROM `oc_trendyol_products` WHERE `product_id` = 900001"), 'and so is their data');
+
+        // Reinstall, choose "drop tables", uninstall: now the tables go (OpenCart's stay).
+        $this->assertArrayHasKey('success', self::install()->json());
+        self::shop()->db()->query("UPDATE `oc_setting` SET `value` = '1' WHERE `key` = 'module_meschain_drop_tables_on_uninstall'");
+        $this->assertArrayHasKey('success', self::uninstall()->json());
+        $this->assertSame([], self::meschainTables());
+        $this->assertSame(1, self::countRows("SELECT COUNT(*) AS n FROM `oc_product` WHERE `product_id` = 900001"));
+    }
+
+    /** @return array<string, string> */
+    private static function strings(string $file): array
+    {
+        $_ = [];
+        require $file;
+        return $_;
+    }
+
+    /** @return list<string> */
+    private static function engineSettingNames(): array
+    {
+        $engine = \MesChain\Engine::fromArray(TestShop::config([], self::shop()->database));
+        return array_map(static fn (array $field): string => (string)$field['name'], $engine->settingsForm());
+    }
+}

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Builds meschain.ocmod.zip, the package OpenCart 4.0.2.3's Extensions > Installer takes.
+#
+#   scripts/build-ocmod.sh [output-dir]      (default: dist/)
+#
+# The zip holds opencart-module/ at its root (install.json first level, as the installer
+# requires) plus the cron scripts from php/cron/ under system/library/meschain/cron/, where the
+# module's install() copies them from. It is reproducible: entries sorted, fixed times and
+# modes, no extra attributes, so the same sources always give the same bytes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+OUT_DIR=${1:-dist}
+mkdir -p "$OUT_DIR"
+OUT_DIR=$(cd "$OUT_DIR" && pwd)
+ZIP="$OUT_DIR/meschain.ocmod.zip"
+
+command -v zip >/dev/null || { echo "build-ocmod: the zip command is missing (apt-get install zip)" >&2; exit 1; }
+[ -f opencart-module/install.json ] || { echo "build-ocmod: opencart-module/install.json is missing" >&2; exit 1; }
+
+STAGE=$(mktemp -d)
+trap 'rm -rf "$STAGE"' EXIT
+
+# The module as it is, without its developer README.
+(cd opencart-module && find . -type f ! -name README.md -print0 | LC_ALL=C sort -z | xargs -0 -I{} cp --parents {} "$STAGE/")
+
+if compgen -G "php/cron/*.php" >/dev/null; then
+  mkdir -p "$STAGE/system/library/meschain/cron"
+  cp php/cron/*.php "$STAGE/system/library/meschain/cron/"
+else
+  echo "build-ocmod: note: php/cron/ has no scripts yet; the zip carries none" >&2
+fi
+
+# Every PHP file must at least parse: a broken file would only show once OpenCart runs it.
+while IFS= read -r -d '' file; do
+  php -l "$file" >/dev/null || { echo "build-ocmod: $file does not parse" >&2; exit 1; }
+done < <(find "$STAGE" -name '*.php' -print0)
+
+find "$STAGE" -type d -exec chmod 755 {} +
+find "$STAGE" -type f -exec chmod 644 {} +
+find "$STAGE" -exec touch -h -d '2024-01-01 00:00:00 UTC' {} +
+
+rm -f "$ZIP"
+(cd "$STAGE" && find . -type f | sed 's|^\./||' | LC_ALL=C sort | TZ=UTC zip -X -q -D "$ZIP" -@)
+echo "$ZIP"
