@@ -234,3 +234,36 @@ CREATE TABLE IF NOT EXISTS `oc_trendyol_claims` (
 
 INSERT IGNORE INTO `oc_trendyol_schema_version` (`version`, `name`, `checksum`, `applied_at`) VALUES (3, 'order sync: status mapping, cursors, claims', '9f84d736d7ea789805b8c0fdaf7160517159b20343e2b50bd30d28f9ca298b22', UTC_TIMESTAMP());
 
+-- Migration 5: running system: job locks, alert mails, API counters
+CREATE TABLE IF NOT EXISTS `oc_trendyol_job_locks` (
+  `job` varchar(32) NOT NULL,
+  `holder` varchar(128) NOT NULL DEFAULT '',
+  `token` bigint(20) NOT NULL DEFAULT 0,
+  `sync_log_id` int(11) NOT NULL DEFAULT 0,
+  `acquired_at` datetime(3) DEFAULT NULL,
+  `expires_at` datetime(3) DEFAULT NULL,
+  `updated_at` datetime(3) NOT NULL,
+  PRIMARY KEY (`job`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+
+CREATE TABLE IF NOT EXISTS `oc_trendyol_alert_mails` (
+  `alert_mail_id` int(11) NOT NULL AUTO_INCREMENT,
+  `alert_id` int(11) NOT NULL,
+  `status` varchar(16) NOT NULL,
+  `error` varchar(255) NOT NULL DEFAULT '',
+  `sent_at` datetime NOT NULL,
+  PRIMARY KEY (`alert_mail_id`),
+  KEY `sent_at` (`sent_at`,`status`),
+  KEY `alert` (`alert_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+
+CREATE TABLE IF NOT EXISTS `oc_trendyol_api_counters` (
+  `endpoint` varchar(64) NOT NULL,
+  `kind` varchar(32) NOT NULL,
+  `count` bigint(20) NOT NULL DEFAULT 0,
+  `updated_at` datetime(3) NOT NULL,
+  PRIMARY KEY (`endpoint`,`kind`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+
+INSERT IGNORE INTO `oc_trendyol_schema_version` (`version`, `name`, `checksum`, `applied_at`) VALUES (5, 'running system: job locks, alert mails, API counters', 'e5fd4c689a8a8a185100cda3ee63d8e12c6f56e80f161c3be2cdba676655624a', UTC_TIMESTAMP());
+

@@ -23,13 +23,25 @@ pub const DEFAULTS: &[(&str, u32, &str)] = &[
     ),
     ("Created", 2, "Processing: paid, ready to prepare"),
     ("Picking", 2, "Processing: being picked"),
-    ("Invoiced", 15, "Processed: invoiced, waiting for the carrier"),
+    (
+        "Invoiced",
+        15,
+        "Processed: invoiced, waiting for the carrier",
+    ),
     ("Shipped", 3, "Shipped: handed to the carrier"),
-    ("AtCollectionPoint", 3, "Shipped: waiting at a collection point"),
+    (
+        "AtCollectionPoint",
+        3,
+        "Shipped: waiting at a collection point",
+    ),
     ("Delivered", 5, "Complete: delivered to the customer"),
     ("UnDelivered", 10, "Failed: the carrier could not deliver"),
     ("Cancelled", 7, "Canceled: cancelled, stock put back"),
-    ("UnSupplied", 7, "Canceled: the seller could not supply, stock put back"),
+    (
+        "UnSupplied",
+        7,
+        "Canceled: the seller could not supply, stock put back",
+    ),
     ("Returned", 11, "Refunded: the parcel came back"),
     ("Repack", 2, "Processing: to be packed again"),
     ("Verified", 2, "Processing: verified"),
@@ -71,6 +83,9 @@ impl StatusMap {
 
     /// The OpenCart status for `status`, or `None` when the status should not change the order.
     pub fn order_status_id(&self, status: &PackageStatus) -> Option<u32> {
-        self.by_status.get(status.as_str()).copied().filter(|id| *id > 0)
+        self.by_status
+            .get(status.as_str())
+            .copied()
+            .filter(|id| *id > 0)
     }
 }
