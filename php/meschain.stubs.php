@@ -82,6 +82,23 @@ namespace MesChain {
         public static function fromOpenCart(string $config_php_path): \MesChain\Engine {}
 
         /**
+         * Deletes logs, processed queue jobs and stock history older than the retention, then
+         * runs `OPTIMIZE TABLE` on the sync tables. Returns `['retention_days', 'deleted' =>
+         * [table => rows], 'optimized' => string[], 'duration_ms']`.
+         *
+         * @return array
+         */
+        public function maintenance(): array {}
+
+        /**
+         * Every metric as OpenMetrics text (`# EOF` terminated), for node_exporter's textfile
+         * collector or the metrics route.
+         *
+         * @return string
+         */
+        public function metrics(): string {}
+
+        /**
          * Creates or upgrades MesChain's tables. Idempotent.
          *
          * Returns `['applied' => int[], 'schema_version' => int]`.
@@ -89,6 +106,26 @@ namespace MesChain {
          * @return array
          */
         public function migrate(): array {}
+
+        /**
+         * Runs a job: `product_sync`, `order_sync`, `stock_sync`, `webhook_processor`, or
+         * `trendyol_sync` (the orchestrator: every due job). Options: `dry_run` (bool: write
+         * nothing), `max_seconds` (int: overrides the max execution time), `trigger` (string:
+         * `cron`, `manual`, `admin`, `worker`), `force` (bool: run even if switched off or not due).
+         *
+         * Returns `['job', 'status' => 'ok'|'failed'|'partial'|'skipped'|'locked', 'sync_log_id',
+         * 'items_ok', 'items_failed', 'api_calls', 'api_errors', 'duration_ms',
+         * 'peak_memory_bytes', 'finished', 'message']`. A failed job is a `failed` status, not an
+         * exception; exceptions mean the run could not be attempted (bad options, no database).
+         *
+         * @throws \MesChain\ConfigException on an unknown job or option.
+         * @throws \MesChain\DatabaseException when the run's bookkeeping cannot be written.
+         *
+         * @param string $job
+         * @param array|null $options
+         * @return array
+         */
+        public function run(string $job, ?array $options = null): array {}
 
         /**
          * The module settings, validated, with secrets reduced to `*_set` flags.

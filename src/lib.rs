@@ -345,7 +345,9 @@ fn run_options(
         Value::Number(n) if n.as_i64() == Some(0) || n.as_i64() == Some(1) => {
             Ok(n.as_i64() == Some(1))
         }
-        _ => Err(Error::Config(format!("run() option {key} must be true or false"))),
+        _ => Err(Error::Config(format!(
+            "run() option {key} must be true or false"
+        ))),
     };
     for (key, value) in &map {
         match key.as_str() {

@@ -41,7 +41,7 @@ final class CronScriptsTest extends TestCase
     }
 
     /** @return array{int, string, string} exit code, stdout, stderr */
-    private static function run(string $script, array $args, bool $withExtension = true): array
+    private static function runScript(string $script, array $args, bool $withExtension = true): array
     {
         $so = dirname(__DIR__, 2) . '/target/release/libmeschain.so';
         $cmd = [PHP_BINARY, '-n'];
@@ -63,7 +63,7 @@ final class CronScriptsTest extends TestCase
     public function testEveryScriptDocumentsItsFlagsAndExitCodes(): void
     {
         foreach (['trendyol_sync', 'product_sync', 'order_sync', 'stock_sync', 'webhook_processor'] as $job) {
-            [$code, $out] = self::run("cron/$job.php", ['--help']);
+            [$code, $out] = self::runScript("cron/$job.php", ['--help']);
             $this->assertSame(0, $code, $job);
             foreach (['--opencart', '--dry-run', '--verbose', '--max-seconds', '3 locked', '4 partial'] as $needle) {
                 $this->assertStringContainsString($needle, $out, $job);
@@ -73,19 +73,19 @@ final class CronScriptsTest extends TestCase
 
     public function testBadUsageIsExit2(): void
     {
-        [$code, , $err] = self::run('cron/order_sync.php', ['--frobnicate', $this->opencart()]);
+        [$code, , $err] = self::runScript('cron/order_sync.php', ['--frobnicate', $this->opencart()]);
         $this->assertSame(2, $code);
         $this->assertStringContainsString("unexpected argument '--frobnicate'", $err);
-        [$code, , $err] = self::run('cron/order_sync.php', ['--opencart=/nonexistent/shop']);
+        [$code, , $err] = self::runScript('cron/order_sync.php', ['--opencart=/nonexistent/shop']);
         $this->assertSame(2, $code);
         $this->assertStringContainsString('/nonexistent/shop/config.php not found', $err);
-        [$code] = self::run('cron/order_sync.php', ['--max-seconds=0', $this->opencart()]);
+        [$code] = self::runScript('cron/order_sync.php', ['--max-seconds=0', $this->opencart()]);
         $this->assertSame(2, $code);
     }
 
     public function testAMissingExtensionIsSaidClearly(): void
     {
-        [$code, , $err] = self::run('cron/stock_sync.php', [$this->opencart()], false);
+        [$code, , $err] = self::runScript('cron/stock_sync.php', [$this->opencart()], false);
         $this->assertSame(1, $code);
         $this->assertStringContainsString('meschain PHP extension is not loaded', $err);
     }
@@ -93,13 +93,13 @@ final class CronScriptsTest extends TestCase
     public function testSwitchedOffIsSkippedAndExit0(): void
     {
         $this->settings(['status' => '0']);
-        [$code, $out, $err] = self::run('cron/order_sync.php', [$this->opencart()]);
+        [$code, $out, $err] = self::runScript('cron/order_sync.php', [$this->opencart()]);
         $this->assertSame(0, $code, $err);
         $this->assertSame('', $out, 'quiet when all is well');
-        [$code, $out] = self::run('cron/trendyol_sync.php', [$this->opencart(), '--verbose']);
+        [$code, $out] = self::runScript('cron/trendyol_sync.php', [$this->opencart(), '--verbose']);
         $this->assertSame(0, $code);
         $this->assertStringContainsString('trendyol_sync skipped', $out);
-        [$code, $out] = self::run('cron/order_sync.php', [$this->opencart(), '--dry-run']);
+        [$code, $out] = self::runScript('cron/order_sync.php', [$this->opencart(), '--dry-run']);
         $this->assertSame(0, $code);
         $this->assertStringContainsString('[dry run] order_sync skipped', $out);
         $this->assertStringContainsString('Status', $out);
@@ -111,7 +111,7 @@ final class CronScriptsTest extends TestCase
         $db = TestShop::mysqli(self::$database);
         $db->query("INSERT INTO oc_trendyol_job_locks (job, holder, token, acquired_at, expires_at, updated_at) "
             . "VALUES ('webhook_processor', 'otherhost:77:abc', 5, NOW(3), NOW(3) + INTERVAL 5 MINUTE, NOW(3))");
-        [$code, $out] = self::run('cron/webhook_processor.php', [$this->opencart()]);
+        [$code, $out] = self::runScript('cron/webhook_processor.php', [$this->opencart()]);
         $this->assertSame(3, $code, $out);
         $this->assertStringContainsString('otherhost:77:abc', $out);
     }
@@ -120,7 +120,7 @@ final class CronScriptsTest extends TestCase
     {
         // No Trendyol credentials: the run cannot talk to Trendyol and fails.
         $this->settings(['status' => '1']);
-        [$code, , $err] = self::run('cron/stock_sync.php', [$this->opencart()]);
+        [$code, , $err] = self::runScript('cron/stock_sync.php', [$this->opencart()]);
         $this->assertSame(1, $code);
         $this->assertStringContainsString('stock_sync failed', $err);
         $db = TestShop::mysqli(self::$database);
@@ -149,15 +149,15 @@ final class CronScriptsTest extends TestCase
     {
         $this->settings(['status' => '0']);
         $file = TestShop::tempDir('textfile') . '/meschain.prom';
-        [$code, , $err] = self::run('bin/meschain.php', ['metrics', '--opencart=' . self::$shop . '/config.php', '--output=' . $file]);
+        [$code, , $err] = self::runScript('bin/meschain.php', ['metrics', '--opencart=' . self::$shop . '/config.php', '--output=' . $file]);
         $this->assertSame(0, $code, $err);
         $text = (string)file_get_contents($file);
         $this->assertStringEndsWith("# EOF\n", $text);
         $this->assertStringContainsString('meschain_queue_depth{priority="1"} 0', $text);
-        [$code, $out] = self::run('bin/meschain.php', ['metrics', '--opencart=' . self::$shop . '/config.php']);
+        [$code, $out] = self::runScript('bin/meschain.php', ['metrics', '--opencart=' . self::$shop . '/config.php']);
         $this->assertSame(0, $code);
         $this->assertStringStartsWith('# TYPE ', $out);
-        [$code, $out, $err] = self::run('bin/meschain.php', ['maintenance', '--opencart=' . self::$shop . '/config.php']);
+        [$code, $out, $err] = self::runScript('bin/meschain.php', ['maintenance', '--opencart=' . self::$shop . '/config.php']);
         $this->assertSame(0, $code, $err);
         $this->assertStringContainsString('optimized', $out);
     }
