@@ -52,6 +52,15 @@ namespace MesChain {
         public function alerts(?array $filter = null): array {}
 
         /**
+         * Approves a return (claim) with Trendyol; `$claimItemIds` empty means every item.
+         *
+         * @param string $claim_id
+         * @param array|null $claim_item_ids
+         * @return bool
+         */
+        public function approveClaim(string $claim_id, ?array $claim_item_ids = null): bool {}
+
+        /**
          * What the extension was built against: version, commit, PHP API, build profile.
          *
          * @return array
@@ -180,6 +189,15 @@ namespace MesChain {
         public function job(int $queue_id): array {}
 
         /**
+         * Deletes logs, processed queue jobs and stock history older than the retention, then
+         * runs `OPTIMIZE TABLE` on the sync tables. Returns `['retention_days', 'deleted' =>
+         * [table => rows], 'optimized' => string[], 'duration_ms']`.
+         *
+         * @return array
+         */
+        public function maintenance(): array {}
+
+        /**
          * One kind of mapping (category, brand, attribute, attribute_value, vat, order_status),
          * OpenCart's rows with their mapping, unmapped ones included (`unmapped_only` to see only
          * those). Filters: `search`, `unmapped_only`, `page`, `limit`; attribute also
@@ -192,6 +210,14 @@ namespace MesChain {
         public function mappings(string $kind, ?array $filter = null): array {}
 
         /**
+         * Every metric as OpenMetrics text (`# EOF` terminated), for node_exporter's textfile
+         * collector or the metrics route.
+         *
+         * @return string
+         */
+        public function metrics(): string {}
+
+        /**
          * Creates or upgrades MesChain's tables. Idempotent.
          *
          * Returns `['applied' => int[], 'schema_version' => int]`.
@@ -199,6 +225,17 @@ namespace MesChain {
          * @return array
          */
         public function migrate(): array {}
+
+        /**
+         * Tells MesChain an OpenCart order's status changed (the module's `addHistory` event).
+         * Queues `Picking` / `Invoiced` for its Trendyol packages when the status asks for it;
+         * returns the queued job ids (empty for other orders and statuses).
+         *
+         * @param int $order_id
+         * @param int $order_status_id
+         * @return array
+         */
+        public function orderStatusChanged(int $order_id, int $order_status_id): array {}
 
         /**
          * Per-product sync state. Filter: `sync_status` (pending, submitted, approved, rejected,
@@ -211,12 +248,45 @@ namespace MesChain {
         public function productStatuses(?array $filter = null): array {}
 
         /**
+         * Queues a tracking number and/or an invoice link for a Trendyol order's packages.
+         *
+         * @throws \MesChain\ConfigException when the order is not a Trendyol order or a value is unusable.
+         *
+         * @param int $order_id
+         * @param string $tracking_number
+         * @param string $invoice_link
+         * @return array
+         */
+        public function pushShipment(int $order_id, string $tracking_number, string $invoice_link): array {}
+
+        /**
          * The queue per priority (`by_priority`: pending, ready, oldest_ready_age_secs, running,
          * expired_leases, dead) and per status (`by_status`), with `pending_total` and `dead_total`.
          *
          * @return array
          */
         public function queueStats(): array {}
+
+        /**
+         * Registers the shop's order webhook with Trendyol at `$url` (or updates and re-activates
+         * it), with the webhook credentials from the settings. Returns the subscription.
+         *
+         * @param string $url
+         * @return array
+         */
+        public function registerWebhook(string $url): array {}
+
+        /**
+         * Rejects a return (claim) with a reason id (`trendyolRead('claim_issue_reasons')`) and a
+         * description (1–500 characters); `$claimItemIds` empty means every item.
+         *
+         * @param string $claim_id
+         * @param array $claim_item_ids
+         * @param int $reason_id
+         * @param string $description
+         * @return bool
+         */
+        public function rejectClaim(string $claim_id, array $claim_item_ids, int $reason_id, string $description): bool {}
 
         /**
          * Sends dead jobs back to the queue; returns how many. Ids must be positive integers.
@@ -242,6 +312,26 @@ namespace MesChain {
          * @return array
          */
         public function returns(?array $filter = null): array {}
+
+        /**
+         * Runs a job: `product_sync`, `order_sync`, `stock_sync`, `webhook_processor`, or
+         * `trendyol_sync` (the orchestrator: every due job). Options: `dry_run` (bool: write
+         * nothing), `max_seconds` (int: overrides the max execution time), `trigger` (string:
+         * `cron`, `manual`, `admin`, `worker`), `force` (bool: run even if switched off or not due).
+         *
+         * Returns `['job', 'status' => 'ok'|'failed'|'partial'|'skipped'|'locked', 'sync_log_id',
+         * 'items_ok', 'items_failed', 'api_calls', 'api_errors', 'duration_ms',
+         * 'peak_memory_bytes', 'finished', 'message']`. A failed job is a `failed` status, not an
+         * exception; exceptions mean the run could not be attempted (bad options, no database).
+         *
+         * @throws \MesChain\ConfigException on an unknown job or option.
+         * @throws \MesChain\DatabaseException when the run's bookkeeping cannot be written.
+         *
+         * @param string $job
+         * @param array|null $options
+         * @return array
+         */
+        public function run(string $job, ?array $options = null): array {}
 
         /**
          * Saves one mapping row after checking all of it; returns the row as stored.
@@ -331,12 +421,32 @@ namespace MesChain {
         public static function version(): string {}
 
         /**
+         * The shop's webhook as Trendyol has it (`registered`, `active`, `status`, `url`, `id`).
+         *
+         * @param string|null $url
+         * @return array
+         */
+        public function webhookSubscription(?string $url = null): array {}
+
+        /**
          * The last seven UTC days, oldest first: `[date, jobs => [job => [runs, items_ok,
          * items_failed, avg_duration_ms, api_calls, failed]]]`, zeros where nothing ran.
          *
          * @return array
          */
         public function weeklyPerformance(): array {}
+
+        /**
+         * Worker mode: processes queued jobs (webhook events, status pushes) as they arrive, for
+         * up to `max_seconds` (1–300, default 5), then returns so the PHP loop can check its
+         * signals. Returns the run's outcome (`items_ok`, `items_failed`, `message`, `details`).
+         *
+         * @throws \MesChain\ConfigException when the settings are unusable.
+         *
+         * @param int|null $max_seconds
+         * @return array
+         */
+        public function work(?int $max_seconds = null): array {}
     }
 }
 

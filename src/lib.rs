@@ -636,6 +636,46 @@ impl PhpEngine {
         guarded(|| self.inner.cron_script(&options))
     }
 
+    /// Runs a job: `product_sync`, `order_sync`, `stock_sync`, `webhook_processor`, or
+    /// `trendyol_sync` (the orchestrator: every due job). Options: `dry_run` (bool: write
+    /// nothing), `max_seconds` (int: overrides the max execution time), `trigger` (string:
+    /// `cron`, `manual`, `admin`, `worker`), `force` (bool: run even if switched off or not due).
+    ///
+    /// Returns `['job', 'status' => 'ok'|'failed'|'partial'|'skipped'|'locked', 'sync_log_id',
+    /// 'items_ok', 'items_failed', 'api_calls', 'api_errors', 'duration_ms',
+    /// 'peak_memory_bytes', 'finished', 'message']`. A failed job is a `failed` status, not an
+    /// exception; exceptions mean the run could not be attempted (bad options, no database).
+    ///
+    /// @throws \MesChain\ConfigException on an unknown job or option.
+    /// @throws \MesChain\DatabaseException when the run's bookkeeping cannot be written.
+    #[php(optional = options)]
+    pub fn run(
+        &self,
+        job: String,
+        options: Option<&ZendHashTable>,
+    ) -> PhpResult<ZBox<ZendHashTable>> {
+        let options = guarded(|| run_options(options))?;
+        let engine = self.inner.clone();
+        let report = blocking(async move { engine.run(&job, &options).await })?;
+        guarded(|| to_array(&report))
+    }
+
+    /// Every metric as OpenMetrics text (`# EOF` terminated), for node_exporter's textfile
+    /// collector or the metrics route.
+    pub fn metrics(&self) -> PhpResult<String> {
+        let engine = self.inner.clone();
+        blocking(async move { engine.metrics().await })
+    }
+
+    /// Deletes logs, processed queue jobs and stock history older than the retention, then
+    /// runs `OPTIMIZE TABLE` on the sync tables. Returns `['retention_days', 'deleted' =>
+    /// [table => rows], 'optimized' => string[], 'duration_ms']`.
+    pub fn maintenance(&self) -> PhpResult<ZBox<ZendHashTable>> {
+        let engine = self.inner.clone();
+        let report = blocking(async move { engine.maintenance().await })?;
+        guarded(|| to_array(&report))
+    }
+
     /// Closes this process's database connections; the next call reconnects.
     pub fn close(&self) -> PhpResult<()> {
         let engine = self.inner.clone();
@@ -691,6 +731,71 @@ impl PhpEngine {
             }),
         }
     }
+}
+
+/// `run()`'s options array → [`RunOptions`](meschain_engine::runner::RunOptions).
+fn run_options(
+    options: Option<&ZendHashTable>,
+) -> Result<meschain_engine::runner::RunOptions, Error> {
+    use serde_json::Value;
+    let mut out = meschain_engine::runner::RunOptions::default();
+    let Some(array) = options else {
+        return Ok(out);
+    };
+    let map = match convert::array_to_value(array, 0).map_err(Error::Config)? {
+        Value::Object(map) => map,
+        Value::Array(list) if list.is_empty() => return Ok(out),
+        _ => {
+            return Err(Error::Config(
+                "run() options must be an associative array".into(),
+            ))
+        }
+    };
+    let flag = |key: &str, v: &Value| match v {
+        Value::Bool(b) => Ok(*b),
+        Value::Number(n) if n.as_i64() == Some(0) || n.as_i64() == Some(1) => {
+            Ok(n.as_i64() == Some(1))
+        }
+        _ => Err(Error::Config(format!(
+            "run() option {key} must be true or false"
+        ))),
+    };
+    for (key, value) in &map {
+        match key.as_str() {
+            "dry_run" => out.dry_run = flag(key, value)?,
+            "force" => out.force = flag(key, value)?,
+            "max_seconds" => {
+                let secs = value
+                    .as_u64()
+                    .filter(|s| (1..=86_400).contains(s))
+                    .ok_or_else(|| {
+                        Error::Config(
+                            "run() option max_seconds must be whole seconds from 1 to 86400".into(),
+                        )
+                    })?;
+                out.max_duration = Some(std::time::Duration::from_secs(secs));
+            }
+            "trigger" => {
+                let t = value.as_str().unwrap_or("");
+                if t.is_empty()
+                    || t.len() > 16
+                    || !t.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                {
+                    return Err(Error::Config(
+                        "run() option trigger must be a short word such as cron, manual or admin"
+                            .into(),
+                    ));
+                }
+                out.trigger = t.to_string();
+            }
+            other => {
+                return Err(Error::Config(format!(
+                    "unknown run() option {other:?}: the options are dry_run, max_seconds, trigger, force"
+                )))
+            }
+        }
+    }
+    Ok(out)
 }
 
 impl Drop for PhpEngine {

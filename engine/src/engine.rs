@@ -519,3 +519,55 @@ impl Engine {
         Ok(admin::cron_script::cron_script(&options))
     }
 }
+
+/// The running system: job runs, the orchestrator, alerts, metrics, maintenance.
+impl Engine {
+    /// Runs one job (`product_sync`, `order_sync`, `stock_sync`, `webhook_processor`), or the
+    /// orchestrator's tick for `trendyol_sync` (reported as one run, the worst of its jobs).
+    pub async fn run(
+        &self,
+        job: &str,
+        options: &crate::runner::RunOptions,
+    ) -> Result<crate::runner::RunReport> {
+        if job == crate::runner::jobs::ORCHESTRATOR {
+            let tick = crate::runner::run_tick(self, options).await?;
+            let sum = |f: fn(&crate::runner::RunReport) -> u64| tick.runs.iter().map(f).sum();
+            return Ok(crate::runner::RunReport {
+                job: job.to_string(),
+                status: tick.status,
+                sync_log_id: 0,
+                items_ok: sum(|r| r.items_ok),
+                items_failed: sum(|r| r.items_failed),
+                api_calls: sum(|r| r.api_calls),
+                api_errors: sum(|r| r.api_errors),
+                duration_ms: tick.duration_ms,
+                peak_memory_bytes: crate::runner::peak_rss_bytes().unwrap_or(0),
+                finished: tick.finished,
+                message: tick.message,
+            });
+        }
+        crate::runner::run_job(self, job, options).await
+    }
+
+    /// Records an alert and mails what is due (see [`crate::alerts`]).
+    pub async fn raise_alert(&self, alert: &crate::alerts::Alert) -> Result<crate::alerts::Raised> {
+        let db = self.database()?;
+        let raised = crate::alerts::raise(&db, alert).await?;
+        let settings = self.settings().await?;
+        if let Err(e) = crate::alerts::notify(&db, &settings).await {
+            tracing::warn!("sending alert e-mail failed: {e}");
+        }
+        Ok(raised)
+    }
+
+    /// OpenMetrics text for external monitoring.
+    pub async fn metrics(&self) -> Result<String> {
+        crate::metrics::render(&self.database()?).await
+    }
+
+    /// Deletes rows past the retention and optimizes the sync tables.
+    pub async fn maintenance(&self) -> Result<crate::runner::maintenance::MaintenanceReport> {
+        let settings = self.settings().await?;
+        crate::runner::maintenance::run(&self.database()?, &settings, true).await
+    }
+}

@@ -14,11 +14,15 @@
 //! - [`limiter`]: the shop-wide rate limiter shared through the database;
 //! - [`queue`]: the durable priority queue (leases with fencing tokens, backoff, dead letter);
 //! - [`inbox`]: the webhook intake (authentication, dedupe, one transaction per delivery);
-//! - [`runner`]: the job contract (context, outcome) and the runs around it;
+//! - [`runner`]: the job contract (context, outcome) and the runs around it: locks, sync logs,
+//!   the orchestrator, maintenance;
+//! - [`alerts`]: alert rows, deduplicated, and throttled e-mail through the shop's mail settings;
+//! - [`metrics`]: OpenMetrics text for external monitoring;
 //! - [`sync`]: the sync jobs (orders, products, stock);
 //! - [`fixtures`]: OpenCart's schema and generated catalogs for tests, the demo and benchmarks.
 
 pub mod admin;
+pub mod alerts;
 pub mod config;
 pub mod db;
 pub mod engine;
@@ -26,6 +30,7 @@ pub mod error;
 pub mod fixtures;
 pub mod inbox;
 pub mod limiter;
+pub mod metrics;
 pub mod processor;
 pub mod queue;
 pub mod runner;

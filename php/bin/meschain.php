@@ -4,6 +4,8 @@
  *
  *   php meschain.php migrate --opencart=/var/www/opencart/config.php
  *   php meschain.php status  --opencart=/var/www/opencart/config.php [--json]
+ *   php meschain.php metrics --opencart=/var/www/opencart/config.php [--output=FILE]
+ *   php meschain.php maintenance --opencart=/var/www/opencart/config.php
  *   php meschain.php version
  *
  * Exit codes: 0 ok, 1 the engine reported an error, 2 bad usage or configuration,
@@ -12,11 +14,15 @@
 declare(strict_types=1);
 
 const USAGE = <<<TXT
-Usage: php meschain.php <command> [--opencart=/path/to/config.php] [--json]
+Usage: php meschain.php <command> [--opencart=/path/to/config.php] [--json] [--output=FILE]
 
 Commands:
   migrate   create or upgrade MesChain's tables (safe to repeat)
   status    show version, schema, tables and settings (secrets shown only as set/unset)
+  metrics   print OpenMetrics text; --output=FILE writes it atomically (for node_exporter's
+            textfile collector, e.g. --output=/var/lib/prometheus/node-exporter/meschain.prom)
+  maintenance  delete logs and processed queue jobs past the retention (30 days), then
+            OPTIMIZE TABLE the sync tables
   version   print the extension's version
 
 TXT;
@@ -31,7 +37,7 @@ if (!extension_loaded('meschain')) {
 $command = '';
 $options = [];
 foreach (array_slice($argv, 1) as $arg) {
-    if (preg_match('/^--(opencart)=(.*)$/s', $arg, $m)) {
+    if (preg_match('/^--(opencart|output)=(.*)$/s', $arg, $m)) {
         $options[$m[1]] = $m[2];
     } elseif ($arg === '--json' || $arg === '--help') {
         $options[substr($arg, 2)] = true;
@@ -81,6 +87,28 @@ try {
                 ? "  settings: {$status['settings_error']}\n"
                 : "  settings: ok\n";
             printf("  log dir: %s\n", $status['log_dir'] ?? '-');
+            break;
+        case 'metrics':
+            $text = $engine->metrics();
+            $output = $options['output'] ?? null;
+            if (!is_string($output) || $output === '') {
+                echo $text;
+                break;
+            }
+            // Atomic: the collector never reads a half-written file.
+            $tmp = $output . '.' . getmypid() . '.tmp';
+            if (@file_put_contents($tmp, $text) !== strlen($text) || !@rename($tmp, $output)) {
+                @unlink($tmp);
+                fwrite(STDERR, "meschain: cannot write $output\n");
+                exit(1);
+            }
+            break;
+        case 'maintenance':
+            $report = $engine->maintenance();
+            foreach ($report['deleted'] as $table => $rows) {
+                printf("deleted %d row(s) from %s\n", $rows, $table);
+            }
+            printf("optimized %s (%.1f s)\n", implode(', ', $report['optimized']), $report['duration_ms'] / 1000);
             break;
         default:
             fwrite(STDERR, "meschain: unknown command '$command'\n" . USAGE);

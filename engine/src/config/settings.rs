@@ -183,6 +183,20 @@ pub struct Settings {
     /// Trendyol brand for products whose manufacturer has none mapped (0 = such products are
     /// invalid).
     pub default_brand_id: u64,
+    // Running system
+    /// Alert when the newest Trendyol order is older than this many hours (0 = never).
+    pub no_order_alert_hours: u32,
+    /// At most one e-mail per alert (dedupe key) per this many minutes.
+    pub alert_throttle_minutes: u32,
+    /// At most this many alert e-mails per hour, shop-wide.
+    pub alert_max_mails_per_hour: u32,
+    /// Bearer token of the metrics route; empty disables the route.
+    pub metrics_token: Secret,
+    /// Sync logs, webhook logs, processed queue jobs and stock history older than this are deleted.
+    pub log_retention_days: u32,
+    /// Seconds a job lock stays held without a heartbeat: a crashed holder's lock is taken over
+    /// after this long.
+    pub job_lock_lease: u32,
 }
 
 /// One setting's contract: its short name, default text and a human description of what it allows.
@@ -357,6 +371,28 @@ pub const SPECS: &[SettingSpec] = &[
         "0",
         "a Trendyol brand id, or 0 for none",
     ),
+    // Running system
+    spec(
+        "no_order_alert_hours",
+        "24",
+        "whole hours from 0 (off) to 720",
+    ),
+    spec(
+        "alert_throttle_minutes",
+        "60",
+        "whole minutes from 1 to 10080",
+    ),
+    spec(
+        "alert_max_mails_per_hour",
+        "10",
+        "a whole number from 1 to 1000",
+    ),
+    secret(
+        "metrics_token",
+        "a token of 16 or more characters without spaces, or empty to disable the metrics route",
+    ),
+    spec("log_retention_days", "30", "whole days from 1 to 3650"),
+    spec("job_lock_lease", "120", "seconds from 10 to 3600"),
 ];
 
 impl Default for Settings {
@@ -623,6 +659,23 @@ impl Settings {
             default_vat_rate,
             prices_include_vat: boolean("prices_include_vat")?,
             default_brand_id: number("default_brand_id", 0, i64::MAX as u64)?,
+            // Running system
+            no_order_alert_hours: number("no_order_alert_hours", 0, 720)? as u32,
+            alert_throttle_minutes: number("alert_throttle_minutes", 1, 10_080)? as u32,
+            alert_max_mails_per_hour: number("alert_max_mails_per_hour", 1, 1000)? as u32,
+            metrics_token: {
+                let token = credential("metrics_token")?;
+                if !token.is_empty() && token.expose().len() < 16 {
+                    return Err(Error::setting(
+                        "metrics_token",
+                        "a token shorter than 16 characters",
+                        get("metrics_token").0.allowed,
+                    ));
+                }
+                token
+            },
+            log_retention_days: number("log_retention_days", 1, 3650)? as u32,
+            job_lock_lease: number("job_lock_lease", 10, 3600)? as u32,
         })
     }
 
@@ -648,6 +701,7 @@ impl Settings {
             &self.api_secret,
             &self.webhook_password,
             &self.webhook_api_key,
+            &self.metrics_token,
         ]
         .into_iter()
         .map(Secret::expose)
@@ -734,6 +788,16 @@ impl Settings {
         put("default_vat_rate", self.default_vat_rate.into());
         put("prices_include_vat", self.prices_include_vat.into());
         put("default_brand_id", self.default_brand_id.into());
+        // Running system
+        put("no_order_alert_hours", self.no_order_alert_hours.into());
+        put("alert_throttle_minutes", self.alert_throttle_minutes.into());
+        put(
+            "alert_max_mails_per_hour",
+            self.alert_max_mails_per_hour.into(),
+        );
+        put("metrics_token_set", set(&self.metrics_token));
+        put("log_retention_days", self.log_retention_days.into());
+        put("job_lock_lease", self.job_lock_lease.into());
         m
     }
 }

@@ -424,6 +424,48 @@ pub const MIGRATIONS: &[Migration] = &[
             "CREATE INDEX IF NOT EXISTS `stock_batch` ON `{prefix}trendyol_products` (`stock_batch_request_id`)",
         ],
     },
+    Migration {
+        version: 5,
+        name: "running system: job locks, alert mails, API counters",
+        statements: &[
+            // One lease per job name (`order_sync`, ...), shared by every process and host through
+            // the database. `token` grows on every take-over (a fencing token); `sync_log_id` is the
+            // holder's run, closed as abandoned when an expired lease is taken over. Times are the
+            // database server's clock, so hosts with skewed clocks agree.
+            "CREATE TABLE IF NOT EXISTS `{prefix}trendyol_job_locks` (
+  `job` varchar(32) NOT NULL,
+  `holder` varchar(128) NOT NULL DEFAULT '',
+  `token` bigint(20) NOT NULL DEFAULT 0,
+  `sync_log_id` int(11) NOT NULL DEFAULT 0,
+  `acquired_at` datetime(3) DEFAULT NULL,
+  `expires_at` datetime(3) DEFAULT NULL,
+  `updated_at` datetime(3) NOT NULL,
+  PRIMARY KEY (`job`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci",
+            // Every alert e-mail attempt: the hourly cap counts these, and the admin can show
+            // whether (and why not) an alert reached the shop owner.
+            "CREATE TABLE IF NOT EXISTS `{prefix}trendyol_alert_mails` (
+  `alert_mail_id` int(11) NOT NULL AUTO_INCREMENT,
+  `alert_id` int(11) NOT NULL,
+  `status` varchar(16) NOT NULL,
+  `error` varchar(255) NOT NULL DEFAULT '',
+  `sent_at` datetime NOT NULL,
+  PRIMARY KEY (`alert_mail_id`),
+  KEY `sent_at` (`sent_at`,`status`),
+  KEY `alert` (`alert_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci",
+            // Cumulative Trendyol API counters per endpoint class (`kind` = 'call' or an error
+            // class), added to at the end of every run: the metrics' counters, which must not
+            // shrink when old sync logs are cleaned up.
+            "CREATE TABLE IF NOT EXISTS `{prefix}trendyol_api_counters` (
+  `endpoint` varchar(64) NOT NULL,
+  `kind` varchar(32) NOT NULL,
+  `count` bigint(20) NOT NULL DEFAULT 0,
+  `updated_at` datetime(3) NOT NULL,
+  PRIMARY KEY (`endpoint`,`kind`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci",
+        ],
+    },
 ];
 
 /// The seven tables the seed guide names, for status checks.

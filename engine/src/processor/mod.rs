@@ -17,7 +17,7 @@ use serde::Serialize;
 use crate::db::Database;
 use crate::error::{ApiErrorClass, Error, Result};
 use crate::queue::{
-    claim, complete, fail, ClaimedJob, EventType, FailOutcome, FailureClass, JobKind,
+    claim, complete, fail, ClaimedJob, EventType, FailOutcome, FailureClass, JobKind, ManualJob,
 };
 use crate::runner::{JobContext, JobOutcome, StopReason};
 use crate::sync::orders::outbound::{self, StatusPush};
@@ -316,6 +316,27 @@ async fn handle_other(
             | EventType::InventoryUpdated
             | EventType::PriceUpdated,
         ) => Ok(()),
+        // The admin's manual sync buttons: the job runs here, under this run's deadline, and
+        // its outcome is the queue job's (the admin shows the queue row as progress).
+        JobKind::Run(manual) => {
+            let names: Vec<&str> = match manual {
+                ManualJob::FullSync => vec!["order_sync", "stock_sync", "product_sync"],
+                ManualJob::WebhookProcessor => Vec::new(), // this very run is the processing
+                other => vec![other.name()],
+            };
+            for name in names {
+                let job = crate::runner::jobs::job_fn(name).map_err(|e| JobFailure::from(&e))?;
+                let outcome = job(ctx).await.map_err(|e| JobFailure::from(&e))?;
+                tracing::info!(job = name, "manual run: {}", outcome.message);
+                if !outcome.finished {
+                    return Err(JobFailure::transient(format!(
+                        "{name} stopped before it was done ({}); it continues on the next attempt",
+                        outcome.message
+                    )));
+                }
+            }
+            Ok(())
+        }
         JobKind::Unknown(kind) => Err(JobFailure::poison(format!(
             "unknown job kind '{kind}' (written by a newer MesChain?)"
         ))),

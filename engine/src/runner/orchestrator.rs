@@ -1,0 +1,175 @@
+//! `trendyol_sync`: the orchestrator the seed runs every 15 minutes.
+//!
+//! Each tick it runs every job that is switched on and due by its interval, one after the other
+//! in [`JOB_NAMES`](super::jobs::JOB_NAMES) order, within one shared time budget (the max
+//! execution time), then runs the alert checks and mails what is due. The per-job guarantees
+//! come from [`run_job`]: the job's database lease means two orchestrators (two hosts, or a slow
+//! tick overlapping the next) never run a job twice at once, and the due check made under that
+//! lock means the second one skips a job the first has just finished.
+
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use tracing::Instrument;
+
+use super::jobs::{self, JobFn, JOB_NAMES, ORCHESTRATOR};
+use super::run::{run_job_with, RunOptions, RunReport};
+use super::sync_log::RunStatus;
+use crate::alerts;
+use crate::engine::Engine;
+use crate::error::Result;
+use crate::telemetry;
+
+/// What one orchestrator tick did.
+#[derive(Debug, Clone, Serialize)]
+pub struct TickReport {
+    pub job: &'static str,
+    /// The worst status among the runs (`failed` > `partial` > `locked` > `ok` > `skipped`).
+    pub status: RunStatus,
+    pub runs: Vec<RunReport>,
+    pub alerts_raised: u64,
+    pub mails_sent: u64,
+    pub duration_ms: u64,
+    pub finished: bool,
+    pub message: String,
+}
+
+/// One tick with the jobs of this build.
+pub async fn run_tick(engine: &Engine, options: &RunOptions) -> Result<TickReport> {
+    run_tick_with(engine, options, |name| jobs::job_fn(name)).await
+}
+
+/// One tick, looking jobs up with `lookup` (tests supply their own job functions).
+pub async fn run_tick_with(
+    engine: &Engine,
+    options: &RunOptions,
+    lookup: impl Fn(&str) -> Result<JobFn>,
+) -> Result<TickReport> {
+    let span = telemetry::job_span(ORCHESTRATOR, 0);
+    tick(engine, options, lookup).instrument(span).await
+}
+
+async fn tick(
+    engine: &Engine,
+    options: &RunOptions,
+    lookup: impl Fn(&str) -> Result<JobFn>,
+) -> Result<TickReport> {
+    let started = Instant::now();
+    let settings = engine.settings().await?;
+    let budget = options
+        .max_duration
+        .unwrap_or(Duration::from_secs(settings.max_execution_time.into()));
+    let deadline = started + budget;
+    let mut runs = Vec::new();
+    if !settings.status && !options.force {
+        tracing::info!("skipped: the cron system is switched off (Status)");
+    } else {
+        for name in JOB_NAMES {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left < Duration::from_secs(1) {
+                tracing::warn!("the time budget is spent; {name} waits for the next tick");
+                break;
+            }
+            let job = match lookup(name) {
+                Ok(job) => job,
+                Err(e) => {
+                    tracing::warn!("{name} cannot run: {e}");
+                    runs.push(RunReport {
+                        job: name.to_string(),
+                        status: RunStatus::Failed,
+                        sync_log_id: 0,
+                        items_ok: 0,
+                        items_failed: 0,
+                        api_calls: 0,
+                        api_errors: 0,
+                        duration_ms: 0,
+                        peak_memory_bytes: 0,
+                        finished: false,
+                        message: e.to_string(),
+                    });
+                    continue;
+                }
+            };
+            let job_options = RunOptions {
+                max_duration: Some(left),
+                trigger: options.trigger.clone(),
+                ..options.clone()
+            };
+            match run_job_with(engine, name, job, &job_options).await {
+                Ok(report) => runs.push(report),
+                // A database failure in one job's bookkeeping must not stop the others.
+                Err(e) => {
+                    tracing::error!("{name} could not be run: {e}");
+                    runs.push(RunReport {
+                        job: name.to_string(),
+                        status: RunStatus::Failed,
+                        sync_log_id: 0,
+                        items_ok: 0,
+                        items_failed: 0,
+                        api_calls: 0,
+                        api_errors: 0,
+                        duration_ms: 0,
+                        peak_memory_bytes: 0,
+                        finished: false,
+                        message: e.to_string(),
+                    })
+                }
+            }
+        }
+    }
+    let (alerts_raised, mails_sent) = if options.dry_run {
+        (0, 0)
+    } else {
+        let db = engine.database()?;
+        let raised = match alerts::run_checks(&db, &settings).await {
+            Ok(n) => n,
+            Err(e) => {
+                tracing::warn!("the alert checks failed: {e}");
+                0
+            }
+        };
+        let sent = match alerts::notify(&db, &settings).await {
+            Ok(report) => report.sent,
+            Err(e) => {
+                tracing::warn!("sending alert e-mail failed: {e}");
+                0
+            }
+        };
+        (raised, sent)
+    };
+    let status = worst(&runs);
+    let finished = runs.iter().all(|r| r.status != RunStatus::Partial);
+    let message = if runs.is_empty() {
+        "nothing run (switched off or out of time)".to_string()
+    } else {
+        runs.iter()
+            .map(|r| format!("{} {}", r.job, r.status))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    tracing::info!(status = %status, alerts_raised, mails_sent, "tick done: {message}");
+    Ok(TickReport {
+        job: ORCHESTRATOR,
+        status,
+        runs,
+        alerts_raised,
+        mails_sent,
+        duration_ms: started.elapsed().as_millis() as u64,
+        finished,
+        message,
+    })
+}
+
+fn worst(runs: &[RunReport]) -> RunStatus {
+    let rank = |s: RunStatus| match s {
+        RunStatus::Failed | RunStatus::Abandoned => 4,
+        RunStatus::Partial => 3,
+        RunStatus::Locked => 2,
+        RunStatus::Ok | RunStatus::Running => 1,
+        RunStatus::Skipped => 0,
+    };
+    runs.iter()
+        .map(|r| r.status)
+        .max_by_key(|s| rank(*s))
+        .unwrap_or(RunStatus::Skipped)
+}
