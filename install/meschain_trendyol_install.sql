@@ -268,3 +268,121 @@ CREATE TABLE IF NOT EXISTS `oc_trendyol_claims` (
 
 INSERT IGNORE INTO `oc_trendyol_schema_version` (`version`, `name`, `checksum`, `applied_at`) VALUES (3, 'order sync: status mapping, cursors, claims', '2aca5faae2f3d9936435ccabd14a7da179272afafdbd9c843af9ac044e9aea3a', UTC_TIMESTAMP());
 
+-- Migration 4: catalog sync: mappings, batch requests, stock and price memory
+CREATE TABLE IF NOT EXISTS `oc_trendyol_category_map` (
+  `category_id` int(11) NOT NULL,
+  `trendyol_category_id` bigint(20) NOT NULL,
+  `trendyol_category_name` varchar(255) NOT NULL DEFAULT '',
+  `updated_at` datetime NOT NULL,
+  PRIMARY KEY (`category_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+
+CREATE TABLE IF NOT EXISTS `oc_trendyol_brand_map` (
+  `manufacturer_id` int(11) NOT NULL,
+  `trendyol_brand_id` bigint(20) NOT NULL,
+  `trendyol_brand_name` varchar(255) NOT NULL DEFAULT '',
+  `updated_at` datetime NOT NULL,
+  PRIMARY KEY (`manufacturer_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+
+CREATE TABLE IF NOT EXISTS `oc_trendyol_attribute_map` (
+  `attribute_map_id` int(11) NOT NULL AUTO_INCREMENT,
+  `trendyol_category_id` bigint(20) NOT NULL,
+  `trendyol_attribute_id` bigint(20) NOT NULL,
+  `trendyol_attribute_name` varchar(255) NOT NULL DEFAULT '',
+  `source` varchar(16) NOT NULL,
+  `source_id` int(11) NOT NULL DEFAULT 0,
+  `trendyol_value_id` bigint(20) DEFAULT NULL,
+  `custom_value` varchar(255) NOT NULL DEFAULT '',
+  `updated_at` datetime NOT NULL,
+  PRIMARY KEY (`attribute_map_id`),
+  UNIQUE KEY `category_attribute` (`trendyol_category_id`,`trendyol_attribute_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+
+CREATE TABLE IF NOT EXISTS `oc_trendyol_attribute_value_map` (
+  `value_map_id` int(11) NOT NULL AUTO_INCREMENT,
+  `attribute_map_id` int(11) NOT NULL,
+  `source_value` varchar(255) NOT NULL,
+  `trendyol_value_id` bigint(20) NOT NULL,
+  `trendyol_value_name` varchar(255) NOT NULL DEFAULT '',
+  PRIMARY KEY (`value_map_id`),
+  UNIQUE KEY `attribute_value` (`attribute_map_id`,`source_value`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+
+CREATE TABLE IF NOT EXISTS `oc_trendyol_vat_map` (
+  `tax_class_id` int(11) NOT NULL,
+  `vat_rate` tinyint(4) NOT NULL,
+  `updated_at` datetime NOT NULL,
+  PRIMARY KEY (`tax_class_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+
+CREATE TABLE IF NOT EXISTS `oc_trendyol_batch_requests` (
+  `batch_request_id` varchar(64) NOT NULL,
+  `seller_id` bigint(20) NOT NULL,
+  `kind` varchar(24) NOT NULL,
+  `item_count` int(11) NOT NULL DEFAULT 0,
+  `failed_count` int(11) NOT NULL DEFAULT 0,
+  `status` varchar(16) NOT NULL DEFAULT 'pending',
+  `created_at` datetime NOT NULL,
+  `checked_at` datetime DEFAULT NULL,
+  `finished_at` datetime DEFAULT NULL,
+  PRIMARY KEY (`batch_request_id`),
+  KEY `pending` (`status`,`kind`,`created_at`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+
+CREATE TABLE IF NOT EXISTS `oc_trendyol_sent_bodies` (
+  `body_hash` char(64) NOT NULL,
+  `batch_request_id` varchar(64) NOT NULL DEFAULT '',
+  `item_count` int(11) NOT NULL DEFAULT 0,
+  `sent_at` datetime NOT NULL,
+  PRIMARY KEY (`body_hash`),
+  KEY `sent_at` (`sent_at`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+
+ALTER TABLE `oc_trendyol_products`
+  ADD COLUMN IF NOT EXISTS `source_modified_at` datetime DEFAULT NULL,
+  ADD COLUMN IF NOT EXISTS `mapping_version` char(16) NOT NULL DEFAULT '',
+  ADD COLUMN IF NOT EXISTS `sent_quantity` int(11) DEFAULT NULL,
+  ADD COLUMN IF NOT EXISTS `sent_list_price` decimal(15,4) DEFAULT NULL,
+  ADD COLUMN IF NOT EXISTS `sent_sale_price` decimal(15,4) DEFAULT NULL,
+  ADD COLUMN IF NOT EXISTS `stock_batch_request_id` varchar(64) NOT NULL DEFAULT '',
+  ADD COLUMN IF NOT EXISTS `stock_reasons` text DEFAULT NULL,
+  ADD COLUMN IF NOT EXISTS `stock_failed_at` datetime DEFAULT NULL;
+
+CREATE INDEX IF NOT EXISTS `stock_batch` ON `oc_trendyol_products` (`stock_batch_request_id`);
+
+INSERT IGNORE INTO `oc_trendyol_schema_version` (`version`, `name`, `checksum`, `applied_at`) VALUES (4, 'catalog sync: mappings, batch requests, stock and price memory', '5424bc96d72e9cf9b539689e0f44f468db7837de65f4128d45df812e52e85fcf', UTC_TIMESTAMP());
+
+-- Migration 5: running system: job locks, alert mails, API counters
+CREATE TABLE IF NOT EXISTS `oc_trendyol_job_locks` (
+  `job` varchar(32) NOT NULL,
+  `holder` varchar(128) NOT NULL DEFAULT '',
+  `token` bigint(20) NOT NULL DEFAULT 0,
+  `sync_log_id` int(11) NOT NULL DEFAULT 0,
+  `acquired_at` datetime(3) DEFAULT NULL,
+  `expires_at` datetime(3) DEFAULT NULL,
+  `updated_at` datetime(3) NOT NULL,
+  PRIMARY KEY (`job`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+
+CREATE TABLE IF NOT EXISTS `oc_trendyol_alert_mails` (
+  `alert_mail_id` int(11) NOT NULL AUTO_INCREMENT,
+  `alert_id` int(11) NOT NULL,
+  `status` varchar(16) NOT NULL,
+  `error` varchar(255) NOT NULL DEFAULT '',
+  `sent_at` datetime NOT NULL,
+  PRIMARY KEY (`alert_mail_id`),
+  KEY `sent_at` (`sent_at`,`status`),
+  KEY `alert` (`alert_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+
+CREATE TABLE IF NOT EXISTS `oc_trendyol_api_counters` (
+  `endpoint` varchar(64) NOT NULL,
+  `kind` varchar(32) NOT NULL,
+  `count` bigint(20) NOT NULL DEFAULT 0,
+  `updated_at` datetime(3) NOT NULL,
+  PRIMARY KEY (`endpoint`,`kind`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+
+INSERT IGNORE INTO `oc_trendyol_schema_version` (`version`, `name`, `checksum`, `applied_at`) VALUES (5, 'running system: job locks, alert mails, API counters', 'e5fd4c689a8a8a185100cda3ee63d8e12c6f56e80f161c3be2cdba676655624a', UTC_TIMESTAMP());
+

@@ -30,6 +30,14 @@ pub const TABLES: &[&str] = &[
     "trendyol_attribute_map",
     "trendyol_attribute_value_map",
     "trendyol_vat_map",
+    "trendyol_batch_requests",
+    "trendyol_sent_bodies",
+    "trendyol_order_groups",
+    "trendyol_order_lines",
+    "trendyol_stock_holds",
+    "trendyol_job_locks",
+    "trendyol_alert_mails",
+    "trendyol_api_counters",
 ];
 
 /// The check. `log_dir` is the directory the jobs log to; `settings_error` is why the stored
