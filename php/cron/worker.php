@@ -29,7 +29,7 @@ foreach (array_slice($argv, 1) as $arg) {
         $opencart = substr($arg, strlen('--opencart='));
     } elseif (str_starts_with($arg, '--max-runtime=')) {
         $value = substr($arg, strlen('--max-runtime='));
-        if (!ctype_digit($value) || (int)$value < 1) {
+        if (preg_match('/^[0-9]+$/', $value) !== 1 || (int)$value < 1) {
             fwrite(STDERR, "worker: --max-runtime needs a whole number of seconds\n" . $usage);
             exit(2);
         }

@@ -45,7 +45,7 @@ final class OrderSyncTest extends TestCase
         $barcodes = array_column($db->query('SELECT ean FROM oc_product')->fetch_all(MYSQLI_ASSOC), 'ean');
         self::$sandbox->control('POST', '/__sandbox/products/seed', ['barcodes' => $barcodes, 'quantity' => 20000]);
         $generated = self::$sandbox->control('POST', '/__sandbox/orders/generate', [
-            'count' => 420, 'splitShare' => 0.1, 'cancelShare' => 0.08, 'unsuppliedShare' => 0.03,
+            'count' => 450, 'splitShare' => 0.1, 'cancelShare' => 0.08, 'unsuppliedShare' => 0.03,
             'awaitingShare' => 0.1, 'unknownBarcodeShare' => 0.05,
         ]);
         self::$packageIds = $generated['packageIds'];
@@ -67,7 +67,7 @@ final class OrderSyncTest extends TestCase
         return [proc_close($proc), $out];
     }
 
-    private static function count(string $sql): int
+    private static function scalar(string $sql): int
     {
         return (int) TestShop::mysqli(self::$database)->query($sql)->fetch_row()[0];
     }
@@ -84,9 +84,9 @@ final class OrderSyncTest extends TestCase
         $this->assertGreaterThanOrEqual(500, count(self::$packageIds));
         [$code, $out] = self::php('order_sync.php', ['--opencart=' . self::$shop, '--force', '--verbose']);
         $this->assertSame(0, $code, $out);
-        $this->assertSame(count(self::$packageIds), self::count('SELECT COUNT(*) FROM oc_order'));
-        $this->assertSame(count(self::$packageIds), self::count('SELECT COUNT(*) FROM oc_trendyol_orders'));
-        $this->assertGreaterThan(0, self::count('SELECT COUNT(*) FROM oc_order_product WHERE product_id = 0'), 'unknown barcodes imported');
+        $this->assertSame(count(self::$packageIds), self::scalar('SELECT COUNT(*) FROM oc_order'));
+        $this->assertSame(count(self::$packageIds), self::scalar('SELECT COUNT(*) FROM oc_trendyol_orders'));
+        $this->assertGreaterThan(0, self::scalar('SELECT COUNT(*) FROM oc_order_product WHERE product_id = 0'), 'unknown barcodes imported');
         // Totals equal Trendyol's for every order.
         $db = TestShop::mysqli(self::$database);
         foreach (array_slice(self::$packageIds, 0, 60) as $id) {
@@ -117,7 +117,7 @@ final class OrderSyncTest extends TestCase
         sort($statuses);
         // One run holds the job lock; the other is told so.
         $this->assertContains('ok', $statuses, implode(' / ', $statuses));
-        $this->assertSame(count(self::$packageIds), self::count('SELECT COUNT(*) FROM oc_order'));
+        $this->assertSame(count(self::$packageIds), self::scalar('SELECT COUNT(*) FROM oc_order'));
         $this->assertSame($stock, self::stock(), 'stock unchanged by repeated imports');
     }
 
@@ -165,16 +165,16 @@ final class OrderSyncTest extends TestCase
         $second = $worker();
         $third = $worker();
         $deadline = microtime(true) + 30;
-        while (microtime(true) < $deadline && self::count("SELECT COUNT(*) FROM oc_trendyol_sync_queue WHERE status IN ('pending', 'running')") > 0) {
+        while (microtime(true) < $deadline && self::scalar("SELECT COUNT(*) FROM oc_trendyol_sync_queue WHERE status IN ('pending', 'running')") > 0) {
             usleep(100_000);
         }
         proc_terminate($second, 15);
         proc_terminate($third, 15);
         $this->assertSame(0, proc_close($second));
         proc_close($third);
-        $this->assertSame(0, self::count("SELECT COUNT(*) FROM oc_trendyol_sync_queue WHERE status IN ('pending', 'running', 'dead')"));
+        $this->assertSame(0, self::scalar("SELECT COUNT(*) FROM oc_trendyol_sync_queue WHERE status IN ('pending', 'running', 'dead')"));
         $ids = implode(',', array_map('intval', $generated['packageIds']));
-        $this->assertSame(count($generated['packageIds']), self::count("SELECT COUNT(*) FROM oc_trendyol_orders WHERE package_id IN ($ids)"));
-        $this->assertSame(count($generated['packageIds']), self::count("SELECT COUNT(DISTINCT o.order_id) FROM oc_order o JOIN oc_trendyol_orders t ON t.order_id = o.order_id WHERE t.package_id IN ($ids)"));
+        $this->assertSame(count($generated['packageIds']), self::scalar("SELECT COUNT(*) FROM oc_trendyol_orders WHERE package_id IN ($ids)"));
+        $this->assertSame(count($generated['packageIds']), self::scalar("SELECT COUNT(DISTINCT o.order_id) FROM oc_order o JOIN oc_trendyol_orders t ON t.order_id = o.order_id WHERE t.package_id IN ($ids)"));
     }
 }
