@@ -101,6 +101,9 @@ final class AdminModuleTest extends TestCase
         $this->assertSame('admin/view/common/column_left/before', $event['trigger']);
         $this->assertSame('extension/meschain/module/meschain.menu', $event['action'], 'the method separator must be "." or the event never fires');
         $this->assertSame('1', (string)$event['status']);
+        $order = self::row("SELECT * FROM `oc_event` WHERE `code` = 'meschain_order_status'");
+        $this->assertSame('catalog/model/checkout/order/addHistory/after', $order['trigger']);
+        $this->assertSame('extension/meschain/event/order.addHistory', $order['action']);
 
         $cron = self::row("SELECT * FROM `oc_cron` WHERE `code` = 'meschain_trendyol_sync'");
         $this->assertSame(['hour', 'extension/meschain/cron/meschain', '0'], [$cron['cycle'], $cron['action'], (string)$cron['status']]);
@@ -129,6 +132,7 @@ final class AdminModuleTest extends TestCase
         $this->assertArrayHasKey('success', self::install()->json());
         $this->assertSame(1, self::countRows("SELECT COUNT(*) AS n FROM `oc_event` WHERE `code` = 'meschain_menu'"));
         $this->assertSame(1, self::countRows("SELECT COUNT(*) AS n FROM `oc_cron` WHERE `code` = 'meschain_trendyol_sync'"));
+        $this->assertSame(1, self::countRows("SELECT COUNT(*) AS n FROM `oc_cron` WHERE `code` = 'meschain_maintenance' AND `action` = 'extension/meschain/cron/meschain.maintenance' AND `cycle` = 'day'"));
         $this->assertSame(1, self::countRows("SELECT COUNT(*) AS n FROM `oc_extension` WHERE `code` = 'meschain'"));
         foreach (self::grants(1) as $type => $routes) {
             foreach ($routes as $route => $n) {
@@ -602,7 +606,8 @@ final class AdminModuleTest extends TestCase
 
         $this->assertArrayHasKey('success', self::uninstall()->json());
         $this->assertSame(0, self::countRows("SELECT COUNT(*) AS n FROM `oc_event` WHERE `code` = 'meschain_menu'"));
-        $this->assertSame(0, self::countRows("SELECT COUNT(*) AS n FROM `oc_cron` WHERE `code` = 'meschain_trendyol_sync'"));
+        $this->assertSame(0, self::countRows("SELECT COUNT(*) AS n FROM `oc_event` WHERE `code` = 'meschain_order_status'"));
+        $this->assertSame(0, self::countRows("SELECT COUNT(*) AS n FROM `oc_cron` WHERE `code` IN ('meschain_trendyol_sync', 'meschain_maintenance')"));
         $this->assertSame(0, self::countRows("SELECT COUNT(*) AS n FROM `oc_extension` WHERE `code` = 'meschain'"));
         foreach ([1, 10] as $group) {
             foreach (self::grants($group) as $type => $routes) {

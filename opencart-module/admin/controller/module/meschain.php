@@ -26,9 +26,15 @@ class Meschain extends \Opencart\System\Engine\Controller {
 	public const EVENT_CODE = 'meschain_menu';
 	public const EVENT_TRIGGER = 'admin/view/common/column_left/before';
 	public const EVENT_ACTION = 'extension/meschain/module/meschain.menu';
+	/** OpenCart order status changes → Trendyol (Picking, Invoiced). */
+	public const ORDER_EVENT_CODE = 'meschain_order_status';
+	public const ORDER_EVENT_TRIGGER = 'catalog/model/checkout/order/addHistory/after';
+	public const ORDER_EVENT_ACTION = 'extension/meschain/event/order.addHistory';
 
 	public const CRON_CODE = 'meschain_trendyol_sync';
 	public const CRON_ACTION = 'extension/meschain/cron/meschain';
+	public const MAINTENANCE_CRON_CODE = 'meschain_maintenance';
+	public const MAINTENANCE_CRON_ACTION = 'extension/meschain/cron/meschain.maintenance';
 
 	/** A UI choice stored beside the engine's settings (the engine ignores unknown module keys). */
 	public const DROP_TABLES_KEY = 'module_meschain_drop_tables_on_uninstall';
@@ -178,6 +184,15 @@ class Meschain extends \Opencart\System\Engine\Controller {
 			'status'      => 1,
 			'sort_order'  => 0,
 		]);
+		$this->model_setting_event->deleteEventByCode(self::ORDER_EVENT_CODE);
+		$this->model_setting_event->addEvent([
+			'code'        => self::ORDER_EVENT_CODE,
+			'description' => 'MesChain: tell Trendyol about order status changes',
+			'trigger'     => self::ORDER_EVENT_TRIGGER,
+			'action'      => self::ORDER_EVENT_ACTION,
+			'status'      => 1,
+			'sort_order'  => 0,
+		]);
 
 		$this->grantPermissions((int)$this->user->getGroupId());
 
@@ -186,6 +201,10 @@ class Meschain extends \Opencart\System\Engine\Controller {
 			// Off by default: the crontab block from the Setup tab is the recommended runner;
 			// OpenCart's own cron (Extensions > Cron Jobs) is there for shops without crontab.
 			$this->model_setting_cron->addCron(self::CRON_CODE, 'MesChain: Trendyol sync (alternative to crontab)', 'hour', self::CRON_ACTION, false);
+		}
+		if (!$this->model_setting_cron->getCronByCode(self::MAINTENANCE_CRON_CODE)) {
+			// Daily clean-up of old logs and OPTIMIZE TABLE; harmless beside the crontab.
+			$this->model_setting_cron->addCron(self::MAINTENANCE_CRON_CODE, 'MesChain: clean old logs, optimize tables', 'day', self::MAINTENANCE_CRON_ACTION, true);
 		}
 
 		$this->copyCronScripts();
@@ -200,6 +219,7 @@ class Meschain extends \Opencart\System\Engine\Controller {
 	public function uninstall(): void {
 		$this->load->model('setting/event');
 		$this->model_setting_event->deleteEventByCode(self::EVENT_CODE);
+		$this->model_setting_event->deleteEventByCode(self::ORDER_EVENT_CODE);
 
 		$this->load->model('user/user_group');
 		$this->load->model(self::ROUTE);
@@ -212,6 +232,7 @@ class Meschain extends \Opencart\System\Engine\Controller {
 
 		$this->load->model('setting/cron');
 		$this->model_setting_cron->deleteCronByCode(self::CRON_CODE);
+		$this->model_setting_cron->deleteCronByCode(self::MAINTENANCE_CRON_CODE);
 
 		$this->removeCronScripts();
 
