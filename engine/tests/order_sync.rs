@@ -3,127 +3,21 @@
 //! line whatever the arrival order, and repeated or concurrent imports change nothing.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::Arc;
 use std::time::Duration;
 
-use meschain_engine::config::EngineConfig;
-use meschain_engine::fixtures::{self, CatalogSpec};
 use meschain_engine::runner::JobContext;
 use meschain_engine::sync::orders::{self, status_map::DEFAULTS, OrderImport};
-use meschain_engine::testing::TestDatabase;
-use meschain_engine::trendyol::install_crypto_provider;
 use meschain_engine::Engine;
 use mysql_async::prelude::*;
 use serde_json::{json, Value};
-use trendyol_sandbox::{spawn, LimitConfig, RunningSandbox, SandboxConfig};
+use trendyol_sandbox::RunningSandbox;
 use trendyol_wire::ShipmentPackage;
 
+mod order_common;
+
+use order_common::{control, sandbox, shop};
+
 const PRODUCTS: u32 = 240;
-
-struct Shop {
-    _tdb: TestDatabase,
-    pool: mysql_async::Pool,
-    config: EngineConfig,
-}
-
-impl Shop {
-    fn engine(&self) -> Engine {
-        Engine::new(self.config.clone()).unwrap()
-    }
-}
-
-async fn sandbox() -> RunningSandbox {
-    install_crypto_provider();
-    spawn(SandboxConfig {
-        limits: LimitConfig {
-            enabled: false,
-            ..LimitConfig::default()
-        },
-        settings: trendyol_sandbox::Settings {
-            awaiting_delay_ms: 60_000,
-            ..trendyol_sandbox::Settings::default()
-        },
-        ..SandboxConfig::default()
-    })
-    .await
-    .expect("sandbox starts")
-}
-
-/// A shop with OpenCart's schema and base data, TRY, a generated catalog, MesChain's tables,
-/// and settings pointing at `sb`.
-async fn shop(sb: &RunningSandbox) -> Shop {
-    let tdb = TestDatabase::create("oc_").await;
-    let pool = tdb.pool();
-    let mut conn = pool.get_conn().await.unwrap();
-    fixtures::install_opencart_schema(&mut conn, "oc_")
-        .await
-        .unwrap();
-    fixtures::add_currency(&mut conn, "oc_", "TRY", "Türk Lirası", 38.5)
-        .await
-        .unwrap();
-    drop(conn);
-    fixtures::generate_catalog(
-        &pool,
-        "oc_",
-        &CatalogSpec {
-            products: PRODUCTS,
-            start_product_id: Some(1),
-            ..CatalogSpec::default()
-        },
-    )
-    .await
-    .unwrap();
-    let mut config = EngineConfig::new(tdb.config.clone());
-    config.log_dir = Some(std::env::temp_dir().join("meschain-test-logs"));
-    for (k, v) in [
-        ("environment", "sandbox".to_string()),
-        ("sandbox_url", sb.base_url()),
-        ("seller_id", "1001".into()),
-        ("api_key", "demo-api-key".into()),
-        ("api_secret", "demo-api-secret".into()),
-        ("barcode_source", "ean".into()),
-    ] {
-        config.setting_overrides.insert(k.into(), v);
-    }
-    let engine = Engine::new(config.clone()).unwrap();
-    engine.migrate().await.unwrap();
-    Shop {
-        _tdb: tdb,
-        pool,
-        config,
-    }
-}
-
-async fn control(sb: &RunningSandbox, path: &str, body: Value) -> Value {
-    let url = format!("{}{}", sb.base_url(), path);
-    let client = reqwest::Client::new();
-    let response = if body.is_null() {
-        client.get(url).send().await.unwrap()
-    } else {
-        client.post(url).json(&body).send().await.unwrap()
-    };
-    assert!(
-        response.status().is_success(),
-        "{path}: {}",
-        response.status()
-    );
-    response.json().await.unwrap()
-}
-
-/// Puts the shop's catalog (by EAN) into the sandbox as approved products.
-async fn list_catalog_on_trendyol(sb: &RunningSandbox, shop: &Shop) {
-    let mut conn = shop.pool.get_conn().await.unwrap();
-    let barcodes: Vec<String> = conn
-        .query("SELECT ean FROM oc_product ORDER BY product_id")
-        .await
-        .unwrap();
-    control(
-        sb,
-        "/__sandbox/products/seed",
-        json!({"barcodes": barcodes, "quantity": 20000}),
-    )
-    .await;
-}
 
 async fn run_order_sync(engine: &Engine) -> meschain_engine::runner::JobOutcome {
     let settings = engine.settings().await.unwrap();
@@ -181,9 +75,8 @@ async fn forget_position(pool: &mysql_async::Pool) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn five_hundred_packages_become_exact_orders_and_stock_moves_once() {
-    let sb = sandbox().await;
-    let shop = shop(&sb).await;
-    list_catalog_on_trendyol(&sb, &shop).await;
+    let sb = sandbox(60_000).await;
+    let shop = shop(&sb, PRODUCTS, &[]).await;
     let (stock_before, options_before) = stock(&shop.pool).await;
 
     let generated = control(
@@ -434,8 +327,8 @@ fn pkg(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn splits_and_cancels_take_stock_once_in_any_arrival_order() {
-    let sb = sandbox().await;
-    let shop = shop(&sb).await;
+    let sb = sandbox(60_000).await;
+    let shop = shop(&sb, PRODUCTS, &[]).await;
     let engine = shop.engine();
     let settings = engine.settings().await.unwrap();
     let import = OrderImport::prepare(&engine.database().unwrap(), &settings)
@@ -528,6 +421,5 @@ async fn splits_and_cancels_take_stock_once_in_any_arrival_order() {
         .unwrap()
         .unwrap();
     assert_eq!(orders_after, 3);
-    let _ = Arc::new(());
     sb.shutdown().await.unwrap();
 }

@@ -3,102 +3,35 @@
 //! status change reaches Trendyol as Picking, then Invoiced; returns are polled into OpenCart
 //! and approved; a switched-off webhook raises an alert.
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
-use meschain_engine::config::EngineConfig;
-use meschain_engine::fixtures::{self, CatalogSpec};
 use meschain_engine::inbox::Delivery;
-use meschain_engine::testing::TestDatabase;
-use meschain_engine::trendyol::install_crypto_provider;
 use meschain_engine::Engine;
 use mysql_async::prelude::*;
 use rand::seq::SliceRandom;
 use serde_json::{json, Value};
-use trendyol_sandbox::{spawn, LimitConfig, RunningSandbox, SandboxConfig};
+use trendyol_sandbox::RunningSandbox;
 
 const API_KEY: &str = "hook-key-31c9e0";
 
-async fn sandbox() -> RunningSandbox {
-    install_crypto_provider();
-    spawn(SandboxConfig {
-        limits: LimitConfig {
-            enabled: false,
-            ..LimitConfig::default()
-        },
-        settings: trendyol_sandbox::Settings {
-            awaiting_delay_ms: 0,
-            ..trendyol_sandbox::Settings::default()
-        },
-        ..SandboxConfig::default()
-    })
-    .await
-    .expect("sandbox starts")
+mod order_common;
+
+use order_common::{sandbox, Shop};
+
+async fn control(sb: &RunningSandbox, _method: &str, path: &str, body: Value) -> Value {
+    order_common::control(sb, path, body).await
 }
 
-async fn control(sb: &RunningSandbox, method: &str, path: &str, body: Value) -> Value {
-    let url = format!("{}{}", sb.base_url(), path);
-    let client = reqwest::Client::new();
-    let request = match method {
-        "GET" => client.get(url),
-        _ => client.post(url).json(&body),
-    };
-    let response = request.send().await.unwrap();
-    assert!(
-        response.status().is_success(),
-        "{path}: {}",
-        response.status()
-    );
-    response.json().await.unwrap()
-}
-
-async fn shop(sb: &RunningSandbox) -> (TestDatabase, mysql_async::Pool, Engine) {
-    let tdb = TestDatabase::create("oc_").await;
-    let pool = tdb.pool();
-    let mut conn = pool.get_conn().await.unwrap();
-    fixtures::install_opencart_schema(&mut conn, "oc_")
-        .await
-        .unwrap();
-    fixtures::add_currency(&mut conn, "oc_", "TRY", "Türk Lirası", 38.5)
-        .await
-        .unwrap();
-    drop(conn);
-    fixtures::generate_catalog(
-        &pool,
-        "oc_",
-        &CatalogSpec {
-            products: 120,
-            start_product_id: Some(1),
-            ..CatalogSpec::default()
-        },
-    )
-    .await
-    .unwrap();
-    let mut config = EngineConfig::new(tdb.config.clone());
-    config.log_dir = Some(std::env::temp_dir().join("meschain-test-logs"));
-    for (k, v) in [
-        ("environment", "sandbox".to_string()),
-        ("sandbox_url", sb.base_url()),
-        ("seller_id", "1001".into()),
-        ("api_key", "demo-api-key".into()),
-        ("api_secret", "demo-api-secret".into()),
-        ("webhook_auth", "api_key".into()),
-        ("webhook_api_key", API_KEY.into()),
-    ] {
-        config.setting_overrides.insert(k.into(), v);
-    }
-    let engine = Engine::new(config).unwrap();
-    engine.migrate().await.unwrap();
-    let mut conn = pool.get_conn().await.unwrap();
-    let barcodes: Vec<String> = conn.query("SELECT ean FROM oc_product").await.unwrap();
-    control(
+async fn shop(sb: &RunningSandbox) -> (Shop, mysql_async::Pool, Engine) {
+    let shop = order_common::shop(
         sb,
-        "POST",
-        "/__sandbox/products/seed",
-        json!({"barcodes": barcodes, "quantity": 20000}),
+        120,
+        &[("webhook_auth", "api_key"), ("webhook_api_key", API_KEY)],
     )
     .await;
-    (tdb, pool, engine)
+    let pool = shop.pool.clone();
+    let engine = shop.engine();
+    (shop, pool, engine)
 }
 
 async fn deliver(engine: &Engine, body: &[u8]) -> u16 {
@@ -126,7 +59,7 @@ async fn drain(engine: &Engine) -> meschain_engine::runner::JobOutcome {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn repeated_shuffled_webhooks_make_one_order_per_package() {
-    let sb = sandbox().await;
+    let sb = sandbox(0).await;
     let (_tdb, pool, engine) = shop(&sb).await;
     let generated = control(
         &sb,
@@ -189,7 +122,7 @@ async fn repeated_shuffled_webhooks_make_one_order_per_package() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn an_opencart_status_change_reaches_trendyol_as_picking_then_invoiced() {
-    let sb = sandbox().await;
+    let sb = sandbox(0).await;
     let (_tdb, pool, engine) = shop(&sb).await;
     let generated = control(
         &sb,
@@ -315,7 +248,7 @@ async fn an_opencart_status_change_reaches_trendyol_as_picking_then_invoiced() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn returns_are_polled_into_opencart_and_approved() {
-    let sb = sandbox().await;
+    let sb = sandbox(0).await;
     let (_tdb, pool, engine) = shop(&sb).await;
     control(
         &sb,
@@ -389,7 +322,7 @@ async fn returns_are_polled_into_opencart_and_approved() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_webhook_is_registered_and_a_switched_off_one_raises_an_alert() {
-    let sb = sandbox().await;
+    let sb = sandbox(0).await;
     let (_tdb, pool, engine) = shop(&sb).await;
     let url = "http://127.0.0.1:9/index.php?route=extension/meschain/webhook/trendyol";
     let first = engine.register_webhook(url).await.unwrap();
@@ -416,7 +349,7 @@ async fn the_webhook_is_registered_and_a_switched_off_one_raises_an_alert() {
         .query("SELECT alert_type, occurrences FROM oc_trendyol_alerts")
         .await
         .unwrap();
-    assert_eq!(alerts, vec![("webhook_inactive".to_string(), 2)]);
+    assert_eq!(alerts, vec![("webhook_deactivated".to_string(), 2)]);
     let again = engine.register_webhook(url).await.unwrap();
     assert_eq!((again.action.as_str(), again.active), ("activated", true));
     let e = engine
@@ -425,6 +358,5 @@ async fn the_webhook_is_registered_and_a_switched_off_one_raises_an_alert() {
         .unwrap_err()
         .to_string();
     assert!(e.contains("http(s) URL"), "{e}");
-    let _ = BTreeMap::<u8, u8>::new();
     sb.shutdown().await.unwrap();
 }

@@ -5,7 +5,6 @@
 //! order poll keeps running as the backstop and [`check`] raises an alert when the shop's
 //! webhook (the one whose URL is the shop's) is no longer active.
 
-use mysql_async::prelude::*;
 use serde::Serialize;
 use trendyol_wire::webhooks::WebhookRequest;
 
@@ -146,39 +145,20 @@ pub async fn check(db: &Database, client: &TrendyolClient) -> Result<Vec<String>
         .map(|w| w.url)
         .collect();
     for url in &inactive {
-        let mut conn = db.conn().await?;
-        let key = format!("webhook_inactive:{}", client.seller_id());
-        let bumped = conn
-            .exec_iter(
-                format!(
-                    "UPDATE {} SET occurrences = occurrences + 1, last_seen_at = NOW() \
-                     WHERE dedupe_key = ? AND acknowledged_at IS NULL",
-                    db.table("trendyol_alerts")
+        crate::alerts::raise(
+            db,
+            &crate::alerts::Alert {
+                alert_type: "webhook_deactivated".into(),
+                severity: crate::alerts::Severity::Error,
+                title: "Trendyol switched the order webhook off".into(),
+                message: format!(
+                    "The webhook for {url} is not active (Trendyol deactivates it after 13 failed deliveries). \
+                     Orders are still polled; register it again under Extensions > MesChain > Settings."
                 ),
-                (&key,),
-            )
-            .await
-            .map_err(Error::db("bumping the webhook alert"))?
-            .affected_rows();
-        if bumped == 0 {
-            conn.exec_drop(
-                format!(
-                    "INSERT INTO {} (alert_type, severity, title, message, dedupe_key, occurrences, \
-                     first_seen_at, last_seen_at) VALUES ('webhook_inactive', 'error', ?, ?, ?, 1, NOW(), NOW())",
-                    db.table("trendyol_alerts")
-                ),
-                (
-                    "Trendyol switched the order webhook off",
-                    format!(
-                        "The webhook for {url} is not active (Trendyol deactivates it after 13 failed deliveries). \
-                         Orders are still polled; re-register it under Extensions > MesChain > Settings."
-                    ),
-                    &key,
-                ),
-            )
-            .await
-            .map_err(Error::db("raising the webhook alert"))?;
-        }
+                dedupe_key: format!("webhook_deactivated:{}", client.seller_id()),
+            },
+        )
+        .await?;
     }
     Ok(inactive)
 }

@@ -192,36 +192,15 @@ pub fn is_gone(error: &Error) -> bool {
 
 /// `?,?,?` for an `IN (...)` list of `n` values.
 pub fn marks(n: usize) -> String {
-    vec!["?"; n].join(",")
+    crate::queue::marks(n)
 }
 
 /// A named position in `{prefix}trendyol_cursors` (0 when never set).
 pub async fn cursor(db: &Database, name: &str) -> Result<i64> {
-    let mut conn = db.conn().await?;
-    let value: Option<i64> = conn
-        .exec_first(
-            format!(
-                "SELECT position_ms FROM {} WHERE name = ?",
-                db.table("trendyol_cursors")
-            ),
-            (name,),
-        )
-        .await
-        .map_err(Error::db("reading a cursor"))?;
-    Ok(value.unwrap_or(0))
+    crate::sync::cursor::position(db, name).await
 }
 
-/// Stores a named position.
+/// Stores a named position (a scan may wrap back to the start).
 pub async fn set_cursor(db: &Database, name: &str, position: i64) -> Result<()> {
-    let mut conn = db.conn().await?;
-    conn.exec_drop(
-        format!(
-            "INSERT INTO {} (name, value, position_ms, updated_at) VALUES (?, '', ?, UTC_TIMESTAMP(3)) \
-             ON DUPLICATE KEY UPDATE position_ms = VALUES(position_ms), updated_at = VALUES(updated_at)",
-            db.table("trendyol_cursors")
-        ),
-        (name, position),
-    )
-    .await
-    .map_err(Error::db("storing a cursor"))
+    crate::sync::cursor::set(db, name, position).await
 }

@@ -33,12 +33,26 @@ pub async fn position(db: &Database, name: &str) -> Result<i64> {
 /// Moves `name` forward to `position_ms` (never backwards: two overlapping runs cannot undo
 /// each other's progress).
 pub async fn advance(db: &Database, name: &str, position_ms: i64) -> Result<()> {
+    write(
+        db,
+        name,
+        position_ms,
+        "position_ms = GREATEST(position_ms, VALUES(position_ms))",
+    )
+    .await
+}
+
+/// Sets `name` to `position_ms`, backwards too (a table scan that wraps around to the start).
+pub async fn set(db: &Database, name: &str, position_ms: i64) -> Result<()> {
+    write(db, name, position_ms, "position_ms = VALUES(position_ms)").await
+}
+
+async fn write(db: &Database, name: &str, position_ms: i64, update: &str) -> Result<()> {
     let mut conn = db.conn().await?;
     conn.exec_drop(
         format!(
             "INSERT INTO {} (name, value, position_ms, updated_at) VALUES (?, '', ?, NOW(3)) \
-             ON DUPLICATE KEY UPDATE position_ms = GREATEST(position_ms, VALUES(position_ms)), \
-             updated_at = NOW(3)",
+             ON DUPLICATE KEY UPDATE {update}, updated_at = NOW(3)",
             db.table("trendyol_cursors")
         ),
         (name, position_ms),

@@ -70,18 +70,7 @@ pub async fn order_status_changed(
     let Some(target) = target_for(settings, order_status_id) else {
         return Ok(Vec::new());
     };
-    let mut conn = db.conn().await?;
-    let packages: Vec<(u64, u64)> = conn
-        .exec(
-            format!(
-                "SELECT seller_id, package_id FROM {} WHERE order_id = ?",
-                db.table("trendyol_orders")
-            ),
-            (order_id,),
-        )
-        .await
-        .map_err(Error::db("finding the order's Trendyol package"))?;
-    drop(conn);
+    let packages = packages_of(db, order_id).await?;
     let mut queued = Vec::new();
     for (seller_id, package_id) in packages {
         let job = push_job(seller_id, package_id, order_id, target.as_str());
@@ -120,18 +109,7 @@ pub async fn shipment_details(
             "the invoice link must be an http(s) URL of at most 255 characters".into(),
         ));
     }
-    let mut conn = db.conn().await?;
-    let packages: Vec<(u64, u64)> = conn
-        .exec(
-            format!(
-                "SELECT seller_id, package_id FROM {} WHERE order_id = ?",
-                db.table("trendyol_orders")
-            ),
-            (order_id,),
-        )
-        .await
-        .map_err(Error::db("finding the order's Trendyol package"))?;
-    drop(conn);
+    let packages = packages_of(db, order_id).await?;
     if packages.is_empty() {
         return Err(Error::Config(format!(
             "order {order_id} is not a Trendyol order"
@@ -158,6 +136,20 @@ pub async fn shipment_details(
         queued.push(enqueue(db, &job).await?);
     }
     Ok(queued)
+}
+
+/// `(seller_id, package_id)` of every Trendyol package an OpenCart order came from.
+async fn packages_of(db: &Database, order_id: u32) -> Result<Vec<(u64, u64)>> {
+    let mut conn = db.conn().await?;
+    conn.exec(
+        format!(
+            "SELECT seller_id, package_id FROM {} WHERE order_id = ?",
+            db.table("trendyol_orders")
+        ),
+        (order_id,),
+    )
+    .await
+    .map_err(Error::db("finding the order's Trendyol package"))
 }
 
 fn push_job(seller_id: u64, package_id: u64, order_id: u32, target: &str) -> NewJob {

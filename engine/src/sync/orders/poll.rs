@@ -313,6 +313,9 @@ pub async fn run(ctx: &JobContext) -> Result<JobOutcome> {
         }
         (Some(claims), pushes)
     };
+    if !ctx.dry_run {
+        raise_order_alerts(ctx, &import, &counts).await?;
+    }
     let mut details = serde_json::to_value(&counts).unwrap_or_default();
     details["claims"] = serde_json::to_value(&claims).unwrap_or_default();
     details["pushes_queued"] = pushes.into();
@@ -336,6 +339,48 @@ pub async fn run(ctx: &JobContext) -> Result<JobOutcome> {
         ),
         details,
     })
+}
+
+/// What the shop owner must see on the dashboard: orders booked in a currency other than TRY,
+/// order lines that match no product (their stock is not taken).
+async fn raise_order_alerts(
+    ctx: &JobContext,
+    import: &OrderImport,
+    counts: &ImportCounts,
+) -> Result<()> {
+    use crate::alerts::{raise, Alert, Severity};
+    if let Some(warning) = &import.shop.currency_warning {
+        raise(
+            &ctx.db,
+            &Alert {
+                alert_type: "order_currency".into(),
+                severity: Severity::Warning,
+                title: "Trendyol orders are not booked in TRY".into(),
+                message: warning.clone(),
+                dedupe_key: "order_currency".into(),
+            },
+        )
+        .await?;
+    }
+    if counts.unknown_lines > 0 {
+        raise(
+            &ctx.db,
+            &Alert {
+                alert_type: "unknown_products".into(),
+                severity: Severity::Warning,
+                title: "Trendyol order lines match no product".into(),
+                message: format!(
+                    "{} order line(s) imported in this run match no product of the shop by barcode \
+                     or stock code; their stock was not taken. Check the barcode source setting and \
+                     the products' barcodes (the order history names the package).",
+                    counts.unknown_lines
+                ),
+                dedupe_key: "unknown_products".into(),
+            },
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 fn should_stop(deadline: Instant, memory_limit: u64) -> bool {

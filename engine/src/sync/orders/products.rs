@@ -95,34 +95,13 @@ impl ProductIndex {
                 .await
                 .map_err(Error::db("matching order lines to synced products"))?;
             found.extend(rows.into_iter().map(|(b, p, o)| (b, p, o, true)));
-            let column = settings.barcode_source.column();
-            let rows: Vec<(String, u32)> = conn
-                .exec(
-                    format!(
-                        "SELECT `{column}`, product_id FROM {} WHERE `{column}` IN ({})",
-                        db.table("product"),
-                        marks(chunk.len())
-                    ),
-                    chunk.to_vec(),
-                )
-                .await
-                .map_err(Error::db("matching order lines to products by barcode"))?;
+            let rows = by_column(db, &mut conn, settings.barcode_source.column(), chunk).await?;
             found.extend(rows.into_iter().map(|(b, p)| (b, p, 0, true)));
         }
         let stock_codes: Vec<String> = stock_codes.into_iter().collect();
         for chunk in stock_codes.chunks(500) {
             for column in ["model", "sku"] {
-                let rows: Vec<(String, u32)> = conn
-                    .exec(
-                        format!(
-                            "SELECT `{column}`, product_id FROM {} WHERE `{column}` IN ({})",
-                            db.table("product"),
-                            marks(chunk.len())
-                        ),
-                        chunk.to_vec(),
-                    )
-                    .await
-                    .map_err(Error::db("matching order lines to products by stock code"))?;
+                let rows = by_column(db, &mut conn, column, chunk).await?;
                 found.extend(rows.into_iter().map(|(s, p)| (s, p, 0, false)));
             }
         }
@@ -177,6 +156,24 @@ impl ProductIndex {
     }
 }
 
-fn marks(n: usize) -> String {
-    vec!["?"; n].join(",")
+use crate::queue::marks;
+
+/// `(value, product_id)` of products whose `column` (a closed set of `oc_product` columns) is
+/// one of `values`.
+async fn by_column(
+    db: &Database,
+    conn: &mut mysql_async::Conn,
+    column: &str,
+    values: &[String],
+) -> Result<Vec<(String, u32)>> {
+    conn.exec(
+        format!(
+            "SELECT `{column}`, product_id FROM {} WHERE `{column}` IN ({})",
+            db.table("product"),
+            marks(values.len())
+        ),
+        values.to_vec(),
+    )
+    .await
+    .map_err(Error::db("matching order lines to products"))
 }
