@@ -160,7 +160,7 @@ final class CatalogSyncTest extends TestCase
         $this->assertGreaterThan(0, $rejected);
         $this->assertGreaterThan($rejected, $approved);
         foreach (array_column($db->query("SELECT reasons FROM oc_trendyol_products WHERE sync_status = 'rejected'")->fetch_all(), 0) as $reasons) {
-            $this->assertMatchesRegularExpression('/\w+:/', (string) $reasons, 'a rejection says why');
+            $this->assertMatchesRegularExpression('/\w+:/u', (string) $reasons, 'a rejection says why');
         }
 
         // 3. Nothing changed: neither job writes anything.
@@ -205,11 +205,11 @@ final class CatalogSyncTest extends TestCase
 
     public function testARunStoppedByItsTimeLimitExitsPartialAndTheNextResumesWithoutResending(): void
     {
-        // Every create takes 2 s: a 3-second run has time for one, then stops cleanly.
+        // Every create takes 1.5 s: a 3-second run has time for one, then stops cleanly.
         $slow = new SandboxProcess(['--rate-limits', 'off', '--approval-delay-ms', '600000', '--reject-share', '0',
-            '--batch-delay-ms', '0', '--fault-latency-ms', '2000', '--fault-path-prefix', self::CREATE_PATH]);
+            '--batch-delay-ms', '0', '--fault-latency-ms', '1500', '--fault-path-prefix', self::CREATE_PATH]);
         try {
-            [$database, $shop] = self::catalogShop('catalog-partial', $slow);
+            [$database, $shop] = self::catalogShop('catalog_partial', $slow);
             [$code, $out] = self::cron('product_sync.php', $shop, ['--force', '--max-seconds=3']);
             $this->assertSame(4, $code, $out);
             $this->assertStringContainsString('partial', $out);
