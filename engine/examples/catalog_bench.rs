@@ -1,24 +1,29 @@
-//! Catalog benchmark: a full push of N generated products and the no-change delta scans.
+//! Catalog benchmark: a full push of N generated products and the no-change delta scans,
+//! with the engine measured alone.
 //!
-//! For each size (default 100,000 and 1,000,000): a fresh database with a generated OpenCart
-//! catalog (every category and manufacturer mapped), an in-process sandbox with rate limits off
-//! and instant batches, then
-//! - `product_sync` pushes everything: write calls must equal ⌈N/1000⌉;
+//! For each size (default 100,000 and 1,000,000): a fresh database with an OpenCart catalog made
+//! by `meschain-tool shop --products N` (its own process), every category and manufacturer
+//! mapped, and the `trendyol-sandbox` binary as its own process (rate limits off, instant
+//! batches and approvals), so this process is the engine and nothing else. Then
+//! - `product_sync` pushes everything: write calls must equal ⌈N/1000⌉; the time the calls spent
+//!   on the wire (the client's latency sum) is reported beside the total, so the rest is the
+//!   engine and its SQL;
 //! - approval is set in SQL (the sandbox's review list is not what is measured here), with the
 //!   confirmed stock and prices Trendyol would report, i.e. the values OpenCart has;
 //! - `stock_sync`'s delta scan with nothing changed (0 writes expected), timed;
 //! - `product_sync`'s change scan with nothing changed (0 writes expected), timed;
-//! - peak RSS (`VmHWM`) of this process, which also hosts the sandbox.
+//! - peak RSS (`VmHWM`) of this process, the engine's.
 //!
 //! Writes `bench/catalog.json` and `bench/catalog.md`.
-//! Run: `cargo run --release -p meschain-engine --example catalog_bench -- [N ...]`.
+//! Run: `scripts/catalog-bench.sh [N ...]` (builds the sandbox and the tool, then this).
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use meschain_engine::config::Settings;
 use meschain_engine::db::{migrations, Database};
-use meschain_engine::fixtures::{generate_catalog, install_opencart_schema, CatalogSpec};
 use meschain_engine::runner::{peak_rss_bytes, JobContext};
 use meschain_engine::sync::catalog_pace::Pacer;
 use meschain_engine::sync::stock::delta;
@@ -27,7 +32,6 @@ use meschain_engine::testing::TestDatabase;
 use meschain_engine::trendyol::{install_crypto_provider, EndpointClass, Method, TrendyolClient};
 use mysql_async::prelude::*;
 use serde_json::{json, Value};
-use trendyol_sandbox::{spawn, LimitConfig, SandboxConfig};
 
 const DELTA_TARGET_PER_100K_MS: f64 = 500.0;
 const RSS_TARGET: u64 = 128 << 20;
@@ -49,47 +53,112 @@ async fn main() {
         let r = run(n).await;
         println!("{}", serde_json::to_string_pretty(&r).unwrap());
         results.push(r);
+        // Written after every size, so a long run leaves its finished sizes behind.
+        write_report(&results);
     }
-    write_report(&results);
+}
+
+/// A release binary of this workspace (built by `scripts/catalog-bench.sh`).
+fn binary(name: &str) -> PathBuf {
+    let path = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../target/release")).join(name);
+    assert!(
+        path.is_file(),
+        "{} is missing: cargo build --release --bins -p trendyol-sandbox -p meschain-engine",
+        path.display()
+    );
+    path
+}
+
+/// The sandbox as its own process, killed when dropped.
+struct SandboxProcess {
+    child: Child,
+    url: String,
+}
+
+impl SandboxProcess {
+    fn start() -> SandboxProcess {
+        let port_file =
+            std::env::temp_dir().join(format!("catalog-bench-port-{}", std::process::id()));
+        let _ = std::fs::remove_file(&port_file);
+        let child = Command::new(binary("trendyol-sandbox"))
+            .args(["--port", "0", "--port-file"])
+            .arg(&port_file)
+            .args([
+                "--rate-limits",
+                "off",
+                "--approval-delay-ms",
+                "0",
+                "--batch-delay-ms",
+                "0",
+                "--reject-share",
+                "0",
+                "--request-log-cap",
+                "10",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("trendyol-sandbox starts");
+        let mut sandbox = SandboxProcess {
+            child,
+            url: String::new(),
+        };
+        for _ in 0..400 {
+            if let Ok(port) = std::fs::read_to_string(&port_file) {
+                if let Ok(port) = port.trim().parse::<u16>() {
+                    sandbox.url = format!("http://127.0.0.1:{port}");
+                    let _ = std::fs::remove_file(&port_file);
+                    return sandbox;
+                }
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+        panic!("trendyol-sandbox did not write its port");
+    }
+
+    /// The sandbox's own peak RSS, for the report (it is not the engine's).
+    fn peak_rss_bytes(&self) -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
+        let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+        Some(line.split_whitespace().nth(1)?.parse::<u64>().ok()? * 1024)
+    }
+}
+
+impl Drop for SandboxProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 async fn run(n: u32) -> Value {
-    let sandbox = spawn(SandboxConfig {
-        limits: LimitConfig {
-            enabled: false,
-            ..LimitConfig::default()
-        },
-        settings: trendyol_sandbox::Settings {
-            approval_delay_ms: 0,
-            reject_share: 0.0,
-            batch_delay_ms: 0,
-            ..trendyol_sandbox::Settings::default()
-        },
-        request_log_cap: 10,
-        ..SandboxConfig::default()
-    })
-    .await
-    .expect("sandbox");
+    let sandbox = SandboxProcess::start();
     let tdb = TestDatabase::create("oc_").await;
     let pool = tdb.pool();
-    let mut conn = pool.get_conn().await.unwrap();
-    install_opencart_schema(&mut conn, "oc_").await.unwrap();
     let generated = Instant::now();
-    let summary = generate_catalog(
-        &pool,
-        "oc_",
-        &CatalogSpec {
-            products: n,
-            chunk_products: 5_000,
-            ..CatalogSpec::default()
+    let url = format!(
+        "mysql://{}{}@{}:{}/{}",
+        tdb.config.user,
+        if tdb.config.password.is_empty() {
+            String::new()
+        } else {
+            format!(":{}", tdb.config.password)
         },
-    )
-    .await
-    .unwrap();
+        tdb.config.host,
+        tdb.config.port,
+        tdb.name()
+    );
+    let status = Command::new(binary("meschain-tool"))
+        .args(["shop", "--db-url", &url, "--products", &n.to_string()])
+        .stdout(Stdio::null())
+        .status()
+        .expect("meschain-tool runs");
+    assert!(status.success(), "meschain-tool shop failed");
     let generate_s = generated.elapsed().as_secs_f64();
+    let mut conn = pool.get_conn().await.unwrap();
     let values: BTreeMap<String, String> = [
         ("environment", "sandbox".to_string()),
-        ("sandbox_url", sandbox.base_url()),
+        ("sandbox_url", sandbox.url.clone()),
         ("seller_id", "1001".into()),
         ("api_key", "demo-api-key".into()),
         ("api_secret", "demo-api-secret".into()),
@@ -113,14 +182,19 @@ async fn run(n: u32) -> Value {
     )
     .unwrap();
     migrations::migrate(&db).await.unwrap();
-    for c in &summary.leaf_category_ids {
-        conn.exec_drop(
-            "INSERT INTO oc_trendyol_category_map (category_id, trendyol_category_id, updated_at) VALUES (?, 411, UTC_TIMESTAMP())",
-            (c,),
-        )
-        .await
-        .unwrap();
-    }
+    // Every category and manufacturer mapped, as a shop owner would in the admin.
+    conn.query_drop(
+        "INSERT INTO oc_trendyol_category_map (category_id, trendyol_category_id, updated_at) \
+         SELECT category_id, 411, UTC_TIMESTAMP() FROM oc_category",
+    )
+    .await
+    .unwrap();
+    conn.query_drop(
+        "INSERT INTO oc_trendyol_brand_map (manufacturer_id, trendyol_brand_id, updated_at) \
+         SELECT manufacturer_id, 1791, UTC_TIMESTAMP() FROM oc_manufacturer",
+    )
+    .await
+    .unwrap();
     let ctx = || {
         let client = TrendyolClient::from_settings(&settings, &db).unwrap();
         JobContext::standalone(
@@ -136,7 +210,9 @@ async fn run(n: u32) -> Value {
     let started = Instant::now();
     let push = products::run(&push_ctx).await.unwrap();
     let push_s = started.elapsed().as_secs_f64();
-    let push_writes = writes(&push_ctx.metrics.snapshot());
+    let push_snapshot = push_ctx.metrics.snapshot();
+    let push_writes = writes(&push_snapshot);
+    let push_wire_s = wire_ms(&push_snapshot) / 1000.0;
     let pushed = push.details["upload"]["created"].as_u64().unwrap_or(0);
 
     // Approval, as the approval poll would record it.
@@ -175,12 +251,15 @@ async fn run(n: u32) -> Value {
     db.close().await;
     pool.disconnect().await.unwrap();
     tdb.drop_database().await;
-    let _ = sandbox.shutdown().await;
+    let sandbox_rss = sandbox.peak_rss_bytes().unwrap_or(0);
+    drop(sandbox);
     json!({
         "products": n,
         "generate_s": round(generate_s),
         "pushed": pushed,
         "push_s": round(push_s),
+        "push_wire_s": round(push_wire_s),
+        "push_engine_and_sql_s": round(push_s - push_wire_s),
         "push_write_calls": push_writes,
         "push_write_calls_target": expected_writes,
         "push_ok": push_writes == expected_writes && pushed == u64::from(n),
@@ -194,6 +273,7 @@ async fn run(n: u32) -> Value {
         "peak_rss_mib": round(rss as f64 / f64::from(1 << 20)),
         "peak_rss_target_mib": RSS_TARGET >> 20,
         "rss_ok": rss <= RSS_TARGET,
+        "sandbox_peak_rss_mib": round(sandbox_rss as f64 / f64::from(1 << 20)),
     })
 }
 
@@ -205,6 +285,11 @@ fn writes(snapshot: &meschain_engine::trendyol::MetricsSnapshot) -> u64 {
         .filter_map(|c| snapshot.classes.get(c.name()))
         .map(|m| m.calls)
         .sum()
+}
+
+/// Time the run's calls spent on the wire (request sent to answer read), summed.
+fn wire_ms(snapshot: &meschain_engine::trendyol::MetricsSnapshot) -> f64 {
+    snapshot.classes.values().map(|m| m.latency_ms_sum).sum()
 }
 
 fn round(x: f64) -> f64 {
@@ -245,24 +330,29 @@ fn write_report(results: &[Value]) {
     let m = machine();
     let mut md = String::from("# Catalog sync benchmark\n\n");
     md.push_str(&format!(
-        "Machine: {} ({} cores), {} RAM, {}. MariaDB on 127.0.0.1; the sandbox runs in the same \
-         process (rate limits off, batches settle at once), so peak RSS includes it and the \
-         sandbox's own copy of every product.\n\n",
+        "Machine: {} ({} cores), {} RAM, {}. MariaDB on 127.0.0.1; the catalog is generated by \
+         `meschain-tool shop` and the sandbox is the `trendyol-sandbox` binary, each its own \
+         process (rate limits off, batches and approvals settle at once), so the peak RSS is the \
+         engine's alone.\n\n",
         m["cpu"].as_str().unwrap_or(""),
         m["cores"],
         m["memory"].as_str().unwrap_or(""),
         m["os"].as_str().unwrap_or("")
     ));
-    md.push_str("Command: `cargo run --release -p meschain-engine --example catalog_bench`\n\n");
-    md.push_str("| products | write calls for a full push (target ⌈N/1000⌉) | push time | stock delta scan, no change (target) | product change scan, no change | peak RSS (target 128 MiB) |\n|---|---|---|---|---|---|\n");
+    md.push_str(
+        "Command: `scripts/catalog-bench.sh` (sizes as arguments; default 100000 1000000)\n\n",
+    );
+    md.push_str("| products | write calls for a full push (target ⌈N/1000⌉) | push time (on the wire / engine + SQL) | stock delta scan, no change (target) | product change scan, no change | peak RSS (target 128 MiB) |\n|---|---|---|---|---|---|\n");
     for r in results {
         md.push_str(&format!(
-            "| {} | {} ({}) {} | {} s | {} ms ({} ms) {} | {} ms, {} writes | {} MiB {} |\n",
+            "| {} | {} ({}) {} | {} s ({} s / {} s) | {} ms ({} ms) {} | {} ms, {} writes | {} MiB {} |\n",
             r["products"],
             r["push_write_calls"],
             r["push_write_calls_target"],
             ok(&r["push_ok"]),
             r["push_s"],
+            r["push_wire_s"],
+            r["push_engine_and_sql_s"],
             r["delta_scan_ms"],
             r["delta_scan_target_ms"],
             ok(&r["delta_ok"]),

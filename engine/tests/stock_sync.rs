@@ -249,3 +249,67 @@ async fn reconciliation_repairs_drift() {
     drop(conn);
     shop.finish().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_window_form_of_the_sale_price_matches_the_per_row_form() {
+    use meschain_engine::sync::catalog_price::{desired_sql, desired_sql_for_window};
+    let sb = sandbox(0, 0.0).await;
+    let shop = shop(400, sb, &[("prices_include_vat", "0")]).await;
+    let mut conn = shop.conn().await;
+    // Specials OpenCart's rule must choose between: priorities, ties on priority (lowest price
+    // wins), expired and future ones, another customer group, and one above the list price.
+    let first = shop.product_ids.start;
+    for (offset, group, priority, price, start, end) in [
+        (0, 1, 2, 5.0, "0000-00-00", "0000-00-00"),
+        (0, 1, 1, 9.0, "0000-00-00", "0000-00-00"),
+        (1, 1, 1, 7.0, "0000-00-00", "0000-00-00"),
+        (1, 1, 1, 6.0, "0000-00-00", "0000-00-00"),
+        (2, 1, 0, 1.0, "2000-01-01", "2001-01-01"),
+        (3, 1, 0, 1.0, "2999-01-01", "0000-00-00"),
+        (4, 2, 0, 1.0, "0000-00-00", "0000-00-00"),
+        (5, 1, 0, 999_999.0, "0000-00-00", "0000-00-00"),
+    ] {
+        conn.exec_drop(
+            "INSERT INTO oc_product_special (product_id, customer_group_id, priority, price, \
+             date_start, date_end) VALUES (?, ?, ?, ?, ?, ?)",
+            (first + offset, group, priority, price, start, end),
+        )
+        .await
+        .unwrap();
+    }
+    conn.query_drop(
+        "INSERT INTO oc_trendyol_products (trendyol_product_id, seller_id, product_id, barcode, \
+         created_at, updated_at) SELECT product_id, 1001, product_id, CONCAT('W', product_id), \
+         UTC_TIMESTAMP(), UTC_TIMESTAMP() FROM oc_product",
+    )
+    .await
+    .unwrap();
+    let per_row = desired_sql(&shop.db, &shop.settings);
+    let window = desired_sql_for_window(
+        &shop.db,
+        &shop.settings,
+        "SELECT w.product_id FROM oc_trendyol_products w WHERE w.trendyol_product_id > 0",
+    );
+    let read = |d: &meschain_engine::sync::catalog_price::DesiredSql| {
+        format!(
+            "SELECT p.product_id, CAST({} AS CHAR), CAST({} AS CHAR) FROM oc_product p {} \
+             ORDER BY p.product_id",
+            d.list_price, d.sale_price, d.joins
+        )
+    };
+    let a: Vec<(u32, String, String)> = conn.query(read(&per_row)).await.unwrap();
+    let b: Vec<(u32, String, String)> = conn.query(read(&window)).await.unwrap();
+    assert_eq!(a.len(), 400);
+    assert_eq!(a, b);
+    let specials: u64 = conn
+        .query_first("SELECT COUNT(DISTINCT product_id) FROM oc_product_special")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        specials > 6,
+        "the generator's own specials are compared too"
+    );
+    drop(conn);
+    shop.finish().await;
+}

@@ -12,6 +12,12 @@
 //!   list price;
 //! - both with VAT added when the shop's prices exclude it (the rate from the VAT mapping, else
 //!   the default rate), rounded to cents.
+//!
+//! The sale price comes in two shapes with the same answer. [`desired_sql`] looks the special
+//! up per row (a correlated subquery): right for a page of products. [`desired_sql_for_window`]
+//! ranks the specials of a whole window of products once (`ROW_NUMBER()` in a derived table,
+//! limited to the window's product ids) and joins the winners: the scan of a large catalog then
+//! costs one pass over the window's specials instead of one lookup and one sort per product.
 
 use crate::config::Settings;
 use crate::db::Database;
@@ -31,9 +37,49 @@ pub struct DesiredSql {
     pub sale_price: String,
 }
 
-/// The expressions for these settings.
+/// OpenCart's rule for the special that applies now, as the conditions on `ps`.
+fn active_special_conditions() -> String {
+    format!(
+        "ps.customer_group_id = {CUSTOMER_GROUP_ID} \
+         AND (ps.date_start = '0000-00-00' OR ps.date_start <= UTC_DATE()) \
+         AND (ps.date_end = '0000-00-00' OR ps.date_end > UTC_DATE())"
+    )
+}
+
+/// The expressions for these settings, the special looked up per row.
 pub fn desired_sql(db: &Database, settings: &Settings) -> DesiredSql {
-    let (joins, factor) = if settings.prices_include_vat {
+    let special = format!(
+        "(SELECT ps.price FROM {} ps WHERE ps.product_id = p.product_id AND {} \
+         ORDER BY ps.priority ASC, ps.price ASC LIMIT 1)",
+        db.table("product_special"),
+        active_special_conditions()
+    );
+    build(db, settings, String::new(), &special)
+}
+
+/// The expressions for these settings when `p` is limited to the products that
+/// `window_product_ids` (a `SELECT product_id ...`) returns: the specials of those products are
+/// ranked once and joined as `sp` (same winner as [`desired_sql`]: lowest priority, then
+/// lowest price).
+pub fn desired_sql_for_window(
+    db: &Database,
+    settings: &Settings,
+    window_product_ids: &str,
+) -> DesiredSql {
+    let join = format!(
+        " LEFT JOIN (SELECT ranked.product_id, ranked.price FROM \
+           (SELECT ps.product_id, ps.price, ROW_NUMBER() OVER \
+             (PARTITION BY ps.product_id ORDER BY ps.priority ASC, ps.price ASC) AS pick \
+            FROM {} ps WHERE {} AND ps.product_id IN ({window_product_ids})) ranked \
+          WHERE ranked.pick = 1) sp ON sp.product_id = p.product_id",
+        db.table("product_special"),
+        active_special_conditions()
+    );
+    build(db, settings, join, "sp.price")
+}
+
+fn build(db: &Database, settings: &Settings, special_join: String, special: &str) -> DesiredSql {
+    let (vat_join, factor) = if settings.prices_include_vat {
         (String::new(), "1".to_string())
     } else {
         (
@@ -47,16 +93,8 @@ pub fn desired_sql(db: &Database, settings: &Settings) -> DesiredSql {
             ),
         )
     };
-    let special = format!(
-        "(SELECT ps.price FROM {} ps WHERE ps.product_id = p.product_id \
-         AND ps.customer_group_id = {CUSTOMER_GROUP_ID} \
-         AND (ps.date_start = '0000-00-00' OR ps.date_start <= UTC_DATE()) \
-         AND (ps.date_end = '0000-00-00' OR ps.date_end > UTC_DATE()) \
-         ORDER BY ps.priority ASC, ps.price ASC LIMIT 1)",
-        db.table("product_special")
-    );
     DesiredSql {
-        joins,
+        joins: vat_join + &special_join,
         quantity: format!(
             "LEAST(GREATEST(IF(p.status = 1, CAST(p.quantity AS SIGNED), 0) - {}, 0), {MAX_STOCK})",
             settings.stock_buffer

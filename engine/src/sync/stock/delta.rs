@@ -26,7 +26,7 @@ use crate::error::{Error, Result};
 use crate::runner::{JobContext, StopReason};
 use crate::sync::catalog_batches::{self, BatchKind};
 use crate::sync::catalog_pace::Pacer;
-use crate::sync::catalog_price::{desired_sql, money};
+use crate::sync::catalog_price::{desired_sql_for_window, money};
 use crate::sync::products::state;
 
 /// The cursor of the scan (last `trendyol_product_id` handled).
@@ -148,7 +148,15 @@ async fn max_row_id(ctx: &JobContext, seller: u64) -> Result<u64> {
 /// The rows in `(after, until]` whose desired stock or prices differ from the confirmed ones.
 async fn scan_window(ctx: &JobContext, seller: u64, after: u64, until: u64) -> Result<Vec<Change>> {
     let db = &ctx.db;
-    let d = desired_sql(db, &ctx.settings);
+    let tp = db.table("trendyol_products");
+    let window_ids = format!(
+        "SELECT w.product_id FROM {tp} w WHERE w.trendyol_product_id > {after} \
+         AND w.trendyol_product_id <= {until} AND w.seller_id = {seller}"
+    );
+    let d = desired_sql_for_window(db, &ctx.settings, &window_ids);
+    // The primary key range is forced: every row's `stock_batch_request_id` is '' in a quiet
+    // catalog, so the optimiser may otherwise walk that secondary index and look each row up
+    // twice.
     let sql = format!(
         "SELECT x.trendyol_product_id, x.product_id, x.barcode, x.qty, CAST(x.list AS CHAR), \
          CAST(x.sale AS CHAR), NOT (x.qty <=> x.confirmed_quantity), \
@@ -156,7 +164,7 @@ async fn scan_window(ctx: &JobContext, seller: u64, after: u64, until: u64) -> R
          FROM (SELECT tp.trendyol_product_id, tp.product_id, tp.barcode, tp.confirmed_quantity, \
                tp.confirmed_list_price, tp.confirmed_sale_price, {qty} AS qty, {list} AS list, \
                {sale} AS sale \
-               FROM {tp} tp JOIN {product} p ON p.product_id = tp.product_id {joins} \
+               FROM {tp} tp FORCE INDEX (PRIMARY) JOIN {product} p ON p.product_id = tp.product_id {joins} \
                WHERE tp.trendyol_product_id > ? AND tp.trendyol_product_id <= ? \
                AND tp.seller_id = ? AND tp.sync_status = ? AND tp.stock_batch_request_id = '' \
                AND (tp.stock_failed_at IS NULL \
@@ -167,7 +175,6 @@ async fn scan_window(ctx: &JobContext, seller: u64, after: u64, until: u64) -> R
         qty = d.quantity,
         list = d.list_price,
         sale = d.sale_price,
-        tp = db.table("trendyol_products"),
         product = db.table("product"),
         joins = d.joins,
         window = DUPLICATE_WINDOW_MINUTES,

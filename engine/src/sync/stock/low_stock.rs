@@ -1,13 +1,13 @@
-//! Low-stock alerts, deduplicated per barcode.
+//! Low-stock alerts, deduplicated per barcode, through the shared [`crate::alerts::raise`].
 //!
-//! Kept to one function on purpose: the shared alerting (`alerts::raise`, with e-mail) will take
-//! over this write, and this is the one place to switch. An open (unacknowledged) alert with the
-//! same dedupe key is bumped — one more occurrence, a new last-seen time and message — instead
-//! of a new row, so a product that keeps selling out is one alert, not one per sync.
+//! Kept as its own small module so the stock job says *what* it reports (type, key, wording)
+//! and the alerts module decides *how*: an open (unacknowledged) alert with the same dedupe key
+//! is bumped — one more occurrence, a new last-seen time and message — instead of a new row,
+//! so a product that keeps selling out is one alert, not one per sync; and the runner mails
+//! what is due after the job.
 
-use mysql_async::prelude::*;
-
-use crate::error::{Error, Result};
+use crate::alerts::{self, Alert, Raised, Severity};
+use crate::error::Result;
 use crate::runner::JobContext;
 
 /// The alert's type in `trendyol_alerts`.
@@ -18,6 +18,23 @@ pub fn dedupe_key(seller: u64, barcode: &str) -> String {
     format!("low_stock:{seller}:{barcode}")
 }
 
+/// The alert for one barcode at `quantity`: critical when sold out, a warning otherwise.
+pub fn alert(threshold: u32, seller: u64, product_id: u32, barcode: &str, quantity: i64) -> Alert {
+    Alert {
+        alert_type: ALERT_TYPE.to_string(),
+        severity: if quantity <= 0 {
+            Severity::Critical
+        } else {
+            Severity::Warning
+        },
+        title: format!("Low stock: {barcode}"),
+        message: format!(
+            "Product {product_id} (barcode {barcode}) has {quantity} on Trendyol, under the threshold of {threshold}."
+        ),
+        dedupe_key: dedupe_key(seller, barcode),
+    }
+}
+
 /// Raises (or bumps) the low-stock alert of one barcode.
 pub async fn raise(
     ctx: &JobContext,
@@ -25,43 +42,29 @@ pub async fn raise(
     product_id: u32,
     barcode: &str,
     quantity: i64,
-) -> Result<()> {
-    let db = &ctx.db;
-    let table = db.table("trendyol_alerts");
-    let key = dedupe_key(seller, barcode);
-    let title = format!("Low stock: {barcode}");
-    let message = format!(
-        "Product {product_id} (barcode {barcode}) has {quantity} on Trendyol, under the threshold of {}.",
-        ctx.settings.low_stock_threshold
+) -> Result<Raised> {
+    let alert = alert(
+        ctx.settings.low_stock_threshold,
+        seller,
+        product_id,
+        barcode,
+        quantity,
     );
-    let mut conn = db.conn().await?;
-    let bumped = conn
-        .exec_iter(
-            format!(
-                "UPDATE {table} SET occurrences = occurrences + 1, last_seen_at = UTC_TIMESTAMP(), \
-                 message = ? WHERE dedupe_key = ? AND acknowledged_at IS NULL"
-            ),
-            (message.as_str(), key.as_str()),
-        )
-        .await
-        .map_err(Error::db("bumping a low-stock alert"))?
-        .affected_rows();
-    if bumped == 0 {
-        conn.exec_drop(
-            format!(
-                "INSERT INTO {table} (alert_type, severity, title, message, dedupe_key, occurrences, \
-                 first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?, 1, UTC_TIMESTAMP(), UTC_TIMESTAMP())"
-            ),
-            (
-                ALERT_TYPE,
-                if quantity == 0 { "critical" } else { "warning" },
-                title.as_str(),
-                message.as_str(),
-                key.as_str(),
-            ),
-        )
-        .await
-        .map_err(Error::db("raising a low-stock alert"))?;
+    alerts::raise(&ctx.db, &alert).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sold_out_is_critical_and_low_is_a_warning_under_one_key_per_barcode() {
+        let out = alert(5, 1001, 7, "B-1", 0);
+        assert_eq!(out.severity, Severity::Critical);
+        assert_eq!(out.dedupe_key, "low_stock:1001:B-1");
+        let low = alert(5, 1001, 7, "B-1", 3);
+        assert_eq!(low.severity, Severity::Warning);
+        assert_eq!(low.dedupe_key, out.dedupe_key);
+        assert!(low.message.contains("threshold of 5"), "{}", low.message);
     }
-    Ok(())
 }
