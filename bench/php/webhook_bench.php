@@ -59,6 +59,17 @@ function percentile(array $xs, float $p): float
     return round($xs[max(0, min(count($xs) - 1, $i))], 1);
 }
 
+/** A sandbox control call that must succeed. */
+function control(SandboxProcess $sandbox, string $method, string $path, ?array $body = null): array
+{
+    $answer = $sandbox->control($method, $path, $body);
+    if (isset($answer['error'])) {
+        fwrite(STDERR, "sandbox $path: {$answer['error']}\n");
+        exit(1);
+    }
+    return $answer;
+}
+
 function say(string $line): void
 {
     fwrite(STDOUT, $line . "\n");
@@ -88,7 +99,7 @@ foreach ($settings as $key => $value) {
 }
 $engine->close();
 $barcodes = array_column($db->query('SELECT ean FROM oc_product')->fetch_all(MYSQLI_ASSOC), 'ean');
-$sandbox->control('POST', '/__sandbox/products/seed', ['barcodes' => $barcodes, 'quantity' => 1000000]);
+control($sandbox, 'POST', '/__sandbox/products/seed', ['barcodes' => $barcodes, 'quantity' => 20000]);
 
 // The route, as OpenCart serves it, with four PHP workers.
 $probe = stream_socket_server('tcp://127.0.0.1:0');
@@ -119,10 +130,10 @@ for ($i = 0; $i < 200; $i++) {
 }
 
 // ---- 1. intake ----
-$generated = $sandbox->control('POST', '/__sandbox/orders/generate', ['count' => $packages, 'splitShare' => 0, 'cancelShare' => 0]);
+$generated = control($sandbox, 'POST', '/__sandbox/orders/generate', ['count' => $packages, 'splitShare' => 0, 'cancelShare' => 0]);
 $bodies = [];
 foreach ($generated['packageIds'] as $id) {
-    $bodies[] = json_encode($sandbox->control('GET', "/__sandbox/packages/$id")['package']);
+    $bodies[] = json_encode(control($sandbox, 'GET', "/__sandbox/packages/$id")['package']);
 }
 say(sprintf('intake: %d packages, %d in flight', count($bodies), $concurrency));
 $multi = curl_multi_init();
@@ -236,7 +247,7 @@ $wave = 0;
 $deadline = microtime(true) + 60 + $waves;
 while (microtime(true) < $deadline) {
     if ($wave < $waves && now_ms() - $lastWave >= 1000) {
-        $g = $sandbox->control('POST', '/__sandbox/orders/generate', ['count' => $perWave, 'splitShare' => 0, 'cancelShare' => 0]);
+        $g = control($sandbox, 'POST', '/__sandbox/orders/generate', ['count' => $perWave, 'splitShare' => 0, 'cancelShare' => 0]);
         $t = now_ms();
         foreach ($g['packageIds'] as $id) {
             $generatedAt[(int) $id] = $t;
@@ -259,7 +270,7 @@ while (microtime(true) < $deadline) {
 }
 $stopWorkers($workers);
 $deliveredAt = [];
-foreach ($sandbox->control('GET', '/__sandbox/webhooks/deliveries')['attempts'] ?? [] as $a) {
+foreach (control($sandbox, 'GET', '/__sandbox/webhooks/deliveries')['attempts'] ?? [] as $a) {
     $id = (int) $a['packageId'];
     if (($a['ok'] ?? false) && isset($generatedAt[$id]) && !isset($deliveredAt[$id])) {
         $deliveredAt[$id] = (float) $a['at'];

@@ -13,7 +13,7 @@
 //! one transaction per package) costs on top of writing the rows.
 //!
 //! Writes `bench/orders.json` and `bench/orders.md`.
-//! Run: `cargo run --release -p meschain-engine --example orders_bench -- [--packages N]`.
+//! Run: `cargo run --release -p meschain-engine --example orders_bench -- [--packages N] [--concurrency C]`.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -100,8 +100,10 @@ async fn control(url: &str, path: &str, body: Value) -> Value {
         .send()
         .await
         .expect("sandbox control call");
-    assert!(response.status().is_success(), "{path}: {}", response.status());
-    response.json().await.expect("control answer is JSON")
+    let status = response.status();
+    let text = response.text().await.unwrap_or_default();
+    assert!(status.is_success(), "{path}: {status}: {text}");
+    serde_json::from_str(&text).expect("control answer is JSON")
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
@@ -113,6 +115,12 @@ async fn main() {
         .and_then(|i| args.get(i + 1))
         .and_then(|v| v.parse().ok())
         .unwrap_or(10_000);
+    // Optional: override the `order_import_concurrency` setting (default: the setting's default).
+    let concurrency_override: Option<u32> = args
+        .iter()
+        .position(|a| a == "--concurrency")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok());
     install_crypto_provider();
     let sandbox = SandboxProcess::start();
 
@@ -148,6 +156,11 @@ async fn main() {
     ] {
         config.setting_overrides.insert(k.into(), v);
     }
+    if let Some(c) = concurrency_override {
+        config
+            .setting_overrides
+            .insert("order_import_concurrency".into(), c.to_string());
+    }
     let engine = Engine::new(config).unwrap();
     engine.migrate().await.unwrap();
 
@@ -158,7 +171,7 @@ async fn main() {
     control(
         &sandbox.url,
         "/__sandbox/products/seed",
-        json!({"barcodes": barcodes, "quantity": 1_000_000}),
+        json!({"barcodes": barcodes, "quantity": 20_000}),
     )
     .await;
     let generated = control(
