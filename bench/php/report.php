@@ -102,7 +102,8 @@ foreach ($catalogResults as $r) {
             $base = $m[1];
             $measured = $r[$base] ?? $r[$base . '_ms'] ?? $r[$base . '_mib'] ?? null;
             $okKey = null;
-            foreach ([$base . '_ok', explode('_', $base)[0] . '_ok'] as $candidate) {
+            $parts = explode('_', $base);
+            foreach ([$base . '_ok', $parts[0] . '_ok', end($parts) . '_ok'] as $candidate) {
                 if (array_key_exists($candidate, $r)) {
                     $okKey = $candidate;
                     break;
