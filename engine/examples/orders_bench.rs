@@ -213,7 +213,9 @@ async fn main() {
         .unwrap()
         .unwrap_or(0);
     let per_s = imported as f64 / import_s;
-    println!("imported {imported} packages ({orders_made} orders) in {import_s:.2} s = {per_s:.0}/s");
+    println!(
+        "imported {imported} packages ({orders_made} orders) in {import_s:.2} s = {per_s:.0}/s"
+    );
 
     let (raw_s, raw_rows) = raw_insert_floor(&mut conn).await;
     let ratio = import_s / raw_s;
@@ -253,10 +255,8 @@ async fn raw_insert_floor(conn: &mut mysql_async::Conn) -> (f64, u64) {
         conn.query_drop(format!("CREATE TABLE {copy} LIKE {source}"))
             .await
             .unwrap();
-        let rows: Vec<mysql_async::Row> = conn
-            .query(format!("SELECT * FROM {source}"))
-            .await
-            .unwrap();
+        let rows: Vec<mysql_async::Row> =
+            conn.query(format!("SELECT * FROM {source}")).await.unwrap();
         batches.push((copy, rows));
     }
     let mut total = 0u64;
@@ -269,10 +269,8 @@ async fn raw_insert_floor(conn: &mut mysql_async::Conn) -> (f64, u64) {
                 "INSERT INTO {copy} VALUES {}",
                 vec![tuple.as_str(); chunk.len()].join(",")
             );
-            let params: Vec<mysql_async::Value> = chunk
-                .iter()
-                .flat_map(|r| r.clone().unwrap())
-                .collect();
+            let params: Vec<mysql_async::Value> =
+                chunk.iter().flat_map(|r| r.clone().unwrap()).collect();
             conn.exec_drop(sql, params).await.unwrap();
             total += chunk.len() as u64;
         }
@@ -293,7 +291,13 @@ fn write_report(r: &Value) {
         serde_json::to_string_pretty(r).unwrap() + "\n",
     )
     .unwrap();
-    let ok = |b: &Value| if b.as_bool() == Some(true) { "✓" } else { "✗" };
+    let ok = |b: &Value| {
+        if b.as_bool() == Some(true) {
+            "✓"
+        } else {
+            "✗"
+        }
+    };
     let md = format!(
         "## Order import: {gen} generated packages\n\n\
          The sandbox runs as its own process (rate limits off); the real `order_sync` job fetches \
