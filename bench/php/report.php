@@ -1,0 +1,187 @@
+<?php
+/**
+ * Folds the figures of one `./run bench` into bench/report.json and bench/report.md: machine
+ * facts, then every figure beside its target with pass/fail. Reads only the JSON files the
+ * benchmarks of this run wrote (a missing or stale file is reported as "not measured", never
+ * filled in from an earlier run).
+ *
+ *   php bench/php/report.php --started=UNIX_SECONDS --timings=FILE [--catalog=PATH ...]
+ *
+ * FILE holds one `name seconds exit_code` line per benchmark step. Each --catalog=PATH is the
+ * bench/catalog.json of one catalog size, saved by the suite after that size's own run.
+ */
+declare(strict_types=1);
+
+$opts = getopt('', ['started:', 'timings:', 'catalog:']);
+$started = (int) ($opts['started'] ?? 0);
+$root = dirname(__DIR__, 2);
+$bench = $root . '/bench';
+
+/** The JSON a benchmark wrote in this run, or null. */
+function fresh(string $path, int $since): ?array
+{
+    if (!is_file($path) || filemtime($path) < $since) {
+        return null;
+    }
+    $data = json_decode((string) file_get_contents($path), true);
+    return is_array($data) ? $data : null;
+}
+
+function sh(string $cmd): string
+{
+    return trim((string) shell_exec($cmd . ' 2>/dev/null'));
+}
+
+$cpu = 'unknown';
+foreach (file('/proc/cpuinfo') ?: [] as $line) {
+    if (str_starts_with($line, 'model name')) {
+        $cpu = trim(explode(':', $line, 2)[1]);
+        break;
+    }
+}
+$memKb = (int) preg_replace('/\D/', '', sh("grep MemTotal /proc/meminfo"));
+$machine = [
+    'cpu' => $cpu,
+    'cores' => (int) sh('nproc'),
+    'ram_gib' => round($memKb / 1048576, 1),
+    'kernel' => php_uname('s') . ' ' . php_uname('r'),
+    'mariadb' => sh("mariadb -h127.0.0.1 -uroot -N -e 'SELECT VERSION()'"),
+    'php' => PHP_VERSION,
+    'rustc' => sh('rustc --version'),
+    'git_commit' => sh("git -C " . escapeshellarg($root) . " rev-parse --short HEAD"),
+    'git_dirty' => sh("git -C " . escapeshellarg($root) . " status --porcelain --untracked-files=no") !== '',
+    'load_average_at_end' => implode(' ', array_map(static fn ($x) => round($x, 2), sys_getloadavg() ?: [])),
+    'date_utc' => gmdate('Y-m-d H:i:s'),
+];
+
+$steps = [];
+foreach (is_file($opts['timings'] ?? '') ? file($opts['timings'], FILE_IGNORE_NEW_LINES) : [] as $line) {
+    [$name, $secs, $code] = array_pad(explode(' ', $line), 3, '');
+    $steps[$name] = ['seconds' => (int) $secs, 'exit_code' => (int) $code];
+}
+
+/** @var list<array{area:string, figure:string, value:mixed, unit:string, target:string, ok:?bool}> */
+$rows = [];
+$row = static function (string $area, string $figure, $value, string $unit, string $target, ?bool $ok) use (&$rows): void {
+    $rows[] = compact('area', 'figure', 'value', 'unit', 'target', 'ok');
+};
+$missing = static function (string $area, string $why) use ($row): void {
+    $row($area, 'not measured in this run', null, '', $why, false);
+};
+
+// Sandbox ceiling.
+if ($s = fresh("$bench/sandbox.json", $started)) {
+    $rps = $s['total']['requestsPerSecond'] ?? 0;
+    $row('sandbox ceiling', 'requests/s, cheap endpoints, 32 connections', $rps, 'req/s', '≥ 5000 (10× the order import target, so the sandbox never bounds a benchmark)', $rps >= 5000);
+    $row('sandbox ceiling', 'p99 latency', round(($s['total']['p99Us'] ?? 0) / 1000, 2), 'ms', '—', null);
+} else {
+    $missing('sandbox ceiling', 'sandbox-bench did not write bench/sandbox.json');
+}
+
+// Quota, 3 processes.
+if ($q = fresh("$bench/quota.json", $started)) {
+    $use = $q['quota_use_percent'] ?? 0;
+    $row('quota, ' . ($q['processes'] ?? '?') . ' PHP processes', 'quota use', $use, '%', '≥ 95 %', $use >= 95);
+    $row('quota, ' . ($q['processes'] ?? '?') . ' PHP processes', 'responses 429', $q['responses_429'] ?? null, '', '0', ($q['responses_429'] ?? 1) === 0);
+} else {
+    $missing('quota', 'quota-bench did not write bench/quota.json');
+}
+
+// Catalog (written by engine/examples/catalog_bench.rs).
+$catalogFiles = (array) ($opts['catalog'] ?? []);
+$catalogResults = [];
+foreach ($catalogFiles as $file) {
+    foreach ((fresh($file, $started) ?? [])['results'] ?? [] as $r) {
+        $catalogResults[] = $r;
+    }
+}
+foreach ($catalogResults as $r) {
+    $area = 'catalog ' . number_format((int) ($r['products'] ?? 0)) . ' products';
+    foreach ($r as $key => $value) {
+        if (preg_match('/^(.*)_target(_ms|_mib)?$/', $key, $m) === 1) {
+            $base = $m[1];
+            $measured = $r[$base] ?? $r[$base . '_ms'] ?? $r[$base . '_mib'] ?? null;
+            $okKey = null;
+            $parts = explode('_', $base);
+            foreach ([$base . '_ok', $parts[0] . '_ok', end($parts) . '_ok'] as $candidate) {
+                if (array_key_exists($candidate, $r)) {
+                    $okKey = $candidate;
+                    break;
+                }
+            }
+            $row($area, $base, $measured, '', (string) $value, $okKey === null ? null : (bool) $r[$okKey]);
+        }
+    }
+    foreach (['pushed', 'push_s', 'delta_scan_writes'] as $plain) {
+        if (array_key_exists($plain, $r)) {
+            $row($area, $plain, $r[$plain], '', '—', null);
+        }
+    }
+}
+foreach (['100000', '1000000'] as $size) {
+    $measured = array_filter($catalogResults, static fn (array $r): bool => (string) ($r['products'] ?? '') === $size);
+    if ($measured === []) {
+        $step = $steps["catalog_$size"] ?? null;
+        $missing('catalog ' . number_format((int) $size) . ' products', 'catalog_bench did not finish'
+            . ($step === null ? '' : " (exit {$step['exit_code']} after {$step['seconds']} s" . ($step['exit_code'] === 124 ? ': out of the 20-minute budget' : '') . ')'));
+    }
+}
+
+// Orders.
+if ($o = fresh("$bench/orders.json", $started)) {
+    $row('order import', 'packages/s (' . $o['packages_imported'] . ' packages, real order_sync)', $o['packages_per_s'], '/s', '≥ 500', (bool) $o['packages_per_s_ok']);
+    $row('order import', 'import time / raw multi-row INSERT of the same rows', $o['import_to_raw_ratio'], '×', '— (recorded)', null);
+} else {
+    $missing('order import', 'orders_bench did not write bench/orders.json');
+}
+
+// Webhooks and queue.
+if ($w = fresh("$bench/webhooks.json", $started)) {
+    $row('webhook intake', 'requests/s through the PHP route (4 server workers)', $w['intake']['requests_per_s'], 'req/s', '— (recorded)', null);
+    $row('webhook intake', 'p99 latency', $w['intake']['p99_ms'], 'ms', '≤ 1000 ms, every request 2xx', (bool) $w['intake']['p99_ok']);
+    $row('webhook end to end', 'p99 delivery → OpenCart order (worker mode)', $w['end_to_end']['delivery_to_order_p99_ms'], 'ms', '≤ 1000 ms', (bool) $w['end_to_end']['p99_ok']);
+    $row('queue', 'jobs/s with 2 workers', $w['queue']['jobs_per_s'], 'jobs/s', '— (recorded; every job done)', ($w['queue']['jobs_left'] ?? 1) === 0 && ($w['queue']['jobs_dead'] ?? 1) === 0);
+} else {
+    $missing('webhooks', 'webhook_bench did not write bench/webhooks.json');
+}
+
+$total = $started > 0 ? time() - $started : null;
+$report = [
+    'benchmark' => 'suite',
+    'machine' => $machine,
+    'total_seconds' => $total,
+    'total_target_seconds' => 1200,
+    'steps' => $steps,
+    'figures' => $rows,
+    'all_targets_met' => array_reduce($rows, static fn (bool $acc, array $r): bool => $acc && $r['ok'] !== false, true),
+];
+file_put_contents("$bench/report.json", json_encode($report, JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE) . "\n");
+
+$fmt = static function ($v): string {
+    if ($v === null) {
+        return '—';
+    }
+    if (is_float($v)) {
+        return rtrim(rtrim(number_format($v, 2, '.', ''), '0'), '.');
+    }
+    return is_bool($v) ? ($v ? 'yes' : 'no') : (string) $v;
+};
+$md = "# MesChain benchmark report\n\n"
+    . "Made by `./run bench` on {$machine['date_utc']} UTC, commit `{$machine['git_commit']}`" . ($machine['git_dirty'] ? ' (with uncommitted changes)' : '') . ".\n\n"
+    . "| machine | |\n|---|---|\n"
+    . "| CPU | {$machine['cpu']} |\n| cores | {$machine['cores']} |\n| RAM | {$machine['ram_gib']} GiB |\n"
+    . "| kernel | {$machine['kernel']} |\n| MariaDB | {$machine['mariadb']} |\n| PHP | {$machine['php']} |\n"
+    . "| Rust | {$machine['rustc']} |\n| load average at the end | {$machine['load_average_at_end']} |\n\n"
+    . "| area | figure | measured | target | |\n|---|---|---:|---|---|\n";
+foreach ($rows as $r) {
+    $md .= sprintf("| %s | %s | %s %s | %s | %s |\n", $r['area'], $r['figure'], $fmt($r['value']), $r['unit'], $r['target'],
+        $r['ok'] === null ? '' : ($r['ok'] ? '✓' : '✗'));
+}
+$md .= "\n| step | seconds | exit |\n|---|---:|---:|\n";
+foreach ($steps as $name => $s) {
+    $md .= "| $name | {$s['seconds']} | {$s['exit_code']} |\n";
+}
+$md .= sprintf("| **total** | **%s** | target ≤ 1200 s %s |\n\n", $total ?? '?', $total !== null && $total <= 1200 ? '✓' : '✗');
+$md .= "Details: bench/sandbox.md, bench/quota.md, bench/catalog.md, bench/orders.md, bench/webhooks.md.\n";
+file_put_contents("$bench/report.md", $md);
+echo $md;
