@@ -49,10 +49,7 @@ impl Place {
         } else {
             self.store_url.as_str()
         };
-        format!(
-            "database {} on {} ({url})",
-            self.database, self.server
-        )
+        format!("database {} on {} ({url})", self.database, self.server)
     }
 
     fn fingerprint(&self, instance_id: &str) -> String {

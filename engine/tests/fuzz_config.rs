@@ -108,7 +108,12 @@ fn well_formed_defines_read_back_exactly() {
         .unwrap();
 }
 
-const SECRET_KEYS: &[&str] = &["api_key", "api_secret", "webhook_password", "webhook_api_key"];
+const SECRET_KEYS: &[&str] = &[
+    "api_key",
+    "api_secret",
+    "webhook_password",
+    "webhook_api_key",
+];
 
 #[test]
 fn settings_validate_without_panics_or_leaks() {
@@ -159,7 +164,10 @@ fn settings_validate_without_panics_or_leaks() {
                     for name in SECRET_KEYS {
                         if let Some(secret) = picked.get(name) {
                             let marked = format!("SEKRET-{secret}");
-                            prop_assert!(!message.contains(&marked), "error echoes {name}: {message}");
+                            prop_assert!(
+                                !message.contains(&marked),
+                                "error echoes {name}: {message}"
+                            );
                         }
                     }
                 }

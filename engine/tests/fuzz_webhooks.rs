@@ -265,8 +265,10 @@ fn every_refused_delivery_gets_a_4xx_with_a_reason() {
     let mut runner = TestRunner::new(config(db_cases()));
     runner
         .run(&strategy, |(body, key)| {
-            let headers: Vec<(String, String)> =
-                key.iter().map(|k| ("x-api-key".into(), k.clone())).collect();
+            let headers: Vec<(String, String)> = key
+                .iter()
+                .map(|k| ("x-api-key".into(), k.clone()))
+                .collect();
             let delivery = Delivery {
                 body: &body,
                 headers: &headers,

@@ -67,7 +67,9 @@ where
     }
     let mut runner = TestRunner::new(config(cases()));
     runner
-        .run(&body_from_seeds(seeds, keys), |body| reads_cleanly::<T>(&body))
+        .run(&body_from_seeds(seeds, keys), |body| {
+            reads_cleanly::<T>(&body)
+        })
         .unwrap();
 }
 

@@ -85,7 +85,9 @@ async fn a_copied_database_refuses_production_until_confirmed() {
     let original = shop().await;
     let live = engine_for(&original, &production());
     // First production use records the installation.
-    live.trendyol().await.expect("the original installation works");
+    live.trendyol()
+        .await
+        .expect("the original installation works");
 
     let copy = TestDatabase::create("oc_").await;
     copy_database(&original, &copy).await;
@@ -98,8 +100,14 @@ async fn a_copied_database_refuses_production_until_confirmed() {
     assert!(matches!(refused, Error::Config(_)), "{refused:?}");
     let message = refused.to_string();
     assert!(message.contains("confirmInstallation"), "{message}");
-    assert!(message.contains(original.name()), "names where it was installed: {message}");
-    assert!(message.contains(copy.name()), "names where it is now: {message}");
+    assert!(
+        message.contains(original.name()),
+        "names where it was installed: {message}"
+    );
+    assert!(
+        message.contains(copy.name()),
+        "names where it is now: {message}"
+    );
     assert!(!message.contains("prod-guard-secret"), "{message}");
     // Refused again on the next call (nothing was recorded by the refusal).
     assert!(staging.trendyol().await.is_err());
@@ -109,7 +117,10 @@ async fn a_copied_database_refuses_production_until_confirmed() {
 
     let confirmed = staging.confirm_installation().await.unwrap();
     assert!(confirmed.contains(copy.name()), "{confirmed}");
-    staging.trendyol().await.expect("confirmed: the copy may call production");
+    staging
+        .trendyol()
+        .await
+        .expect("confirmed: the copy may call production");
     // Confirming the copy changed only the copy's row.
     live.trendyol().await.expect("the original still works");
 

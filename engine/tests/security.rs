@@ -58,10 +58,16 @@ fn webhook_credentials_are_compared_in_constant_time() {
         body.contains("Sha256::digest(a)") && body.contains("fold("),
         "fixed-length digests folded without an early exit"
     );
-    assert!(!body.contains("return"), "no early return in the comparison");
+    assert!(
+        !body.contains("return"),
+        "no early return in the comparison"
+    );
 }
 
-async fn hook_engine(tdb: &meschain_engine::testing::TestDatabase, auth: &[(&str, &str)]) -> Engine {
+async fn hook_engine(
+    tdb: &meschain_engine::testing::TestDatabase,
+    auth: &[(&str, &str)],
+) -> Engine {
     let pool = tdb.pool();
     let mut conn = pool.get_conn().await.unwrap();
     meschain_engine::fixtures::create_opencart_tables(&mut conn, "oc_")
@@ -110,7 +116,10 @@ async fn webhooks_without_the_right_credential_get_401() {
     let tdb = meschain_engine::testing::TestDatabase::create("oc_").await;
     let engine = hook_engine(
         &tdb,
-        &[("webhook_auth", "api_key"), ("webhook_api_key", WEBHOOK_KEY)],
+        &[
+            ("webhook_auth", "api_key"),
+            ("webhook_api_key", WEBHOOK_KEY),
+        ],
     )
     .await;
     let body = hook_body();
@@ -124,10 +133,25 @@ async fn webhooks_without_the_right_credential_get_401() {
     for (what, headers) in [
         ("no header", vec![]),
         ("empty key", vec![("x-api-key", String::new())]),
-        ("same length, last byte wrong", vec![("x-api-key", same_length.clone())]),
-        ("shorter prefix", vec![("x-api-key", WEBHOOK_KEY[..8].to_string())]),
+        (
+            "same length, last byte wrong",
+            vec![("x-api-key", same_length.clone())],
+        ),
+        (
+            "shorter prefix",
+            vec![("x-api-key", WEBHOOK_KEY[..8].to_string())],
+        ),
         ("longer", vec![("x-api-key", format!("{WEBHOOK_KEY}0"))]),
-        ("basic instead", vec![("authorization", format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("u:{WEBHOOK_KEY}"))))]),
+        (
+            "basic instead",
+            vec![(
+                "authorization",
+                format!(
+                    "Basic {}",
+                    base64::engine::general_purpose::STANDARD.encode(format!("u:{WEBHOOK_KEY}"))
+                ),
+            )],
+        ),
     ] {
         let verdict = deliver(&engine, &body, &headers).await;
         assert_eq!(verdict.http_status, 401, "{what}: {verdict:?}");
@@ -174,13 +198,18 @@ async fn webhooks_without_the_right_credential_get_401() {
         ("same length", basic("trendyol", &same_length)),
         ("short", basic("trendyol", "x")),
         ("wrong user", basic("trendyoX", WEBHOOK_KEY)),
-        ("key header instead", vec![("x-api-key", WEBHOOK_KEY.to_string())]),
+        (
+            "key header instead",
+            vec![("x-api-key", WEBHOOK_KEY.to_string())],
+        ),
     ] {
         let verdict = deliver(&engine, &body, &headers).await;
         assert_eq!(verdict.http_status, 401, "{what}: {verdict:?}");
     }
     assert_eq!(
-        deliver(&engine, &body, &basic("trendyol", WEBHOOK_KEY)).await.http_status,
+        deliver(&engine, &body, &basic("trendyol", WEBHOOK_KEY))
+            .await
+            .http_status,
         202
     );
     engine.close().await;
@@ -228,7 +257,9 @@ async fn hostile_text_is_imported_verbatim() {
         .unwrap();
     // The shop's own product name is hostile too.
     let (product_id, barcode): (u32, String) = conn
-        .query_first("SELECT product_id, ean FROM oc_product WHERE ean <> '' ORDER BY product_id LIMIT 1")
+        .query_first(
+            "SELECT product_id, ean FROM oc_product WHERE ean <> '' ORDER BY product_id LIMIT 1",
+        )
         .await
         .unwrap()
         .unwrap();
@@ -241,7 +272,9 @@ async fn hostile_text_is_imported_verbatim() {
     .unwrap();
 
     let long_address = format!("{DROP_TABLE} {SCRIPT} ").repeat(8);
-    let import = OrderImport::prepare(&shop.db, &shop.settings).await.unwrap();
+    let import = OrderImport::prepare(&shop.db, &shop.settings)
+        .await
+        .unwrap();
     let counts = import
         .import_all(vec![hostile_package(880_001, &barcode, &long_address)])
         .await
@@ -269,7 +302,10 @@ async fn hostile_text_is_imported_verbatim() {
         .query("SELECT name FROM oc_order_product ORDER BY order_product_id")
         .await
         .unwrap();
-    assert!(names.contains(&product_name), "shop's own name kept: {names:?}");
+    assert!(
+        names.contains(&product_name),
+        "shop's own name kept: {names:?}"
+    );
     if names.len() > 1 {
         assert!(names.contains(&DROP_TABLE.to_string()), "{names:?}");
     }
@@ -443,13 +479,21 @@ async fn no_secret_or_customer_contact_reaches_the_logs() {
     let orders = engine.run("order_sync", &options).await.unwrap();
     assert!(orders.items_ok > 0, "{orders:?}");
     let products = engine.run("product_sync", &options).await.unwrap();
-    assert!(products.items_ok + products.items_failed > 0, "{products:?}");
+    assert!(
+        products.items_ok + products.items_failed > 0,
+        "{products:?}"
+    );
 
     // A webhook delivery (customer data inside), a refused one, then the processor.
     let body = serde_json::to_vec(&first_package).unwrap();
     let accepted = deliver(&engine, &body, &[("x-api-key", WEBHOOK_KEY.to_string())]).await;
     assert!(accepted.is_success(), "{accepted:?}");
-    let refused = deliver(&engine, &body, &[("x-api-key", format!("{WEBHOOK_KEY}-wrong"))]).await;
+    let refused = deliver(
+        &engine,
+        &body,
+        &[("x-api-key", format!("{WEBHOOK_KEY}-wrong"))],
+    )
+    .await;
     assert_eq!(refused.http_status, 401);
     let garbled = deliver(
         &engine,
@@ -459,7 +503,10 @@ async fn no_secret_or_customer_contact_reaches_the_logs() {
     .await;
     assert_eq!(garbled.http_status, 400);
     let processed = engine.run("webhook_processor", &options).await.unwrap();
-    assert!(processed.items_ok + processed.items_failed > 0, "{processed:?}");
+    assert!(
+        processed.items_ok + processed.items_failed > 0,
+        "{processed:?}"
+    );
     engine.close().await;
 
     let mut secrets: Vec<(String, String)> = vec![
@@ -468,11 +515,19 @@ async fn no_secret_or_customer_contact_reaches_the_logs() {
         ("database password".into(), db_password.clone()),
         ("webhook key".into(), WEBHOOK_KEY.into()),
     ];
-    secrets.extend(contacts.iter().map(|c| ("customer contact".into(), c.clone())));
+    secrets.extend(
+        contacts
+            .iter()
+            .map(|c| ("customer contact".into(), c.clone())),
+    );
 
     // Log files.
     let files = files_under(&log_dir);
-    assert!(!files.is_empty(), "the jobs wrote log files in {}", log_dir.display());
+    assert!(
+        !files.is_empty(),
+        "the jobs wrote log files in {}",
+        log_dir.display()
+    );
     let mut scanned_bytes = 0;
     for file in &files {
         let text = String::from_utf8_lossy(&std::fs::read(file).unwrap()).into_owned();
@@ -498,10 +553,17 @@ async fn no_secret_or_customer_contact_reaches_the_logs() {
         let found = rows_as_text(&mut conn, sql).await;
         rows.extend(found.into_iter().map(|r| (sql, r)));
     }
-    assert!(rows.len() >= 5, "the log tables were written: {}", rows.len());
+    assert!(
+        rows.len() >= 5,
+        "the log tables were written: {}",
+        rows.len()
+    );
     for (sql, row) in &rows {
         for (what, value) in &secrets {
-            assert!(!row.contains(value.as_str()), "{what} {value:?} in {sql}: {row}");
+            assert!(
+                !row.contains(value.as_str()),
+                "{what} {value:?} in {sql}: {row}"
+            );
         }
     }
 
