@@ -386,3 +386,16 @@ CREATE TABLE IF NOT EXISTS `oc_trendyol_api_counters` (
 
 INSERT IGNORE INTO `oc_trendyol_schema_version` (`version`, `name`, `checksum`, `applied_at`) VALUES (5, 'running system: job locks, alert mails, API counters', 'e5fd4c689a8a8a185100cda3ee63d8e12c6f56e80f161c3be2cdba676655624a', UTC_TIMESTAMP());
 
+-- Migration 6: staging-clone guard: installation fingerprint
+CREATE TABLE IF NOT EXISTS `oc_trendyol_installation` (
+  `installation_id` tinyint(3) unsigned NOT NULL,
+  `instance_id` char(32) NOT NULL,
+  `fingerprint` char(64) NOT NULL,
+  `description` varchar(512) NOT NULL DEFAULT '',
+  `created_at` datetime NOT NULL,
+  `confirmed_at` datetime DEFAULT NULL,
+  PRIMARY KEY (`installation_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+
+INSERT IGNORE INTO `oc_trendyol_schema_version` (`version`, `name`, `checksum`, `applied_at`) VALUES (6, 'staging-clone guard: installation fingerprint', 'df0b94d22e74c8837cff3d4b4d0795b82c6c4b3bd556115963b711aa937344bf', UTC_TIMESTAMP());
+

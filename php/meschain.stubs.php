@@ -83,6 +83,17 @@ namespace MesChain {
         public function close(): void {}
 
         /**
+         * Accepts this database and server as the shop's installation after a move or a deliberate
+         * copy. A database copied to another place refuses production Trendyol calls (a
+         * `ConfigException` naming this method) until an admin confirms here.
+         *
+         * Returns `['installation' => string]`: where the installation now is.
+         *
+         * @return array
+         */
+        public function confirmInstallation(): array {}
+
+        /**
          * The crontab block for `php_path`, `opencart_root`, `log_dir` (and optional `extension`,
          * `bin_dir`): the same lines scripts/setup_cron_jobs.sh writes.
          *

@@ -196,6 +196,18 @@ impl PhpEngine {
         })
     }
 
+    /// Accepts this database and server as the shop's installation after a move or a deliberate
+    /// copy. A database copied to another place refuses production Trendyol calls (a
+    /// `ConfigException` naming this method) until an admin confirms here.
+    ///
+    /// Returns `['installation' => string]`: where the installation now is.
+    #[php(name = "confirmInstallation")]
+    pub fn confirm_installation(&self) -> PhpResult<ZBox<ZendHashTable>> {
+        let engine = self.inner.clone();
+        let place = blocking(async move { engine.confirm_installation().await })?;
+        guarded(|| to_array(&serde_json::json!({ "installation": place })))
+    }
+
     /// Version, schema version, tables present, settings (secrets shown only as set/unset),
     /// log directory.
     pub fn status(&self) -> PhpResult<ZBox<ZendHashTable>> {

@@ -174,6 +174,9 @@ impl Engine {
     pub async fn trendyol(&self) -> Result<TrendyolClient> {
         let settings = self.settings().await?;
         let config = ClientConfig::from_settings(&settings)?;
+        // A copied database must not reach production Trendyol (checked on every use, not
+        // cached: the copy may be made while this process runs).
+        crate::installation::guard(&self.database()?, &settings).await?;
         let key = client_fingerprint(&config);
         let slot = self
             .trendyol
@@ -569,5 +572,15 @@ impl Engine {
     pub async fn maintenance(&self) -> Result<crate::runner::maintenance::MaintenanceReport> {
         let settings = self.settings().await?;
         crate::runner::maintenance::run(&self.database()?, &settings, true).await
+    }
+}
+
+/// The staging-clone guard (see [`crate::installation`]).
+impl Engine {
+    /// Accepts the current database and server as this shop's installation, after a move or a
+    /// deliberate copy; production calls work again. Returns where the installation now is.
+    pub async fn confirm_installation(&self) -> Result<String> {
+        let settings = self.settings().await?;
+        crate::installation::confirm(&self.database()?, &settings).await
     }
 }

@@ -29,6 +29,7 @@ pub mod engine;
 pub mod error;
 pub mod fixtures;
 pub mod inbox;
+pub mod installation;
 pub mod limiter;
 pub mod metrics;
 pub mod processor;

@@ -466,6 +466,24 @@ pub const MIGRATIONS: &[Migration] = &[
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci",
         ],
     },
+    Migration {
+        version: 6,
+        name: "staging-clone guard: installation fingerprint",
+        statements: &[
+            // One row: where this database was installed (see `installation`). A copy of the
+            // database carries the row to a place whose fingerprint differs, and production calls
+            // stop until an admin confirms.
+            "CREATE TABLE IF NOT EXISTS `{prefix}trendyol_installation` (
+  `installation_id` tinyint(3) unsigned NOT NULL,
+  `instance_id` char(32) NOT NULL,
+  `fingerprint` char(64) NOT NULL,
+  `description` varchar(512) NOT NULL DEFAULT '',
+  `created_at` datetime NOT NULL,
+  `confirmed_at` datetime DEFAULT NULL,
+  PRIMARY KEY (`installation_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci",
+        ],
+    },
 ];
 
 /// The seven tables the seed guide names, for status checks.
