@@ -62,6 +62,31 @@ impl TestDatabase {
         &self.config.database
     }
 
+    /// A fresh database holding OpenCart 4.0.2.3's tables (no base data), prefix `oc_`.
+    pub async fn with_opencart_tables() -> TestDatabase {
+        let tdb = TestDatabase::create("oc_").await;
+        let pool = tdb.pool();
+        let mut conn = pool.get_conn().await.expect("test MariaDB must be running");
+        crate::fixtures::create_opencart_tables(&mut conn, "oc_")
+            .await
+            .expect("OpenCart tables");
+        drop(conn);
+        let _ = pool.disconnect().await;
+        tdb
+    }
+
+    /// An engine configuration for this database: logs in the temporary directory, `settings`
+    /// (short names) as overrides.
+    pub fn engine_config(&self, settings: &[(&str, &str)]) -> crate::config::EngineConfig {
+        let mut config = crate::config::EngineConfig::new(self.config.clone());
+        config.log_dir = Some(std::env::temp_dir().join("meschain-test-logs"));
+        config.setting_overrides = settings
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        config
+    }
+
     /// A pool on the test database itself, for assertions.
     pub fn pool(&self) -> mysql_async::Pool {
         mysql_async::Pool::new(self.config.opts())

@@ -9,7 +9,6 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use meschain_engine::alerts::{self, Alert, Severity};
-use meschain_engine::config::EngineConfig;
 use meschain_engine::testing::TestDatabase;
 use meschain_engine::Engine;
 use mysql_async::prelude::*;
@@ -78,30 +77,19 @@ impl Drop for Sink {
     }
 }
 
+/// The settings every alert test starts from (later entries win).
+const DEFAULTS: &[(&str, &str)] = &[
+    ("alert_email", "owner@shop.test"),
+    ("seller_id", "1001"),
+    ("api_key", "demo-api-key"),
+    ("api_secret", API_SECRET),
+];
+
 async fn shop(settings: &[(&str, &str)]) -> (TestDatabase, Engine) {
-    let tdb = TestDatabase::create("oc_").await;
-    let pool = tdb.pool();
-    let mut conn = pool.get_conn().await.unwrap();
-    meschain_engine::fixtures::create_opencart_tables(&mut conn, "oc_")
-        .await
-        .unwrap();
-    drop(conn);
-    pool.disconnect().await.unwrap();
-    let mut config = EngineConfig::new(tdb.config.clone());
-    config.log_dir = Some(std::env::temp_dir().join("meschain-test-logs"));
-    let mut overrides: BTreeMap<String, String> = [
-        ("alert_email", "owner@shop.test"),
-        ("seller_id", "1001"),
-        ("api_key", "demo-api-key"),
-        ("api_secret", API_SECRET),
-    ]
-    .iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect();
-    for (k, v) in settings {
-        overrides.insert(k.to_string(), v.to_string());
-    }
-    config.setting_overrides = overrides;
+    let tdb = TestDatabase::with_opencart_tables().await;
+    let mut all: Vec<(&str, &str)> = DEFAULTS.to_vec();
+    all.extend_from_slice(settings);
+    let config = tdb.engine_config(&all);
     let engine = Engine::new(config).unwrap();
     engine.migrate().await.unwrap();
     // Loading the settings registers their secrets with the redactor, as every run does.

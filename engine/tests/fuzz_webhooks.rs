@@ -13,7 +13,7 @@ use std::time::Duration;
 use base64::Engine as _;
 use fuzz_common::payloads::{self, PACKAGE_KEYS};
 use fuzz_common::{body_from_seeds, cases, config};
-use meschain_engine::config::{EngineConfig, Settings};
+use meschain_engine::config::Settings;
 use meschain_engine::inbox::auth::{self, AuthOutcome};
 use meschain_engine::inbox::{redact, Delivery};
 use meschain_engine::testing::TestDatabase;
@@ -233,24 +233,12 @@ fn db_cases() -> u32 {
 fn every_refused_delivery_gets_a_4xx_with_a_reason() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let (tdb, engine) = rt.block_on(async {
-        let tdb = TestDatabase::create("oc_").await;
-        let pool = tdb.pool();
-        let mut conn = pool.get_conn().await.unwrap();
-        meschain_engine::fixtures::create_opencart_tables(&mut conn, "oc_")
-            .await
-            .unwrap();
-        drop(conn);
-        pool.disconnect().await.unwrap();
-        let mut config = EngineConfig::new(tdb.config.clone());
-        config.log_dir = Some(std::env::temp_dir().join("meschain-test-logs"));
-        config.setting_overrides = [
+        let tdb = TestDatabase::with_opencart_tables().await;
+        let config = tdb.engine_config(&[
             ("seller_id", "1001"),
             ("webhook_auth", "api_key"),
             ("webhook_api_key", WEBHOOK_KEY),
-        ]
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
+        ]);
         let engine = Engine::new(config).unwrap();
         engine.migrate().await.unwrap();
         (tdb, engine)

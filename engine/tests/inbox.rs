@@ -2,7 +2,6 @@
 //! not configured), malformed bodies, bare packages and page envelopes, dedupe across repeated
 //! deliveries, priorities per event, redaction of the logged body, and a database that is down.
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use base64::Engine as _;
@@ -24,21 +23,8 @@ fn log_dir() -> std::path::PathBuf {
 
 /// A fresh shop (OpenCart tables + MesChain's) and an engine with the given setting overrides.
 async fn shop(settings: &[(&str, &str)]) -> (TestDatabase, Engine) {
-    let tdb = TestDatabase::create("oc_").await;
-    let pool = tdb.pool();
-    let mut conn = pool.get_conn().await.unwrap();
-    meschain_engine::fixtures::create_opencart_tables(&mut conn, "oc_")
-        .await
-        .unwrap();
-    drop(conn);
-    pool.disconnect().await.unwrap();
-    let mut config = EngineConfig::new(tdb.config.clone());
-    config.log_dir = Some(log_dir());
-    config.setting_overrides = settings
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect::<BTreeMap<_, _>>();
-    let engine = Engine::new(config).unwrap();
+    let tdb = TestDatabase::with_opencart_tables().await;
+    let engine = Engine::new(tdb.engine_config(settings)).unwrap();
     engine.migrate().await.unwrap();
     (tdb, engine)
 }

@@ -33,14 +33,7 @@ fn engine_for(tdb: &TestDatabase, settings: &[(&str, &str)]) -> Engine {
 }
 
 async fn shop() -> TestDatabase {
-    let tdb = TestDatabase::create("oc_").await;
-    let pool = tdb.pool();
-    let mut conn = pool.get_conn().await.unwrap();
-    meschain_engine::fixtures::create_opencart_tables(&mut conn, "oc_")
-        .await
-        .unwrap();
-    drop(conn);
-    pool.disconnect().await.unwrap();
+    let tdb = TestDatabase::with_opencart_tables().await;
     let engine = engine_for(&tdb, &production());
     engine.migrate().await.unwrap();
     engine.close().await;

@@ -10,7 +10,6 @@
 
 mod catalog_common;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -68,22 +67,9 @@ async fn hook_engine(
     tdb: &meschain_engine::testing::TestDatabase,
     auth: &[(&str, &str)],
 ) -> Engine {
-    let pool = tdb.pool();
-    let mut conn = pool.get_conn().await.unwrap();
-    meschain_engine::fixtures::create_opencart_tables(&mut conn, "oc_")
-        .await
-        .unwrap();
-    drop(conn);
-    pool.disconnect().await.unwrap();
-    let mut config = EngineConfig::new(tdb.config.clone());
-    config.log_dir = Some(std::env::temp_dir().join("meschain-test-logs"));
-    let mut overrides = vec![("seller_id", "1001")];
-    overrides.extend_from_slice(auth);
-    config.setting_overrides = overrides
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect::<BTreeMap<_, _>>();
-    let engine = Engine::new(config).unwrap();
+    let mut settings = vec![("seller_id", "1001")];
+    settings.extend_from_slice(auth);
+    let engine = Engine::new(tdb.engine_config(&settings)).unwrap();
     engine.migrate().await.unwrap();
     engine
 }
@@ -113,7 +99,7 @@ fn hook_body() -> Vec<u8> {
 
 #[tokio::test]
 async fn webhooks_without_the_right_credential_get_401() {
-    let tdb = meschain_engine::testing::TestDatabase::create("oc_").await;
+    let tdb = meschain_engine::testing::TestDatabase::with_opencart_tables().await;
     let engine = hook_engine(
         &tdb,
         &[
@@ -175,7 +161,7 @@ async fn webhooks_without_the_right_credential_get_401() {
     engine.close().await;
 
     // Basic auth: equal-length and other-length wrong passwords alike.
-    let tdb2 = meschain_engine::testing::TestDatabase::create("oc_").await;
+    let tdb2 = meschain_engine::testing::TestDatabase::with_opencart_tables().await;
     let engine = hook_engine(
         &tdb2,
         &[
