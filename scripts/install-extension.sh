@@ -82,9 +82,9 @@ fi
 
 if [ "$dry_run" = 0 ]; then
   if [ -n "$ini_dir" ]; then
-    PHP_INI_SCAN_DIR="$ini_dir" "$php_bin" -m | grep -qx meschain
+    PHP_INI_SCAN_DIR="$ini_dir" "$php_bin" -m | grep -x meschain >/dev/null
   else
-    "$php_bin" -m | grep -qx meschain
+    "$php_bin" -m | grep -x meschain >/dev/null
   fi || { echo "install-extension: PHP does not list meschain after installing" >&2; exit 1; }
   echo "meschain $("$php_bin" ${ini_dir:+-d extension="$ext_dir/meschain.so"} -r 'echo phpversion("meschain");' 2>/dev/null) installed for PHP $php_version"
   echo "restart php-fpm (e.g. systemctl restart php$php_version-fpm) so web requests load it"

@@ -130,7 +130,7 @@ real_crontab_accepts_it() {
   nobody_crontab=1
   "$SETUP" --opencart "$OC" --php-path "$PHP" --cron-user nobody --log-dir "$TMP/logs-nobody" \
     --logrotate-dir "$TMP/lr-nobody" --bin-dir "$TMP/bin-nobody" >/dev/null || return 1
-  crontab -u nobody -l | grep -qxF "$BEGIN_MARK" || { echo "block not in nobody's crontab"; return 1; }
+  crontab -u nobody -l | grep -xF "$BEGIN_MARK" >/dev/null || { echo "block not in nobody's crontab"; return 1; }
   "$SETUP" --cron-user nobody --logrotate-dir "$TMP/lr-nobody" --bin-dir "$TMP/bin-nobody" --uninstall >/dev/null || return 1
   # Nothing else was in it, so the crontab is gone rather than left empty.
   ! crontab -u nobody -l >/dev/null 2>&1 || { echo "nobody still has a crontab"; return 1; }
@@ -183,7 +183,7 @@ bad_usage_exits_2() {
   out=$("$SETUP" --opencart "$OC" --log-dir /var/log 2>&1); [ $? = 2 ] || { echo "/var/log as log dir: $out"; return 1; }
   out=$("$SETUP" --opencart "$OC" --php-path 2>&1); [ $? = 2 ] && grep -q "needs a value" <<<"$out" || { echo "missing value: $out"; return 1; }
   out=$("$SETUP" --opencart "$OC" --max-age nojob=5 2>&1); [ $? = 2 ] || { echo "bad --max-age: $out"; return 1; }
-  "$SETUP" --help | grep -q -- "--crontab-file" || { echo "--help"; return 1; }
+  "$SETUP" --help | grep -- "--crontab-file" >/dev/null || { echo "--help"; return 1; }
   out=$("$MONITOR" --bogus 2>&1); [ $? = 2 ] && grep -q "unknown argument --bogus" <<<"$out" || { echo "monitor --bogus: $out"; return 1; }
   out=$("$MONITOR" --window x 2>&1); [ $? = 2 ] || { echo "monitor --window x: $out"; return 1; }
   out=$(MESCHAIN_MAX_AGE_ORDER_SYNC=soon "$MONITOR" --log-dir "$TMP" 2>&1); [ $? = 2 ] || { echo "monitor bad env: $out"; return 1; }

@@ -10,6 +10,7 @@ DB="meschain_t_scripts_$$"
 
 cleanup() {
   mariadb -h127.0.0.1 -uroot -e "DROP DATABASE IF EXISTS \`$DB\`" 2>/dev/null
+  mariadb -h127.0.0.1 -uroot -e "DROP DATABASE IF EXISTS \`${DB}_demo\`" 2>/dev/null
   rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -24,7 +25,7 @@ version_prints() {
 
 install_into_temp_dirs() {
   scripts/install-extension.sh --so "$SO" --ext-dir "$TMP/ext" --ini-dir "$TMP/conf.d" &&
-  PHP_INI_SCAN_DIR="$TMP/conf.d" php -m | grep -qx meschain &&
+  PHP_INI_SCAN_DIR="$TMP/conf.d" php -m | grep -x meschain >/dev/null &&
   # Idempotent: a second run leaves one ini and a working module.
   scripts/install-extension.sh --so "$SO" --ext-dir "$TMP/ext" --ini-dir "$TMP/conf.d" &&
   [ "$(ls "$TMP/conf.d" | wc -l)" = 1 ] &&
@@ -39,7 +40,7 @@ install_dry_run_writes_nothing() {
 
 uninstall_removes_it() {
   scripts/install-extension.sh --ext-dir "$TMP/ext" --ini-dir "$TMP/conf.d" --uninstall &&
-  ! PHP_INI_SCAN_DIR="$TMP/conf.d" php -m | grep -qx meschain &&
+  ! PHP_INI_SCAN_DIR="$TMP/conf.d" php -m | grep -x meschain >/dev/null &&
   [ ! -e "$TMP/ext/meschain.so" ]
 }
 
@@ -55,9 +56,9 @@ define('DB_DATABASE', '$DB');
 define('DB_PORT', '3306');
 define('DB_PREFIX', 'oc_');
 PHP
-  php -d "extension=$SO" php/bin/meschain.php migrate --opencart="$TMP/config.php" | grep -q "applied: 1" &&
-  php -d "extension=$SO" php/bin/meschain.php migrate --opencart="$TMP/config.php" | grep -q "applied: none" &&
-  php -d "extension=$SO" php/bin/meschain.php status --opencart="$TMP/config.php" | grep -q "oc_trendyol_sync_queue *present" &&
+  php -d "extension=$SO" php/bin/meschain.php migrate --opencart="$TMP/config.php" | grep "applied: 1" >/dev/null &&
+  php -d "extension=$SO" php/bin/meschain.php migrate --opencart="$TMP/config.php" | grep "applied: none" >/dev/null &&
+  php -d "extension=$SO" php/bin/meschain.php status --opencart="$TMP/config.php" | grep "oc_trendyol_sync_queue *present" >/dev/null &&
   php -d "extension=$SO" php/bin/meschain.php status --json --opencart="$TMP/config.php" | php -r 'exit(json_decode(stream_get_contents(STDIN), true)["schema_version"] >= 1 ? 0 : 1);'
 }
 
@@ -78,6 +79,18 @@ stubs_match_the_extension() {
   diff <(php -d "extension=$SO" tests/stubs_check.php ext) <(php tests/stubs_check.php stubs)
 }
 
+# The main job on a small shop: every step reaches its end and the report adds up.
+demo_runs_the_whole_job() {
+  local out
+  out=$(MESCHAIN_DEMO_DB="${DB}_demo" MESCHAIN_DEMO_PRODUCTS=300 MESCHAIN_DEMO_VAR="$TMP/demo" \
+    MESCHAIN_LOG_DIR="$TMP/demo-logs" bash scripts/demo.sh 2>&1) || { echo "$out" | tail -30; return 1; }
+  grep -q "the 15 edited products, nothing else" <<<"$out" &&
+  grep -q "is Invoiced" <<<"$out" &&
+  grep -Eq "OpenCart orders +[0-9]+ \(([0-9]+) packages, 0 doubled\)" <<<"$out" &&
+  grep -Eq "^  queue +[0-9]+ done$" <<<"$out" &&
+  [ -n "$(ls "$TMP/demo-logs")" ] || { echo "$out" | tail -30; return 1; }
+}
+
 check "php -r prints MesChain\\Engine::version()" version_prints
 check "install-extension.sh into a conf.d makes php -m list meschain (twice)" install_into_temp_dirs
 check "install-extension.sh --dry-run writes nothing" install_dry_run_writes_nothing
@@ -85,6 +98,7 @@ check "install-extension.sh --uninstall removes it" uninstall_removes_it
 check "meschain.php migrate and status through config.php" cli_migrate_and_status
 check "meschain.php exit codes" cli_exit_codes
 check "php -l on every PHP file" php_files_lint
+check "the demo (scripts/demo.sh) runs the whole job on a 300-product shop" demo_runs_the_whole_job
 check "php/meschain.stubs.php matches the extension (scripts/stubs.sh regenerates it)" stubs_match_the_extension
 
 summary

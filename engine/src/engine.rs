@@ -277,7 +277,12 @@ impl Engine {
     pub async fn work(&self, budget: std::time::Duration) -> Result<crate::runner::JobOutcome> {
         let mut ctx = self.standalone_context(budget).await?;
         ctx.trigger = "worker".into();
-        crate::processor::work(&ctx, &crate::processor::worker_id(), &|| false).await
+        let outcome = crate::processor::work(&ctx, &crate::processor::worker_id(), &|| false).await;
+        // A worker's calls count like a cron run's: the API counters are the shop's whole usage.
+        if let Err(e) = crate::metrics::counters::add(&ctx.db, &ctx.metrics.snapshot()).await {
+            tracing::warn!("adding the worker's API counters failed: {e}");
+        }
+        outcome
     }
 
     /// The module's `addHistory` event: queues the Trendyol pushes an OpenCart status asks for.

@@ -102,6 +102,10 @@ final class WebhookLoadTest extends TestCase
         $this->assertSame(2, $owners, 'both workers took jobs');
         $this->assertSame((string) self::PACKAGES, $db->query('SELECT COUNT(*) FROM oc_order')->fetch_row()[0]);
         $this->assertSame((string) self::PACKAGES, $db->query('SELECT COUNT(DISTINCT package_id) FROM oc_trendyol_orders')->fetch_row()[0]);
+        // Only the workers called Trendyol here (packages re-read 50 per request): their calls are
+        // in the shop's API counters, like a cron run's.
+        $calls = (int) $db->query("SELECT COALESCE(SUM(count), 0) FROM oc_trendyol_api_counters WHERE kind = 'call'")->fetch_row()[0];
+        $this->assertGreaterThanOrEqual(intdiv(self::PACKAGES, 50), $calls, 'the workers\' API calls are counted');
         $sandbox->stop();
     }
 
