@@ -74,19 +74,7 @@ async fn tick(
                 Ok(job) => job,
                 Err(e) => {
                     tracing::warn!("{name} cannot run: {e}");
-                    runs.push(RunReport {
-                        job: name.to_string(),
-                        status: RunStatus::Failed,
-                        sync_log_id: 0,
-                        items_ok: 0,
-                        items_failed: 0,
-                        api_calls: 0,
-                        api_errors: 0,
-                        duration_ms: 0,
-                        peak_memory_bytes: 0,
-                        finished: false,
-                        message: e.to_string(),
-                    });
+                    runs.push(RunReport::failed_to_start(name, e.to_string()));
                     continue;
                 }
             };
@@ -100,19 +88,7 @@ async fn tick(
                 // A database failure in one job's bookkeeping must not stop the others.
                 Err(e) => {
                     tracing::error!("{name} could not be run: {e}");
-                    runs.push(RunReport {
-                        job: name.to_string(),
-                        status: RunStatus::Failed,
-                        sync_log_id: 0,
-                        items_ok: 0,
-                        items_failed: 0,
-                        api_calls: 0,
-                        api_errors: 0,
-                        duration_ms: 0,
-                        peak_memory_bytes: 0,
-                        finished: false,
-                        message: e.to_string(),
-                    })
+                    runs.push(RunReport::failed_to_start(name, e.to_string()))
                 }
             }
         }

@@ -83,6 +83,23 @@ pub struct RunReport {
 }
 
 impl RunReport {
+    /// A job that could not be run at all (unknown, or its bookkeeping failed): no row, no time.
+    pub fn failed_to_start(job: &str, message: String) -> RunReport {
+        RunReport {
+            job: job.to_string(),
+            status: RunStatus::Failed,
+            sync_log_id: 0,
+            items_ok: 0,
+            items_failed: 0,
+            api_calls: 0,
+            api_errors: 0,
+            duration_ms: 0,
+            peak_memory_bytes: 0,
+            finished: false,
+            message,
+        }
+    }
+
     fn not_run(job: &str, status: RunStatus, message: String, started: Instant) -> RunReport {
         RunReport {
             job: job.to_string(),
