@@ -423,3 +423,205 @@ async fn splits_and_cancels_take_stock_once_in_any_arrival_order() {
     assert_eq!(orders_after, 3);
     sb.shutdown().await.unwrap();
 }
+
+/// Quantities of a product and two of its option values.
+async fn option_stock(pool: &mysql_async::Pool, product: u32, options: [u32; 2]) -> [i64; 3] {
+    let mut conn = pool.get_conn().await.unwrap();
+    let p: i64 = conn
+        .exec_first(
+            "SELECT quantity FROM oc_product WHERE product_id = ?",
+            (product,),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    let mut out = [p, 0, 0];
+    for (i, option) in options.into_iter().enumerate() {
+        out[i + 1] = conn
+            .exec_first(
+                "SELECT quantity FROM oc_product_option_value WHERE product_option_value_id = ?",
+                (option,),
+            )
+            .await
+            .unwrap()
+            .unwrap();
+    }
+    out
+}
+
+/// Stock for a whole package moves in one statement per table: two lines drawing on two options
+/// of one product take from the product twice (the history chains the two changes) and from
+/// each option once; a product that does not subtract stock is left alone; a repeat moves
+/// nothing and a cancel gives everything back. The import sessions' READ COMMITTED does not
+/// outlive them in the pool.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_package_on_two_options_of_a_product_moves_each_exactly_once() {
+    let sb = sandbox(60_000).await;
+    let shop = shop(&sb, 40, &[]).await;
+    let engine = shop.engine();
+    let settings = engine.settings().await.unwrap();
+    let db = engine.database().unwrap();
+    let import = OrderImport::prepare(&db, &settings).await.unwrap();
+    let mut conn = shop.pool.get_conn().await.unwrap();
+    let (product, fixed, fixed_ean): (u32, u32, String) = conn
+        .query_first(
+            "SELECT (SELECT MIN(product_id) FROM oc_product), \
+             (SELECT MAX(product_id) FROM oc_product), \
+             (SELECT ean FROM oc_product ORDER BY product_id DESC LIMIT 1)",
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    let options: Vec<u32> = conn
+        .exec(
+            "SELECT product_option_value_id FROM oc_product_option_value WHERE product_id = ? \
+             ORDER BY product_option_value_id LIMIT 2",
+            (product,),
+        )
+        .await
+        .unwrap();
+    let options: [u32; 2] = if options.len() == 2 {
+        [options[0], options[1]]
+    } else {
+        // The generated catalog gave this product fewer options: add two.
+        let mut ids = [0u32; 2];
+        for (i, id) in ids.iter_mut().enumerate() {
+            conn.exec_drop(
+                "INSERT INTO oc_product_option_value (product_option_id, product_id, option_id, \
+                 option_value_id, quantity, subtract, price, price_prefix, points, points_prefix, \
+                 weight, weight_prefix) VALUES (0, ?, 0, ?, 0, 1, 0, '+', 0, '+', 0, '+')",
+                (product, 9000 + i as u32),
+            )
+            .await
+            .unwrap();
+            *id = conn.last_insert_id().unwrap() as u32;
+        }
+        ids
+    };
+    conn.exec_drop(
+        "UPDATE oc_product SET quantity = 100, subtract = 1 WHERE product_id = ?",
+        (product,),
+    )
+    .await
+    .unwrap();
+    for (option, quantity) in options.iter().zip([10, 20]) {
+        conn.exec_drop(
+            "UPDATE oc_product_option_value SET quantity = ?, subtract = 1 \
+             WHERE product_option_value_id = ?",
+            (quantity, option),
+        )
+        .await
+        .unwrap();
+    }
+    conn.exec_drop(
+        "UPDATE oc_product SET quantity = 50, subtract = 0 WHERE product_id = ?",
+        (fixed,),
+    )
+    .await
+    .unwrap();
+    for (barcode, option) in [("OPT-A", options[0]), ("OPT-B", options[1])] {
+        conn.exec_drop(
+            "INSERT INTO oc_trendyol_products (seller_id, product_id, product_option_value_id, \
+             barcode, created_at, updated_at) VALUES (1001, ?, ?, ?, NOW(), NOW())",
+            (product, option, barcode),
+        )
+        .await
+        .unwrap();
+    }
+
+    let lines: [(u64, &str, i64); 3] = [(81, "OPT-A", 2), (82, "OPT-B", 3), (83, &fixed_ean, 4)];
+    let mut created = pkg(80, "Created", 1000, &[], &lines);
+    created.order_number = Some("ORD-88".into());
+    let mut cancelled = pkg(80, "Cancelled", 2000, &[], &lines);
+    cancelled.order_number = Some("ORD-88".into());
+
+    let counts = import.import_all(vec![created.clone()]).await.unwrap();
+    assert_eq!((counts.created, counts.stock_taken), (1, 9));
+    assert_eq!(
+        option_stock(&shop.pool, product, options).await,
+        [95, 8, 17],
+        "the product gives 2 + 3, each option its own line"
+    );
+    let untouched: i64 = conn
+        .exec_first(
+            "SELECT quantity FROM oc_product WHERE product_id = ?",
+            (fixed,),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        untouched, 50,
+        "a product that does not subtract keeps its stock"
+    );
+    let history: Vec<(u32, i64, i64, i64)> = conn
+        .exec(
+            "SELECT product_option_value_id, quantity_before, quantity_after, delta \
+             FROM oc_trendyol_stock_history WHERE product_id = ? ORDER BY stock_history_id",
+            (product,),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        history,
+        vec![
+            (0, 100, 98, -2),
+            (options[0], 10, 8, -2),
+            (0, 98, 95, -3),
+            (options[1], 20, 17, -3),
+        ],
+        "one history row per change, the product's second starting where its first ended"
+    );
+    let fixed_history: u64 = conn
+        .exec_first(
+            "SELECT COUNT(*) FROM oc_trendyol_stock_history WHERE product_id = ?",
+            (fixed,),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(fixed_history, 0);
+
+    let again = import.import_all(vec![created]).await.unwrap();
+    assert_eq!((again.unchanged, again.stock_taken), (1, 0));
+    assert_eq!(
+        option_stock(&shop.pool, product, options).await,
+        [95, 8, 17]
+    );
+
+    let released = import.import_all(vec![cancelled]).await.unwrap();
+    assert_eq!((released.updated, released.stock_released), (1, 9));
+    assert_eq!(
+        option_stock(&shop.pool, product, options).await,
+        [100, 10, 20],
+        "a cancel gives back exactly what was taken"
+    );
+    let (orders, holds): (u64, i64) = conn
+        .query_first(
+            "SELECT (SELECT COUNT(*) FROM oc_order), \
+             (SELECT COALESCE(SUM(held), 0) FROM oc_trendyol_stock_holds)",
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((orders, holds), (1, 0));
+
+    // Every pooled connection is back at the server's isolation level.
+    let mut pooled = Vec::new();
+    for _ in 0..settings.order_import_concurrency.max(1) {
+        pooled.push(db.conn().await.unwrap());
+    }
+    for c in &mut pooled {
+        let same: bool = c
+            .query_first("SELECT @@SESSION.tx_isolation = @@GLOBAL.tx_isolation")
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(
+            same,
+            "an import session's isolation level leaked into the pool"
+        );
+    }
+    drop(pooled);
+    sb.shutdown().await.unwrap();
+}

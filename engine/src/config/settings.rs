@@ -334,7 +334,7 @@ pub const SPECS: &[SettingSpec] = &[
     spec("order_poll_concurrency", "4", "a whole number from 1 to 16"),
     spec(
         "order_import_concurrency",
-        "8",
+        "12",
         "a whole number from 1 to 32",
     ),
     spec(

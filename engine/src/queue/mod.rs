@@ -189,7 +189,12 @@ impl LockConflict for QueueError {
 }
 
 /// How many times a transaction that lost a lock conflict is run again.
-const LOCK_RETRIES: u32 = 5;
+pub(crate) const LOCK_RETRIES: u32 = 5;
+
+/// The jittered pause before running a lock conflict's loser again (`attempt` from 1).
+pub(crate) fn conflict_pause(attempt: u32) -> Duration {
+    Duration::from_millis(rand::random_range(2..=10 * u64::from(attempt) + 5))
+}
 
 /// Runs `op` again when it lost a deadlock or a lock wait. Every `op` is a whole transaction that
 /// InnoDB rolled back, so running it again is safe; the jittered pause keeps two victims of the
@@ -205,9 +210,9 @@ where
         match op().await {
             Err(e) if e.is_lock_conflict() && attempt < LOCK_RETRIES => {
                 attempt += 1;
-                let pause = rand::random_range(2..=10 * u64::from(attempt) + 5);
-                tracing::debug!(attempt, pause_ms = pause, "queue lock conflict, retrying");
-                tokio::time::sleep(Duration::from_millis(pause)).await;
+                let pause = conflict_pause(attempt);
+                tracing::debug!(attempt, ?pause, "queue lock conflict, retrying");
+                tokio::time::sleep(pause).await;
             }
             other => return other,
         }

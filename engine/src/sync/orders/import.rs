@@ -12,7 +12,7 @@
 use std::sync::Arc;
 
 use mysql_async::prelude::*;
-use mysql_async::{IsolationLevel, Transaction, Value};
+use mysql_async::{Conn, Transaction, TxOpts, Value};
 use serde::Serialize;
 use trendyol_wire::{PackageStatus, ShipmentPackage};
 
@@ -20,10 +20,10 @@ use super::package::{clip, round4, AddressFacts, PackageFacts};
 use super::products::ProductIndex;
 use super::shop::ShopFacts;
 use super::status_map::StatusMap;
-use super::stock::{self, StockMoves};
+use super::stock::{self, OrderLine, OrderState, StockMoves};
 use crate::db::Database;
 use crate::error::{Error, Result};
-use crate::queue::{begin, retry_conflicts};
+use crate::queue::{conflict_pause, LockConflict, LOCK_RETRIES};
 
 /// What importing one package did.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -69,18 +69,70 @@ impl Importer {
         }
     }
 
-    /// Imports `package` (idempotent). Bad packages are refused with `Error::Config`.
+    /// A connection for a run of imports: transactions on it run at READ COMMITTED (no gap
+    /// locks between concurrent importers) without a `SET TRANSACTION` before each one, and
+    /// its prepared statements stay cached from one package to the next. The session setting
+    /// ends with the connection's reset when it goes back to the pool.
+    pub async fn session(&self) -> Result<Conn> {
+        let mut conn = self.db.conn().await?;
+        conn.reset_connection(true);
+        let what = "preparing an order import session";
+        self.db
+            .timed(what, async {
+                conn.query_drop("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED")
+                    .await
+                    .map_err(Error::db(what))
+            })
+            .await?;
+        Ok(conn)
+    }
+
+    /// Imports `package` (idempotent) on a connection of its own. Bad packages are refused with
+    /// `Error::Config`.
     pub async fn import(
         &self,
         package: &ShipmentPackage,
         products: &ProductIndex,
     ) -> Result<(ImportOutcome, StockMoves)> {
         let facts = PackageFacts::from_package(package)?;
-        retry_conflicts(|| self.import_once(package, &facts, products)).await
+        let mut conn = self.session().await?;
+        self.import_on(&mut conn, package, &facts, products).await
+    }
+
+    /// Imports `package` on `conn`, a connection from [`Importer::session`]. Each package is
+    /// its own transaction; one InnoDB picks as a deadlock victim is run again whole.
+    pub async fn import_with(
+        &self,
+        conn: &mut Conn,
+        package: &ShipmentPackage,
+        products: &ProductIndex,
+    ) -> Result<(ImportOutcome, StockMoves)> {
+        let facts = PackageFacts::from_package(package)?;
+        self.import_on(conn, package, &facts, products).await
+    }
+
+    async fn import_on(
+        &self,
+        conn: &mut Conn,
+        package: &ShipmentPackage,
+        facts: &PackageFacts,
+        products: &ProductIndex,
+    ) -> Result<(ImportOutcome, StockMoves)> {
+        let mut attempt = 0;
+        loop {
+            match self.import_once(conn, package, facts, products).await {
+                Err(e) if e.is_lock_conflict() && attempt < LOCK_RETRIES => {
+                    attempt += 1;
+                    tokio::time::sleep(conflict_pause(attempt)).await;
+                }
+                other => return other,
+            }
+        }
     }
 
     async fn import_once(
         &self,
+        conn: &mut Conn,
         package: &ShipmentPackage,
         facts: &PackageFacts,
         products: &ProductIndex,
@@ -88,19 +140,25 @@ impl Importer {
         let db = &self.db;
         let what = "importing a Trendyol package";
         db.timed(what, async {
-            let mut conn = db.conn().await?;
-            let mut tx = begin(&mut conn, IsolationLevel::ReadCommitted, what).await?;
-            // 1. The order group: serialises every package of this order number.
+            // READ COMMITTED comes from the session (see `session`).
+            let mut tx = conn
+                .start_transaction(TxOpts::default())
+                .await
+                .map_err(Error::db(what))?;
+            // 1. The order group: serialises every package of this order number. A new group
+            //    row counts this package already, which saves an UPDATE for most new orders.
             tx.exec_drop(
                 format!(
                     "INSERT INTO {} (seller_id, order_number, packages, updated_at) \
-                     VALUES (?, ?, 0, NOW(3)) ON DUPLICATE KEY UPDATE updated_at = NOW(3)",
+                     VALUES (?, ?, 1, NOW(3)) ON DUPLICATE KEY UPDATE updated_at = NOW(3)",
                     db.table("trendyol_order_groups")
                 ),
                 (self.seller_id, &facts.order_number),
             )
             .await
             .map_err(Error::db("locking the Trendyol order"))?;
+            // 1 row affected: inserted (2: updated, 0: updated to the same instant).
+            let new_group = tx.affected_rows() == 1;
             // 2. The package as last imported.
             let existing: Option<(Option<u32>, String, i64, String)> = tx
                 .exec_first(
@@ -113,6 +171,20 @@ impl Importer {
                 )
                 .await
                 .map_err(Error::db("reading the imported package"))?;
+            if new_group && existing.is_some() {
+                // The package is recorded under another order number (contradictory data):
+                // the new group holds no package after all.
+                tx.exec_drop(
+                    format!(
+                        "UPDATE {} SET packages = 0 WHERE seller_id = ? AND order_number = ?",
+                        db.table("trendyol_order_groups")
+                    ),
+                    (self.seller_id, &facts.order_number),
+                )
+                .await
+                .map_err(Error::db("counting the order's packages"))?;
+            }
+            let is_new = existing.is_none();
             let outcome = match existing {
                 Some((_, ref status, modified, _))
                     if facts.last_modified_ms < modified
@@ -134,15 +206,31 @@ impl Importer {
                     self.update(&mut tx, facts, order_id, &previous, &pushed)
                         .await?
                 }
-                None => self.create(&mut tx, package, facts, products).await?,
+                None => {
+                    self.create(&mut tx, package, facts, products, new_group)
+                        .await?
+                }
             };
-            self.write_lines(&mut tx, facts, products).await?;
+            let lines = self.write_lines(&mut tx, facts, products, is_new).await?;
+            // Every package, line and hold row of an order is written by a transaction that
+            // upserted the group row first: a group this transaction created has nothing else.
+            let state = if new_group && is_new {
+                OrderState::First {
+                    package_id: facts.package_id,
+                    status: facts.status.clone(),
+                    origin_package_ids: facts.origin_package_ids.clone(),
+                    lines,
+                }
+            } else {
+                OrderState::Stored
+            };
             let moves = stock::rebalance(
                 db,
                 &mut tx,
                 self.seller_id,
                 &facts.order_number,
                 &format!("package:{}", facts.package_id),
+                state,
             )
             .await?;
             tx.commit()
@@ -159,6 +247,7 @@ impl Importer {
         package: &ShipmentPackage,
         facts: &PackageFacts,
         products: &ProductIndex,
+        new_group: bool,
     ) -> Result<ImportOutcome> {
         let db = &self.db;
         let shop = &self.shop;
@@ -426,15 +515,18 @@ impl Importer {
         )
         .await
         .map_err(Error::db("recording the imported package"))?;
-        tx.exec_drop(
-            format!(
-                "UPDATE {} SET packages = packages + 1 WHERE seller_id = ? AND order_number = ?",
-                db.table("trendyol_order_groups")
-            ),
-            (self.seller_id, &facts.order_number),
-        )
-        .await
-        .map_err(Error::db("counting the order's packages"))?;
+        if !new_group {
+            // A new group row already counts this package.
+            tx.exec_drop(
+                format!(
+                    "UPDATE {} SET packages = packages + 1 WHERE seller_id = ? AND order_number = ?",
+                    db.table("trendyol_order_groups")
+                ),
+                (self.seller_id, &facts.order_number),
+            )
+            .await
+            .map_err(Error::db("counting the order's packages"))?;
+        }
         Ok(ImportOutcome::Created {
             package_id: facts.package_id,
             order_id,
@@ -531,42 +623,60 @@ impl Importer {
         .map_err(Error::db("adding order history"))
     }
 
-    /// Replaces the package's lines (as matched to products) for the stock arithmetic.
+    /// Replaces the package's lines (as matched to products) for the stock arithmetic, and
+    /// returns them as written. A package not recorded before has no lines to delete: its lines
+    /// are only ever written together with its `trendyol_orders` row.
     async fn write_lines(
         &self,
         tx: &mut Transaction<'_>,
         facts: &PackageFacts,
         products: &ProductIndex,
-    ) -> Result<()> {
+        is_new: bool,
+    ) -> Result<Vec<OrderLine>> {
         let db = &self.db;
-        tx.exec_drop(
-            format!(
-                "DELETE FROM {} WHERE seller_id = ? AND package_id = ?",
-                db.table("trendyol_order_lines")
-            ),
-            (self.seller_id, facts.package_id),
-        )
-        .await
-        .map_err(Error::db("replacing the package's lines"))?;
-        if facts.lines.is_empty() {
-            return Ok(());
+        if !is_new {
+            tx.exec_drop(
+                format!(
+                    "DELETE FROM {} WHERE seller_id = ? AND package_id = ?",
+                    db.table("trendyol_order_lines")
+                ),
+                (self.seller_id, facts.package_id),
+            )
+            .await
+            .map_err(Error::db("replacing the package's lines"))?;
         }
-        let mut rows: Vec<Value> = Vec::new();
-        for line in &facts.lines {
-            let product = products.find(Some(&line.barcode), Some(&line.stock_code));
+        if facts.lines.is_empty() {
+            return Ok(Vec::new());
+        }
+        let lines: Vec<OrderLine> = facts
+            .lines
+            .iter()
+            .map(|line| {
+                let product = products.find(Some(&line.barcode), Some(&line.stock_code));
+                (
+                    facts.package_id,
+                    line.line_id,
+                    product.map(|p| p.product_id),
+                    product.map(|p| p.product_option_value_id).unwrap_or(0),
+                    line.quantity,
+                    line.barcode.clone(),
+                )
+            })
+            .collect();
+        let mut rows: Vec<Value> = Vec::with_capacity(lines.len() * 9);
+        for ((package_id, line_id, product_id, option_id, quantity, barcode), line) in
+            lines.iter().zip(&facts.lines)
+        {
             rows.extend([
                 self.seller_id.into(),
-                facts.package_id.into(),
-                line.line_id.into(),
+                (*package_id).into(),
+                (*line_id).into(),
                 facts.order_number.clone().into(),
-                line.barcode.clone().into(),
+                barcode.clone().into(),
                 line.stock_code.clone().into(),
-                product.map(|p| p.product_id).into(),
-                product
-                    .map(|p| p.product_option_value_id)
-                    .unwrap_or(0)
-                    .into(),
-                line.quantity.into(),
+                (*product_id).into(),
+                (*option_id).into(),
+                (*quantity).into(),
             ]);
         }
         tx.exec_drop(
@@ -579,7 +689,8 @@ impl Importer {
             rows,
         )
         .await
-        .map_err(Error::db("recording the package's lines"))
+        .map_err(Error::db("recording the package's lines"))?;
+        Ok(lines)
     }
 }
 

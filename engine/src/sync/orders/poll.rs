@@ -4,17 +4,19 @@
 //! The window runs from the stream cursor's position minus an overlap (packages Trendyol
 //! publishes late) to now; the first run reaches back `order_lookback_hours`. The window is cut
 //! into time slices fetched concurrently (the shop-wide limiter paces them); each slice pages
-//! through `orders/stream` with its `nextCursor`. The position advances to the end of the
+//! through `orders/stream` with its `nextCursor`, reading the next page while the current one is
+//! imported. The position advances to the end of the
 //! longest run of slices, from the oldest, whose packages have all committed — so a run stopped
 //! by its time limit, a crash or an API outage re-reads from there, and the repeated imports are
 //! no-ops. If the stream endpoint refuses the request outright (not a 5xx or 429), the slice is
 //! read from the order list instead.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
+use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 use trendyol_wire::ShipmentPackage;
 
@@ -81,7 +83,14 @@ pub struct OrderImport {
     pub settings: Arc<Settings>,
     pub importer: Importer,
     pub shop: Arc<ShopFacts>,
+    /// Permits for connections held by import workers (see [`IMPORT_SESSIONS`]).
+    sessions: Arc<Semaphore>,
 }
+
+/// At most this many connections held by import workers at once, whatever
+/// `order_import_concurrency` says and however many slices import side by side: the pool has
+/// 16, and the product lookups, the cursor and the job's own bookkeeping need theirs.
+pub const IMPORT_SESSIONS: usize = 12;
 
 impl OrderImport {
     pub async fn prepare(db: &Database, settings: &Settings) -> Result<OrderImport> {
@@ -95,11 +104,14 @@ impl OrderImport {
             settings: Arc::new(settings.clone()),
             importer: Importer::new(db.clone(), seller_id, shop.clone(), statuses),
             shop,
+            sessions: Arc::new(Semaphore::new(
+                (settings.order_import_concurrency.max(1) as usize).min(IMPORT_SESSIONS),
+            )),
         })
     }
 
     /// Imports `packages`: products resolved once, packages of one order in sequence, orders
-    /// side by side (`order_import_concurrency`). A refused (malformed) package is counted and
+    /// side by side (`order_import_concurrency` workers, each on one connection). A refused (malformed) package is counted and
     /// skipped; a database failure fails the call.
     pub async fn import_all(&self, packages: Vec<ShipmentPackage>) -> Result<ImportCounts> {
         let mut counts = ImportCounts {
@@ -143,21 +155,57 @@ impl OrderImport {
             return Ok(Vec::new());
         }
         let products = Arc::new(ProductIndex::resolve(&self.db, &self.settings, &packages).await?);
-        let lanes = self.settings.order_import_concurrency.max(1) as usize;
-        let mut groups: Vec<Vec<ShipmentPackage>> = vec![Vec::new(); lanes];
+        // Packages of one order in arrival order, one after another; orders handed out to the
+        // workers as they come free, so one slow order does not hold up a share of the page.
+        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut orders: Vec<Vec<ShipmentPackage>> = Vec::new();
         for package in packages {
-            let lane = lane_of(package.order_number.as_deref().unwrap_or(""), lanes);
-            groups[lane].push(package);
+            let number = package.order_number.clone().unwrap_or_default();
+            let slot = *index.entry(number).or_insert_with(|| {
+                orders.push(Vec::new());
+                orders.len() - 1
+            });
+            orders[slot].push(package);
         }
+        let workers = (self.settings.order_import_concurrency.max(1) as usize).min(orders.len());
+        let queue = Arc::new(Mutex::new(VecDeque::from(orders)));
         let mut tasks = JoinSet::new();
-        for group in groups.into_iter().filter(|g| !g.is_empty()) {
+        for _ in 0..workers {
             let importer = self.importer.clone();
             let products = products.clone();
+            let queue = queue.clone();
+            let sessions = self.sessions.clone();
             tasks.spawn(async move {
-                let mut results = Vec::with_capacity(group.len());
-                for package in group {
-                    let id = package.shipment_package_id.unwrap_or(0);
-                    results.push((id, importer.import(&package, &products).await));
+                let mut results = Vec::new();
+                // Every connection held for a run of imports, across pages and slices, takes a
+                // permit: the pool always keeps connections for everything else.
+                let Ok(_permit) = sessions.acquire().await else {
+                    return results;
+                };
+                // One connection per worker, its statements prepared once for all its
+                // packages. After a failure other than a refused package the connection may be
+                // in any state, so the next package gets a fresh one.
+                let mut session = None;
+                while let Some(order) = next_order(&queue) {
+                    for package in order {
+                        let id = package.shipment_package_id.unwrap_or(0);
+                        let conn = match session.take() {
+                            Some(conn) => Ok(conn),
+                            None => importer.session().await,
+                        };
+                        let result = match conn {
+                            Ok(mut conn) => {
+                                let result =
+                                    importer.import_with(&mut conn, &package, &products).await;
+                                if matches!(result, Ok(_) | Err(Error::Config(_))) {
+                                    session = Some(conn);
+                                }
+                                result
+                            }
+                            Err(e) => Err(e),
+                        };
+                        results.push((id, result));
+                    }
                 }
                 results
             });
@@ -173,14 +221,9 @@ impl OrderImport {
     }
 }
 
-fn lane_of(order_number: &str, lanes: usize) -> usize {
-    // FNV-1a: stable and cheap; only spreads orders over lanes.
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in order_number.bytes() {
-        hash ^= u64::from(b);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    (hash % lanes as u64) as usize
+/// The next order of a page's queue. The lock ends here, not with the caller's loop body.
+fn next_order(queue: &Mutex<VecDeque<Vec<ShipmentPackage>>>) -> Option<Vec<ShipmentPackage>> {
+    queue.lock().ok().and_then(|mut q| q.pop_front())
 }
 
 /// A time slice of the window; `end_ms` None: open-ended (the newest slice).
@@ -406,11 +449,16 @@ async fn read_slice(
         last_modified_end_date: slice.end_ms,
         ..OrderStreamQuery::default()
     };
+    let mut prefetched = None;
     loop {
         if stop() {
             return Ok(SliceEnd::Stopped(counts));
         }
-        let page = match client.orders_stream(&query).await {
+        let fetched = match prefetched.take() {
+            Some(fetched) => fetched,
+            None => client.orders_stream(&query).await,
+        };
+        let page = match fetched {
             Ok(page) => page,
             Err(Error::Api {
                 class: ApiErrorClass::Permanent,
@@ -426,14 +474,32 @@ async fn read_slice(
         };
         counts.pages += 1;
         let n = page.content.len() as u64;
+        let next_query = page
+            .next_cursor
+            .filter(|c| page.has_more && !c.is_empty())
+            .map(|cursor| OrderStreamQuery {
+                next_cursor: Some(cursor),
+                ..query.clone()
+            });
+        // The next page is read while this one is imported: its cursor is already in hand, and
+        // none of it is imported before this page has committed.
+        let fetch_next = async {
+            match &next_query {
+                Some(next) if !stop() => Some(client.orders_stream(next).await),
+                _ => None,
+            }
+        };
         if dry_run {
             counts.seen += n;
+            prefetched = fetch_next.await;
         } else {
-            counts.add(import.import_all(page.content).await?);
+            let (imported, next_page) = tokio::join!(import.import_all(page.content), fetch_next);
+            counts.add(imported?);
+            prefetched = next_page;
         }
         progress.advance(n);
-        match page.next_cursor.filter(|c| page.has_more && !c.is_empty()) {
-            Some(next) => query.next_cursor = Some(next),
+        match next_query {
+            Some(next) => query = next,
             None => return Ok(SliceEnd::Done(counts)),
         }
     }
