@@ -399,3 +399,12 @@ CREATE TABLE IF NOT EXISTS `oc_trendyol_installation` (
 
 INSERT IGNORE INTO `oc_trendyol_schema_version` (`version`, `name`, `checksum`, `applied_at`) VALUES (6, 'staging-clone guard: installation fingerprint', 'df0b94d22e74c8837cff3d4b4d0795b82c6c4b3bd556115963b711aa937344bf', UTC_TIMESTAMP());
 
+-- Migration 7: catalog scans: narrow covering indexes
+CREATE INDEX IF NOT EXISTS `stock_scan` ON `oc_trendyol_products` (`seller_id`, `sync_status`, `stock_batch_request_id`, `trendyol_product_id`, `product_id`, `confirmed_quantity`, `confirmed_list_price`, `confirmed_sale_price`, `stock_failed_at`);
+
+CREATE INDEX IF NOT EXISTS `product_scan` ON `oc_trendyol_products` (`product_id`, `product_option_value_id`, `seller_id`, `source_modified_at`, `mapping_version`);
+
+DROP INDEX IF EXISTS `product` ON `oc_trendyol_products`;
+
+INSERT IGNORE INTO `oc_trendyol_schema_version` (`version`, `name`, `checksum`, `applied_at`) VALUES (7, 'catalog scans: narrow covering indexes', '2d630483aa866e9e60b4eef52fd9c60355aff4c84c9de298903b5d3bb23937a9', UTC_TIMESTAMP());
+

@@ -14,7 +14,9 @@
 //! - `product_sync`'s change scan with nothing changed (0 writes expected), timed;
 //! - peak RSS (`VmHWM`) of this process, the engine's.
 //!
-//! Writes `bench/catalog.json` and `bench/catalog.md`.
+//! Writes `bench/catalog.json` and `bench/catalog.md` (the hand-written `## Findings` section of
+//! an existing `catalog.md` is kept). `CATALOG_BENCH_KEEP_DB=1` keeps each size's database for
+//! a look at its queries afterwards (its name is printed).
 //! Run: `scripts/catalog-bench.sh [N ...]` (builds the sandbox and the tool, then this).
 
 use std::collections::BTreeMap;
@@ -205,52 +207,113 @@ async fn run(n: u32) -> Value {
         )
     };
 
+    // The MariaDB server may be shared and restarted under a long run: a step that loses its
+    // connection waits for the server and runs again (the jobs resume where they stopped), and
+    // the report counts the restarts, since they are in the push time.
+    let mut restarts = 0u32;
+
     // Full push.
-    let push_ctx = ctx();
     let started = Instant::now();
-    let push = products::run(&push_ctx).await.unwrap();
+    let (mut push_writes, mut push_wire_ms) = (0, 0.0);
+    loop {
+        let push_ctx = ctx();
+        let outcome = if restarts == 0 {
+            products::run(&push_ctx).await.map(|_| ())
+        } else {
+            // Resumed after a restart: the push and the tracking of its batches, not the
+            // approval poll (it would page through the sandbox's review lists for every
+            // product sent so far; approval is written in SQL below).
+            resume_push(&push_ctx).await
+        };
+        let snapshot = push_ctx.metrics.snapshot();
+        push_writes += writes(&snapshot);
+        push_wire_ms += wire_ms(&snapshot);
+        match outcome {
+            Ok(_) => break,
+            Err(e) => survive(&pool, &mut restarts, e).await,
+        }
+    }
     let push_s = started.elapsed().as_secs_f64();
-    let push_snapshot = push_ctx.metrics.snapshot();
-    let push_writes = writes(&push_snapshot);
-    let push_wire_s = wire_ms(&push_snapshot) / 1000.0;
-    let pushed = push.details["upload"]["created"].as_u64().unwrap_or(0);
+    let push_wire_s = push_wire_ms / 1000.0;
+    let pushed: u64 = loop {
+        match pool.get_conn().await {
+            Ok(mut c) => match c
+                .query_first::<u64, _>(
+                    "SELECT COUNT(*) FROM oc_trendyol_products WHERE sync_status = 'submitted'",
+                )
+                .await
+            {
+                Ok(n) => break n.unwrap_or(0),
+                Err(e) => survive(&pool, &mut restarts, bench_step_error(e)).await,
+            },
+            Err(e) => survive(&pool, &mut restarts, bench_step_error(e)).await,
+        }
+    };
 
     // Approval, as the approval poll would record it.
     let d = catalog_price::desired_sql(&db, &settings);
-    conn.query_drop(format!(
+    let approve = format!(
         "UPDATE oc_trendyol_products tp JOIN oc_product p ON p.product_id = tp.product_id {} \
          SET tp.sync_status = 'approved', tp.trendyol_status = 'APPROVED', tp.content_id = tp.product_id, \
          tp.confirmed_quantity = {}, tp.confirmed_list_price = {}, tp.confirmed_sale_price = {} \
          WHERE tp.sync_status = 'submitted'",
         d.joins, d.quantity, d.list_price, d.sale_price
-    ))
-    .await
-    .unwrap();
+    );
+    loop {
+        let done = match pool.get_conn().await {
+            Ok(mut c) => c.query_drop(&approve).await,
+            Err(e) => Err(e),
+        };
+        match done {
+            Ok(()) => break,
+            Err(e) => survive(&pool, &mut restarts, bench_step_error(e)).await,
+        }
+    }
 
     // Delta scan, nothing changed.
-    let scan_ctx = ctx();
-    let mut report = delta::DeltaReport::default();
-    let started = Instant::now();
-    delta::scan_and_send(&scan_ctx, &mut Pacer::new(), &mut report)
-        .await
-        .unwrap();
-    let delta_ms = started.elapsed().as_secs_f64() * 1000.0;
-    let delta_writes = writes(&scan_ctx.metrics.snapshot());
+    let (delta_ms, delta_writes) = loop {
+        let scan_ctx = ctx();
+        let mut report = delta::DeltaReport::default();
+        let started = Instant::now();
+        match delta::scan_and_send(&scan_ctx, &mut Pacer::new(), &mut report).await {
+            Ok(_) => {
+                break (
+                    started.elapsed().as_secs_f64() * 1000.0,
+                    writes(&scan_ctx.metrics.snapshot()),
+                )
+            }
+            Err(e) => survive(&pool, &mut restarts, e).await,
+        }
+    };
 
     // Product change scan, nothing changed.
-    let rescan_ctx = ctx();
-    let started = Instant::now();
-    let rescan = products::run(&rescan_ctx).await.unwrap();
-    let rescan_ms = started.elapsed().as_secs_f64() * 1000.0;
-    let rescan_writes = writes(&rescan_ctx.metrics.snapshot());
+    let (rescan, rescan_ms, rescan_writes) = loop {
+        let rescan_ctx = ctx();
+        let started = Instant::now();
+        match products::run(&rescan_ctx).await {
+            Ok(r) => {
+                break (
+                    r,
+                    started.elapsed().as_secs_f64() * 1000.0,
+                    writes(&rescan_ctx.metrics.snapshot()),
+                )
+            }
+            Err(e) => survive(&pool, &mut restarts, e).await,
+        }
+    };
 
     let rss = peak_rss_bytes().unwrap_or(0);
+    let load = load_average();
     let expected_writes = u64::from(n).div_ceil(1000);
     let delta_target_ms = DELTA_TARGET_PER_100K_MS * f64::from(n) / 100_000.0;
     drop(conn);
     db.close().await;
     pool.disconnect().await.unwrap();
-    tdb.drop_database().await;
+    if std::env::var_os("CATALOG_BENCH_KEEP_DB").is_some() {
+        eprintln!("kept database {}", tdb.name());
+    } else {
+        tdb.drop_database().await;
+    }
     let sandbox_rss = sandbox.peak_rss_bytes().unwrap_or(0);
     drop(sandbox);
     json!({
@@ -274,7 +337,55 @@ async fn run(n: u32) -> Value {
         "peak_rss_target_mib": RSS_TARGET >> 20,
         "rss_ok": rss <= RSS_TARGET,
         "sandbox_peak_rss_mib": round(sandbox_rss as f64 / f64::from(1 << 20)),
+        "load_average": load,
+        "database_restarts_survived": restarts,
     })
+}
+
+/// `product_sync` without its approval poll: tracking, the push from its cursor, tracking.
+async fn resume_push(ctx: &JobContext) -> meschain_engine::Result<()> {
+    let mut pacer = Pacer::new();
+    let mut track = products::tracking::TrackReport::default();
+    let mut push = products::upload::UploadReport::default();
+    let mut mappings = products::Mappings::load(&ctx.db, &ctx.settings).await?;
+    products::tracking::track(ctx, &mut pacer, &mut track).await?;
+    products::upload::upload(ctx, &mut mappings, &mut pacer, &mut push).await?;
+    products::tracking::track(ctx, &mut pacer, &mut track).await?;
+    Ok(())
+}
+
+/// A failed query of the bench itself, as the engine reports a lost database.
+fn bench_step_error(source: mysql_async::Error) -> meschain_engine::Error {
+    meschain_engine::Error::Database {
+        context: "a bench step".into(),
+        source,
+    }
+}
+
+/// A step failed: if the database went away, waits (up to two minutes) until it answers again
+/// and returns so the step runs again; any other error ends the bench.
+async fn survive(pool: &mysql_async::Pool, restarts: &mut u32, error: meschain_engine::Error) {
+    let lost = matches!(
+        error,
+        meschain_engine::Error::Database { .. }
+            | meschain_engine::Error::DatabaseUnavailable { .. }
+    );
+    assert!(lost, "{error:?}");
+    *restarts += 1;
+    assert!(
+        *restarts <= 5,
+        "the database went away too often: {error:?}"
+    );
+    eprintln!("database connection lost ({error}); waiting for the server");
+    for _ in 0..120 {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        if let Ok(mut c) = pool.get_conn().await {
+            if c.query_drop("SELECT 1").await.is_ok() {
+                return;
+            }
+        }
+    }
+    panic!("the database did not come back: {error:?}");
 }
 
 /// Calls of write endpoint classes in a run's metrics.
@@ -290,6 +401,17 @@ fn writes(snapshot: &meschain_engine::trendyol::MetricsSnapshot) -> u64 {
 /// Time the run's calls spent on the wire (request sent to answer read), summed.
 fn wire_ms(snapshot: &meschain_engine::trendyol::MetricsSnapshot) -> f64 {
     snapshot.classes.values().map(|m| m.latency_ms_sum).sum()
+}
+
+/// The 1, 5 and 15 minute load averages when the size finished (other work on the machine
+/// inflates every figure).
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .unwrap_or_default()
+        .split_whitespace()
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn round(x: f64) -> f64 {
@@ -342,10 +464,10 @@ fn write_report(results: &[Value]) {
     md.push_str(
         "Command: `scripts/catalog-bench.sh` (sizes as arguments; default 100000 1000000)\n\n",
     );
-    md.push_str("| products | write calls for a full push (target ⌈N/1000⌉) | push time (on the wire / engine + SQL) | stock delta scan, no change (target) | product change scan, no change | peak RSS (target 128 MiB) |\n|---|---|---|---|---|---|\n");
+    md.push_str("| products | write calls for a full push (target ⌈N/1000⌉) | push time (on the wire / engine + SQL) | stock delta scan, no change (target) | product change scan, no change | peak RSS (target 128 MiB) | load average |\n|---|---|---|---|---|---|---|\n");
     for r in results {
         md.push_str(&format!(
-            "| {} | {} ({}) {} | {} s ({} s / {} s) | {} ms ({} ms) {} | {} ms, {} writes | {} MiB {} |\n",
+            "| {} | {} ({}) {} | {} s ({} s / {} s) | {} ms ({} ms) {} | {} ms, {} writes | {} MiB {} | {} |\n",
             r["products"],
             r["push_write_calls"],
             r["push_write_calls_target"],
@@ -360,6 +482,7 @@ fn write_report(results: &[Value]) {
             r["product_rescan_writes"],
             r["peak_rss_mib"],
             ok(&r["rss_ok"]),
+            r["load_average"].as_str().unwrap_or(""),
         ));
     }
     md.push_str(
@@ -368,7 +491,15 @@ fn write_report(results: &[Value]) {
          and sends nothing. The product change scan is a second `product_sync` run: it reads only \
          products whose `date_modified` or mapping version changed.\n",
     );
-    std::fs::write(format!("{dir}/catalog.md"), md).unwrap();
+    let path = format!("{dir}/catalog.md");
+    // The findings are written by hand from a run; a new run keeps them for the author to update.
+    if let Some(findings) = std::fs::read_to_string(&path)
+        .ok()
+        .and_then(|old| old.find("\n## Findings").map(|at| old[at..].to_string()))
+    {
+        md.push_str(&findings);
+    }
+    std::fs::write(path, md).unwrap();
 }
 
 fn ok(v: &Value) -> &'static str {

@@ -21,6 +21,7 @@ pub mod claims;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod content_index;
 pub mod control;
 pub mod faults;
 pub mod gateway;

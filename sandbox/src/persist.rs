@@ -9,6 +9,7 @@
 
 use crate::app::{lock, App};
 use crate::config::Settings;
+use crate::content_index::ContentIndex;
 use crate::world::World;
 use serde::{Deserialize, Serialize};
 use std::io;
@@ -77,7 +78,9 @@ pub fn load(app: &App, path: &Path) -> io::Result<()> {
             ),
         ));
     }
-    *lock(&app.world) = snap.world;
+    let mut world = snap.world;
+    world.contents = ContentIndex::build(&world.products);
+    *lock(&app.world) = world;
     app.clock.set_offset_ms(snap.clock_offset_ms);
     app.set_settings(snap.settings);
     Ok(())

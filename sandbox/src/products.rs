@@ -507,15 +507,13 @@ impl World {
         }
     }
 
+    /// The content a new product joins: its productMainId's, or a new one (O(1) through the
+    /// content index, so a large push stays linear).
     fn content_id_for(&mut self, seller: u64, main_id: &str) -> u64 {
-        if let Some(p) = self
-            .products
-            .get(&seller)
-            .and_then(|m| m.values().find(|p| p.product_main_id == main_id))
-        {
-            return p.content_id;
+        match self.contents.content_for(seller, main_id) {
+            Some(content_id) => content_id,
+            None => Ids::next(&mut self.ids.content),
         }
-        Ids::next(&mut self.ids.content)
     }
 
     /// Inserts a validated product into review.
@@ -573,9 +571,13 @@ impl World {
             locked: false,
         };
         let barcode = p.barcode.clone();
+        self.contents.add(seller, &p.product_main_id, p.content_id);
         let m = self.seller_products(seller);
-        m.insert(barcode.clone(), p);
-        &m[&barcode]
+        if let Some(replaced) = m.insert(barcode.clone(), p) {
+            self.contents
+                .remove(seller, &replaced.product_main_id, replaced.content_id);
+        }
+        &self.products[&seller][&barcode]
     }
 
     /// Create (V1 or V2): validates each item and puts the valid ones into review.
@@ -702,6 +704,12 @@ impl World {
             return;
         };
         p.title = input.title;
+        if p.product_main_id != input.product_main_id {
+            self.contents
+                .remove(seller, &p.product_main_id, p.content_id);
+            self.contents
+                .add(seller, &input.product_main_id, p.content_id);
+        }
         p.product_main_id = input.product_main_id;
         p.brand_id = input.brand_id.unwrap_or(p.brand_id);
         p.category_id = input.category_id.unwrap_or(p.category_id);
@@ -875,7 +883,12 @@ impl World {
                 Err(e) => (String::new(), vec![e]),
                 Ok(i) => {
                     let b = wp::normalize_barcode(&i.barcode);
-                    let removed = self.seller_products(seller).remove(&b).is_some();
+                    let removed = self.seller_products(seller).remove(&b);
+                    if let Some(p) = &removed {
+                        self.contents
+                            .remove(seller, &p.product_main_id, p.content_id);
+                    }
+                    let removed = removed.is_some();
                     let r = if removed {
                         vec![]
                     } else {
@@ -1344,9 +1357,13 @@ pub async fn approved(
     let (offset, page, size) = v2_paging(&params)?;
     let now = app.clock.now_ms();
     let cat = &app.catalog;
-    let mut contents: BTreeMap<u64, ApprovedContent> = BTreeMap::new();
+    // The page is cut from the grouped references first and only its contents are built, so
+    // paging through a large catalog does not copy every product for every page.
+    let mut page_contents: Vec<ApprovedContent> = Vec::new();
+    let total;
     {
         let w = crate::app::lock(&app.world);
+        let mut groups: BTreeMap<u64, Vec<&Product>> = BTreeMap::new();
         for p in w
             .products
             .get(&caller.seller_id)
@@ -1356,56 +1373,56 @@ pub async fn approved(
             if !p.is_approved(now) || !v2_filters(&params, p)? {
                 continue;
             }
-            let c = contents
-                .entry(p.content_id)
-                .or_insert_with(|| ApprovedContent {
-                    content_id: p.content_id,
-                    product_main_id: p.product_main_id.clone(),
-                    title: p.title.clone(),
-                    description: Some(p.description.clone()),
-                    brand: Some(p.brand(cat)),
-                    category: Some(p.category(cat)),
-                    creation_date: Some(p.created_ms),
-                    last_modified_date: Some(p.modified_ms),
-                    images: p.images(),
-                    attributes: p.attributes.clone(),
-                    variants: vec![],
+            groups.entry(p.content_id).or_default().push(p);
+        }
+        total = groups.len() as u64;
+        for (content_id, variants) in groups.into_iter().skip(offset as usize).take(size as usize) {
+            let first = variants[0];
+            let mut c = ApprovedContent {
+                content_id,
+                product_main_id: first.product_main_id.clone(),
+                title: first.title.clone(),
+                description: Some(first.description.clone()),
+                brand: Some(first.brand(cat)),
+                category: Some(first.category(cat)),
+                creation_date: Some(first.created_ms),
+                last_modified_date: Some(first.modified_ms),
+                images: first.images(),
+                attributes: first.attributes.clone(),
+                variants: vec![],
+            };
+            for p in variants {
+                c.last_modified_date = c.last_modified_date.max(Some(p.modified_ms));
+                c.variants.push(ApprovedVariant {
+                    variant_id: Some(p.variant_id),
+                    barcode: p.barcode.clone(),
+                    stock_code: Some(p.stock_code.clone()),
+                    on_sale: !p.archived && p.quantity > 0,
+                    archived: p.archived,
+                    locked: p.locked,
+                    vat_rate: Some(p.vat_rate),
+                    dimensional_weight: Some(p.dimensional_weight),
+                    price: Some(VariantPrice {
+                        sale_price: Some(p.sale_price),
+                        list_price: Some(p.list_price),
+                    }),
+                    stock: Some(VariantStock {
+                        quantity: Some(p.quantity),
+                        last_modified_date: Some(p.stock_modified_ms),
+                    }),
+                    cargo_providers: p.cargo_providers.clone(),
                 });
-            c.last_modified_date = c.last_modified_date.max(Some(p.modified_ms));
-            c.variants.push(ApprovedVariant {
-                variant_id: Some(p.variant_id),
-                barcode: p.barcode.clone(),
-                stock_code: Some(p.stock_code.clone()),
-                on_sale: !p.archived && p.quantity > 0,
-                archived: p.archived,
-                locked: p.locked,
-                vat_rate: Some(p.vat_rate),
-                dimensional_weight: Some(p.dimensional_weight),
-                price: Some(VariantPrice {
-                    sale_price: Some(p.sale_price),
-                    list_price: Some(p.list_price),
-                }),
-                stock: Some(VariantStock {
-                    quantity: Some(p.quantity),
-                    last_modified_date: Some(p.stock_modified_ms),
-                }),
-                cargo_providers: p.cargo_providers.clone(),
-            });
+            }
+            page_contents.push(c);
         }
     }
-    let all: Vec<ApprovedContent> = contents.into_values().collect();
-    let total = all.len() as u64;
     ok(&ApprovedProductsPage {
         total_elements: total,
         total_pages: crate::http::total_pages(total, size),
         page,
         size,
         next_page_token: next_token(offset, size, total),
-        content: all
-            .into_iter()
-            .skip(offset as usize)
-            .take(size as usize)
-            .collect(),
+        content: page_contents,
     })
 }
 
@@ -1418,21 +1435,32 @@ pub async fn unapproved(
     let (offset, page, size) = v2_paging(&params)?;
     let now = app.clock.now_ms();
     let cat = &app.catalog;
-    let mut all = Vec::new();
+    // Only the page's products are built (see `approved`).
+    let mut page_products = Vec::new();
+    let total;
     {
         let w = crate::app::lock(&app.world);
+        let mut matching: Vec<&Product> = Vec::new();
         for p in w
             .products
             .get(&caller.seller_id)
             .into_iter()
             .flat_map(|m| m.values())
         {
-            let review = p.review(now);
-            if review == Review::Approved || !v2_filters(&params, p)? {
+            if p.review(now) == Review::Approved || !v2_filters(&params, p)? {
                 continue;
             }
+            matching.push(p);
+        }
+        total = matching.len() as u64;
+        for p in matching
+            .into_iter()
+            .skip(offset as usize)
+            .take(size as usize)
+        {
+            let review = p.review(now);
             let rejected = review == Review::Rejected;
-            all.push(UnapprovedProduct {
+            page_products.push(UnapprovedProduct {
                 barcode: p.barcode.clone(),
                 title: p.title.clone(),
                 product_main_id: p.product_main_id.clone(),
@@ -1457,17 +1485,12 @@ pub async fn unapproved(
             });
         }
     }
-    let total = all.len() as u64;
     ok(&UnapprovedProductsPage {
         total_elements: total,
         total_pages: crate::http::total_pages(total, size),
         page,
         size,
         next_page_token: next_token(offset, size, total),
-        content: all
-            .into_iter()
-            .skip(offset as usize)
-            .take(size as usize)
-            .collect(),
+        content: page_products,
     })
 }

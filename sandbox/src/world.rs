@@ -9,6 +9,7 @@ use crate::batches::Batch;
 use crate::catalog::Catalog;
 use crate::claims::ClaimRecord;
 use crate::config::Settings;
+use crate::content_index::ContentIndex;
 use crate::orders::PackageRecord;
 use crate::prng::Prng;
 use crate::products::Product;
@@ -81,6 +82,9 @@ pub struct World {
     pub ids: Ids,
     /// seller → barcode → product.
     pub products: BTreeMap<u64, BTreeMap<String, Product>>,
+    /// productMainId → content id, derived from `products` (rebuilt after a load).
+    #[serde(skip)]
+    pub contents: ContentIndex,
     pub batches: HashMap<String, Batch>,
     /// `seller:hash` of accepted price & inventory bodies → when first accepted.
     pub price_bodies: HashMap<String, i64>,
@@ -102,6 +106,7 @@ impl World {
             rng: Prng::new(seed),
             ids: Ids::default(),
             products: BTreeMap::new(),
+            contents: ContentIndex::default(),
             batches: HashMap::new(),
             price_bodies: HashMap::new(),
             packages: BTreeMap::new(),

@@ -484,6 +484,22 @@ pub const MIGRATIONS: &[Migration] = &[
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci",
         ],
     },
+    Migration {
+        version: 7,
+        name: "catalog scans: narrow covering indexes",
+        statements: &[
+            // The stock job's no-change scan visits every approved row without a write in
+            // flight, a range of row ids at a time, and needs only the product id and the
+            // confirmed values: all of them are in this index, so a scan reads ~60 bytes a row
+            // instead of the ~500-byte row (the barcode is read only for rows that differ).
+            "CREATE INDEX IF NOT EXISTS `stock_scan` ON `{prefix}trendyol_products` (`seller_id`, `sync_status`, `stock_batch_request_id`, `trendyol_product_id`, `product_id`, `confirmed_quantity`, `confirmed_list_price`, `confirmed_sale_price`, `stock_failed_at`)",
+            // The product job's change scan asks, for every OpenCart product, whether its row
+            // saw this `date_modified` and mapping version: answered from this index alone. It
+            // starts with the columns of the `product` index, which it replaces.
+            "CREATE INDEX IF NOT EXISTS `product_scan` ON `{prefix}trendyol_products` (`product_id`, `product_option_value_id`, `seller_id`, `source_modified_at`, `mapping_version`)",
+            "DROP INDEX IF EXISTS `product` ON `{prefix}trendyol_products`",
+        ],
+    },
 ];
 
 /// The seven tables the seed guide names, for status checks.

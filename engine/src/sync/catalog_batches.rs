@@ -6,13 +6,22 @@
 //! sent, so a crash between the two cannot leave items that nobody will ever check. A batch is
 //! `pending` until every item has a final status (`done`), or until it is too old to be read
 //! (`expired`, after which the jobs fall back to reading Trendyol's lists).
+//!
+//! Both jobs follow their batches the same way — read each pending one once, settle it when
+//! every item is final, touch it while it is not, let it go once Trendyol no longer has it — and
+//! differ only in what settling and letting go do to their rows: [`follow`] is that loop, a
+//! [`SettleStep`] is each job's part.
 
-use std::time::Duration;
+use std::future::Future;
+use std::time::{Duration, Instant};
 
 use mysql_async::prelude::*;
+use trendyol_wire::batch::BatchRequestResult;
 
 use crate::db::Database;
 use crate::error::{ApiErrorClass, Error, Result};
+use crate::runner::{JobContext, StopReason};
+use crate::sync::catalog_pace::Pacer;
 
 /// How long Trendyol keeps a batch result.
 pub const BATCH_RESULT_TTL: Duration = Duration::from_secs(4 * 3600);
@@ -203,4 +212,79 @@ pub async fn cursor(db: &Database, name: &str) -> Result<i64> {
 /// Stores a named position (a scan may wrap back to the start).
 pub async fn set_cursor(db: &Database, name: &str, position: i64) -> Result<()> {
     crate::sync::cursor::set(db, name, position).await
+}
+
+/// What one job does with a batch once it is read: its rows are its own.
+pub trait SettleStep {
+    /// Every item of `batch` is final (`result`): apply the outcomes to the rows and close it.
+    fn settle(
+        &mut self,
+        ctx: &JobContext,
+        seller: u64,
+        batch: &PendingBatch,
+        result: &BatchRequestResult,
+    ) -> impl Future<Output = Result<()>> + Send;
+
+    /// Trendyol no longer has `batch` (a 404, or older than it keeps results): release its rows
+    /// and close it as expired. Called in a dry run too (the step decides what to skip).
+    fn expire(
+        &mut self,
+        ctx: &JobContext,
+        seller: u64,
+        batch: &PendingBatch,
+    ) -> impl Future<Output = Result<()>> + Send;
+}
+
+/// How many batches [`follow`] read, settled and let go.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FollowCounts {
+    pub checked: u64,
+    pub settled: u64,
+    pub expired: u64,
+}
+
+/// Reads every pending batch of `kinds` once, oldest first: settled through `step` when its
+/// items are final, touched while they are not, expired through `step` when Trendyol no longer
+/// has it. Stops early (returning why) when the pacer says so; `counts` holds what was done.
+pub async fn follow(
+    ctx: &JobContext,
+    pacer: &mut Pacer,
+    kinds: &[BatchKind],
+    step: &mut impl SettleStep,
+    counts: &mut FollowCounts,
+) -> Result<Option<StopReason>> {
+    let seller = ctx.client.seller_id();
+    let batches = pending(&ctx.db, seller, kinds, 10_000).await?;
+    for batch in batches {
+        if let Some(stop) = pacer.should_stop(ctx) {
+            return Ok(Some(stop));
+        }
+        counts.checked += 1;
+        let started = Instant::now();
+        let result = ctx.client.batch_result(&batch.id).await;
+        pacer.observe(started.elapsed());
+        match result {
+            Ok(result) if result.items_final() => {
+                if !ctx.dry_run {
+                    step.settle(ctx, seller, &batch, &result).await?;
+                }
+                counts.settled += 1;
+            }
+            Ok(_) if !batch.is_expired() => {
+                if !ctx.dry_run {
+                    touch(&ctx.db, &batch.id).await?;
+                }
+            }
+            Ok(_) => {
+                counts.expired += 1;
+                step.expire(ctx, seller, &batch).await?;
+            }
+            Err(e) if is_gone(&e) => {
+                counts.expired += 1;
+                step.expire(ctx, seller, &batch).await?;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(None)
 }

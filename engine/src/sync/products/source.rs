@@ -1,8 +1,9 @@
 //! Reading OpenCart products a page at a time, with everything the mapping needs.
 //!
-//! A page is one query on `product` (with its description, manufacturer, the desired stock and
-//! prices, and this seller's `trendyol_products` row) plus one query per child table for the
-//! page's ids, so memory is one page whatever the catalog size. Only products that may have
+//! A page is one query for the ids of the products that may need work, then one query on
+//! `product` for those (with its description, manufacturer, the desired stock and prices, and
+//! this seller's `trendyol_products` row) plus one query per child table for the page's ids, so
+//! memory is one page whatever the catalog size. Only products that may have
 //! changed are read: no `trendyol_products` row yet, a different `date_modified` than the one
 //! last handled (OpenCart's product form sets it on every save, specials and images included),
 //! or a different mapping version (the owner edited a mapping or a catalog setting).
@@ -71,6 +72,28 @@ pub async fn next_page(
     limit: u32,
     with_options: bool,
 ) -> Result<Vec<SourceProduct>> {
+    let mut conn = db.conn().await?;
+    // First the ids, from `product` and the narrow `product_scan` index alone (migration 7): a
+    // scan of an unchanged catalog reads no `trendyol_products` row and sends nothing back.
+    let ids: Vec<u32> = conn
+        .exec(
+            format!(
+                "SELECT p.product_id FROM {product} p \
+                 LEFT JOIN {tp} tp FORCE INDEX (product_scan) ON tp.product_id = p.product_id \
+                      AND tp.product_option_value_id = 0 AND tp.seller_id = ? \
+                 WHERE p.product_id > ? AND (tp.trendyol_product_id IS NULL \
+                      OR NOT (tp.source_modified_at <=> p.date_modified) OR tp.mapping_version <> ?) \
+                 ORDER BY p.product_id LIMIT ?",
+                product = db.table("product"),
+                tp = db.table("trendyol_products"),
+            ),
+            (seller_id, after_id, mapping_version, limit),
+        )
+        .await
+        .map_err(Error::db("finding products that may have changed"))?;
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
     let desired = desired_sql(db, settings);
     let sql = format!(
         "SELECT p.product_id, p.model, p.sku, p.`{barcode}`, p.manufacturer_id, \
@@ -84,9 +107,7 @@ pub async fn next_page(
          LEFT JOIN {manufacturer} m ON m.manufacturer_id = p.manufacturer_id \
          LEFT JOIN {tp} tp ON tp.product_id = p.product_id AND tp.product_option_value_id = 0 \
               AND tp.seller_id = ? {joins} \
-         WHERE p.product_id > ? AND (tp.trendyol_product_id IS NULL \
-              OR NOT (tp.source_modified_at <=> p.date_modified) OR tp.mapping_version <> ?) \
-         ORDER BY p.product_id LIMIT ?",
+         WHERE p.product_id IN ({ids}) ORDER BY p.product_id",
         barcode = settings.barcode_source.column(),
         qty = desired.quantity,
         list = desired.list_price,
@@ -96,19 +117,12 @@ pub async fn next_page(
         manufacturer = db.table("manufacturer"),
         tp = db.table("trendyol_products"),
         joins = desired.joins,
+        ids = marks(ids.len()),
     );
-    let mut conn = db.conn().await?;
+    let mut params: Vec<mysql_async::Value> = vec![settings.language_id.into(), seller_id.into()];
+    params.extend(ids.iter().map(|id| (*id).into()));
     let rows: Vec<Row> = conn
-        .exec(
-            sql,
-            (
-                settings.language_id,
-                seller_id,
-                after_id,
-                mapping_version,
-                limit,
-            ),
-        )
+        .exec(sql, params)
         .await
         .map_err(Error::db("reading a page of products"))?;
     let mut products = Vec::with_capacity(rows.len());

@@ -8,8 +8,6 @@
 //! longer has (over four hours old, or a 404) expires; its products are left to the approval
 //! poll, which finds them in the approved or unapproved list, or reports them failed.
 
-use std::time::Instant;
-
 use mysql_async::prelude::*;
 use mysql_async::TxOpts;
 use serde::Serialize;
@@ -19,7 +17,9 @@ use trendyol_wire::batch::{BatchItemStatus, BatchRequestResult};
 use super::state;
 use crate::error::{Error, Result};
 use crate::runner::{JobContext, StopReason};
-use crate::sync::catalog_batches::{self, marks, BatchKind, PendingBatch};
+use crate::sync::catalog_batches::{
+    self, marks, BatchKind, FollowCounts, PendingBatch, SettleStep,
+};
 use crate::sync::catalog_pace::Pacer;
 
 /// What tracking did.
@@ -38,43 +38,43 @@ pub async fn track(
     pacer: &mut Pacer,
     report: &mut TrackReport,
 ) -> Result<Option<StopReason>> {
-    let seller = ctx.client.seller_id();
-    let batches = catalog_batches::pending(&ctx.db, seller, BatchKind::PRODUCT, 10_000).await?;
-    for batch in batches {
-        if let Some(stop) = pacer.should_stop(ctx) {
-            return Ok(Some(stop));
-        }
-        report.batches_checked += 1;
-        let started = Instant::now();
-        let result = ctx.client.batch_result(&batch.id).await;
-        pacer.observe(started.elapsed());
-        match result {
-            Ok(result) if result.items_final() => {
-                if !ctx.dry_run {
-                    settle(ctx, seller, &batch, &result, report).await?;
-                }
-                report.batches_settled += 1;
-            }
-            Ok(_) if !batch.is_expired() => {
-                if !ctx.dry_run {
-                    catalog_batches::touch(&ctx.db, &batch.id).await?;
-                }
-            }
-            Ok(_) => expire(ctx, seller, &batch, report).await?,
-            Err(e) if catalog_batches::is_gone(&e) => expire(ctx, seller, &batch, report).await?,
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(None)
+    let mut counts = FollowCounts::default();
+    let stopped = catalog_batches::follow(
+        ctx,
+        pacer,
+        BatchKind::PRODUCT,
+        &mut ProductSettle { report },
+        &mut counts,
+    )
+    .await;
+    report.batches_checked += counts.checked;
+    report.batches_settled += counts.settled;
+    report.batches_expired += counts.expired;
+    stopped
 }
 
-async fn expire(
-    ctx: &JobContext,
-    seller: u64,
-    batch: &PendingBatch,
-    report: &mut TrackReport,
-) -> Result<()> {
-    report.batches_expired += 1;
+/// The product job's part of following a batch.
+struct ProductSettle<'a> {
+    report: &'a mut TrackReport,
+}
+
+impl SettleStep for ProductSettle<'_> {
+    async fn settle(
+        &mut self,
+        ctx: &JobContext,
+        seller: u64,
+        batch: &PendingBatch,
+        result: &BatchRequestResult,
+    ) -> Result<()> {
+        settle(ctx, seller, batch, result, self.report).await
+    }
+
+    async fn expire(&mut self, ctx: &JobContext, seller: u64, batch: &PendingBatch) -> Result<()> {
+        expire(ctx, seller, batch).await
+    }
+}
+
+async fn expire(ctx: &JobContext, seller: u64, batch: &PendingBatch) -> Result<()> {
     if ctx.dry_run {
         return Ok(());
     }

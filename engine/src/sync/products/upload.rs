@@ -12,7 +12,8 @@
 //!
 //! A batch goes out when it holds 1000 items or the scan ends, so a full push of N products
 //! costs ⌈N/1000⌉ calls. The batch id, the items' new state and the hash they were sent with
-//! are committed together; the product's `date_modified` is recorded only once its outcome is
+//! are committed together (a new product's row is first written then, so a first push writes
+//! each row once); the product's `date_modified` is recorded only once its outcome is
 //! settled, so a run that stops (deadline, memory, error) leaves unsent products to be picked
 //! up again, and sent ones are never sent twice.
 
@@ -70,6 +71,7 @@ struct Outgoing {
     date_modified: String,
     status_after: &'static str,
     content_id: Option<u64>,
+    product_main_id: String,
     mapping_version: String,
     item: ProductV2Item,
 }
@@ -100,6 +102,9 @@ pub async fn upload(
     let page_size = ctx.settings.batch_size.max(1);
     let mut buffers: HashMap<&'static str, (SendKind, Vec<Outgoing>)> = HashMap::new();
     let mut brand_lookups = BrandLookups::new();
+    // Barcodes of new products waiting in a buffer: their rows are first written when their
+    // batch is recorded, so until then they are owned here rather than in `trendyol_products`.
+    let mut unwritten: HashMap<String, u32> = HashMap::new();
 
     loop {
         if let Some(stop) = pacer.should_stop(ctx) {
@@ -154,6 +159,15 @@ pub async fn upload(
                         "barcode: {} is used by another product in this catalog",
                         item.barcode
                     ));
+                } else if let Some(owner) = unwritten
+                    .get(&item.barcode)
+                    .filter(|o| **o != product.product_id)
+                {
+                    // A new product of an earlier page, still waiting in a buffer.
+                    reasons.push(format!(
+                        "barcode: {} is already used by product {owner}",
+                        item.barcode
+                    ));
                 }
             }
             let existing = product.existing.as_ref();
@@ -184,13 +198,14 @@ pub async fn upload(
                 item.barcode.clone()
             };
             let current_status = existing.map_or(state::PENDING, |e| e.sync_status.as_str());
+            let row_main_id: String = html_decode(&item.product_main_id)
+                .chars()
+                .take(40)
+                .collect();
             let mut write = RowWrite {
                 product_id: product.product_id,
                 barcode: row_barcode,
-                product_main_id: html_decode(&item.product_main_id)
-                    .chars()
-                    .take(40)
-                    .collect(),
+                product_main_id: row_main_id.clone(),
                 sync_status: current_status.to_string(),
                 reasons: None,
                 content_hash: hash.clone(),
@@ -233,7 +248,14 @@ pub async fn upload(
             }
             write.source_modified_at = None;
             write.mapping_version = String::new();
-            writes.push(write);
+            let write_main_id = row_main_id;
+            if existing.is_some() {
+                writes.push(write);
+            } else {
+                // A new product's row is written once, with its batch (`commit_sent`): a run
+                // that stops before the send leaves no row, and no row means "to be sent".
+                unwritten.insert(item.barcode.clone(), product.product_id);
+            }
             let key = match kind {
                 SendKind::Create => "create",
                 SendKind::UpdateUnapproved => "update",
@@ -249,6 +271,7 @@ pub async fn upload(
                     date_modified: product.date_modified.clone(),
                     status_after,
                     content_id: existing.and_then(|e| e.content_id),
+                    product_main_id: write_main_id,
                     mapping_version: mappings.version.clone(),
                     item,
                 });
@@ -275,6 +298,9 @@ pub async fn upload(
                 let (kind, buffer) = buffers.get_mut(key).expect("checked above");
                 let batch: Vec<Outgoing> = buffer.drain(..MAX_ITEMS_PER_REQUEST).collect();
                 let kind = *kind;
+                for o in &batch {
+                    unwritten.remove(&o.item.barcode);
+                }
                 send(ctx, seller, kind, batch, pacer, report).await?;
             }
         }
@@ -567,7 +593,7 @@ async fn commit_sent(
     } else {
         "REFUSED"
     };
-    let mut params: Vec<mysql_async::Value> = Vec::with_capacity(batch.len() * 11);
+    let mut params: Vec<mysql_async::Value> = Vec::with_capacity(batch.len() * 12);
     for o in batch {
         let status = if forced_status.is_empty() || o.status_after == state::APPROVED {
             o.status_after
@@ -577,6 +603,7 @@ async fn commit_sent(
         params.push(seller.into());
         params.push(o.product_id.into());
         params.push(o.item.barcode.as_str().into());
+        params.push(o.product_main_id.as_str().into());
         params.push(status.into());
         params.push(trendyol_status.into());
         params.push(batch_request_id.into());
@@ -589,10 +616,11 @@ async fn commit_sent(
     }
     tx.exec_drop(
         format!(
-            "INSERT INTO {} (seller_id, product_id, product_option_value_id, barcode, sync_status, \
-             trendyol_status, batch_request_id, submitted_hash, content_hash, reasons, \
+            "INSERT INTO {} (seller_id, product_id, product_option_value_id, barcode, \
+             product_main_id, sync_status, trendyol_status, batch_request_id, submitted_hash, content_hash, reasons, \
              source_modified_at, mapping_version, submitted_at, created_at, updated_at) VALUES {} \
-             ON DUPLICATE KEY UPDATE sync_status = VALUES(sync_status), \
+             ON DUPLICATE KEY UPDATE product_main_id = VALUES(product_main_id), \
+             sync_status = VALUES(sync_status), \
              trendyol_status = VALUES(trendyol_status), batch_request_id = VALUES(batch_request_id), \
              submitted_hash = VALUES(submitted_hash), content_hash = VALUES(content_hash), \
              reasons = VALUES(reasons), source_modified_at = VALUES(source_modified_at), \
@@ -600,7 +628,7 @@ async fn commit_sent(
              updated_at = VALUES(updated_at)",
             db.table("trendyol_products"),
             vec![
-                "(?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(), UTC_TIMESTAMP(), UTC_TIMESTAMP())";
+                "(?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(), UTC_TIMESTAMP(), UTC_TIMESTAMP())";
                 batch.len()
             ]
             .join(",")

@@ -9,7 +9,6 @@
 //! sends what still differs.
 
 use std::collections::HashMap;
-use std::time::Instant;
 
 use mysql_async::prelude::*;
 use mysql_async::TxOpts;
@@ -20,7 +19,9 @@ use trendyol_wire::products::normalize_barcode;
 use super::low_stock;
 use crate::error::{Error, Result};
 use crate::runner::{JobContext, StopReason};
-use crate::sync::catalog_batches::{self, marks, BatchKind, PendingBatch};
+use crate::sync::catalog_batches::{
+    self, marks, BatchKind, FollowCounts, PendingBatch, SettleStep,
+};
 use crate::sync::catalog_pace::Pacer;
 
 /// What confirming did.
@@ -41,44 +42,43 @@ pub async fn confirm(
     pacer: &mut Pacer,
     report: &mut ConfirmReport,
 ) -> Result<Option<StopReason>> {
-    let seller = ctx.client.seller_id();
-    let batches =
-        catalog_batches::pending(&ctx.db, seller, &[BatchKind::PriceInventory], 10_000).await?;
-    for batch in batches {
-        if let Some(stop) = pacer.should_stop(ctx) {
-            return Ok(Some(stop));
-        }
-        report.batches_checked += 1;
-        let started = Instant::now();
-        let result = ctx.client.batch_result(&batch.id).await;
-        pacer.observe(started.elapsed());
-        match result {
-            Ok(result) if result.items_final() => {
-                if !ctx.dry_run {
-                    settle(ctx, seller, &batch, &result, report).await?;
-                }
-                report.batches_settled += 1;
-            }
-            Ok(_) if !batch.is_expired() => {
-                if !ctx.dry_run {
-                    catalog_batches::touch(&ctx.db, &batch.id).await?;
-                }
-            }
-            Ok(_) => release(ctx, seller, &batch, report).await?,
-            Err(e) if catalog_batches::is_gone(&e) => release(ctx, seller, &batch, report).await?,
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(None)
+    let mut counts = FollowCounts::default();
+    let stopped = catalog_batches::follow(
+        ctx,
+        pacer,
+        &[BatchKind::PriceInventory],
+        &mut StockSettle { report },
+        &mut counts,
+    )
+    .await;
+    report.batches_checked += counts.checked;
+    report.batches_settled += counts.settled;
+    report.batches_expired += counts.expired;
+    stopped
 }
 
-async fn release(
-    ctx: &JobContext,
-    seller: u64,
-    batch: &PendingBatch,
-    report: &mut ConfirmReport,
-) -> Result<()> {
-    report.batches_expired += 1;
+/// The stock job's part of following a batch.
+struct StockSettle<'a> {
+    report: &'a mut ConfirmReport,
+}
+
+impl SettleStep for StockSettle<'_> {
+    async fn settle(
+        &mut self,
+        ctx: &JobContext,
+        seller: u64,
+        batch: &PendingBatch,
+        result: &BatchRequestResult,
+    ) -> Result<()> {
+        settle(ctx, seller, batch, result, self.report).await
+    }
+
+    async fn expire(&mut self, ctx: &JobContext, seller: u64, batch: &PendingBatch) -> Result<()> {
+        release(ctx, seller, batch).await
+    }
+}
+
+async fn release(ctx: &JobContext, seller: u64, batch: &PendingBatch) -> Result<()> {
     if ctx.dry_run {
         return Ok(());
     }
