@@ -229,3 +229,65 @@ async fn a_run_stopped_by_its_time_limit_resumes_without_resending() {
     drop(conn);
     shop.finish().await;
 }
+
+/// Found by the chaos suite: the shop owner saves a rejected product without changing what
+/// Trendyol sees (a price edit, or the form saved as it was). The next scan finds nothing to
+/// send — and must keep the rejection's reasons, or the admin shows a rejected product without
+/// saying why.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rejected_product_saved_unchanged_keeps_its_reasons() {
+    let sb = sandbox(60_000, 0.5).await;
+    let shop = shop(60, sb, &[]).await;
+    products::run(&shop.ctx(Duration::from_secs(120)))
+        .await
+        .unwrap();
+    shop.control(
+        reqwest::Method::POST,
+        "/__sandbox/clock/advance",
+        json!({"minutes": 2}),
+    )
+    .await;
+    products::run(&shop.ctx(Duration::from_secs(120)))
+        .await
+        .unwrap();
+    let mut conn = shop.conn().await;
+    let before: Vec<(u32, String)> = conn
+        .query(
+            "SELECT product_id, reasons FROM oc_trendyol_products WHERE sync_status IN ('rejected', 'invalid') ORDER BY product_id",
+        )
+        .await
+        .unwrap();
+    assert!(
+        before.iter().any(|(_, r)| r.contains(':')),
+        "some products were rejected with reasons: {before:?}"
+    );
+    conn.query_drop(
+        "UPDATE oc_product SET date_modified = NOW() + INTERVAL 1 SECOND, price = price + 1",
+    )
+    .await
+    .unwrap();
+    let seq = shop.last_seq().await;
+    products::run(&shop.ctx(Duration::from_secs(120)))
+        .await
+        .unwrap();
+    let creates_or_updates: Vec<String> = shop
+        .writes(seq)
+        .await
+        .iter()
+        .filter_map(|w| w["path"].as_str().map(str::to_string))
+        .filter(|p| p.contains("/products"))
+        .collect();
+    assert!(
+        creates_or_updates.is_empty(),
+        "nothing Trendyol reviews changed: {creates_or_updates:?}"
+    );
+    let after: Vec<(u32, String)> = conn
+        .query(
+            "SELECT product_id, reasons FROM oc_trendyol_products WHERE sync_status IN ('rejected', 'invalid') ORDER BY product_id",
+        )
+        .await
+        .unwrap();
+    assert_eq!(after, before, "the reasons survive the scan");
+    drop(conn);
+    shop.finish().await;
+}

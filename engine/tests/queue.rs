@@ -397,6 +397,7 @@ async fn a_transient_failure_backs_off_on_the_server_clock() {
             min: Duration::from_secs(2),
         },
         retry_after: None,
+        not_attempted: false,
     };
     let job = claim_one(&db, "w", LONG).await.unwrap();
     let outcome = queue::fail_with(&db, &job, FailureClass::Transient, "HTTP 500", &options)
@@ -793,6 +794,65 @@ async fn work_once_runs_a_handler_under_the_lease() {
     )
     .await;
     assert_eq!(rows, vec![("dead".into(), "poison".into())]);
+    db.close().await;
+    tdb.drop_database().await;
+}
+
+/// Found by the chaos suite: after a 429 the shop-wide rate limit pauses every call for a while,
+/// and a worker's short run refused its calls before they left — failing each claimed job, which
+/// spent an attempt every time and sent a whole queue of order events to the dead letter within
+/// minutes although Trendyol was never asked. A refusal hands the attempt back.
+#[tokio::test]
+async fn a_call_refused_before_it_left_costs_no_attempt() {
+    let (tdb, db) = setup().await;
+    let id = queue::enqueue(
+        &db,
+        &NewJob::new(EventType::OrderCreated, json!({"package_id": 7})).max_attempts(2),
+    )
+    .await
+    .unwrap()
+    .id;
+    let refused = FailOptions {
+        retry_after: Some(Duration::from_millis(1)),
+        not_attempted: true,
+        ..FailOptions::default()
+    };
+    for _ in 0..5 {
+        exec(
+            &tdb,
+            "UPDATE oc_trendyol_sync_queue SET available_at = NOW(3)",
+        )
+        .await;
+        let job = claim_one(&db, "w", LONG).await.unwrap();
+        assert_eq!(job.attempts, 1, "the refusals before cost nothing");
+        let outcome = queue::fail_with(
+            &db,
+            &job,
+            FailureClass::Transient,
+            "the shop's rate limit allows the next call in 24.6 s, after this call's deadline",
+            &refused,
+        )
+        .await
+        .unwrap();
+        assert!(
+            matches!(outcome, FailOutcome::Retrying { .. }),
+            "{outcome:?}"
+        );
+    }
+    assert_eq!(status_of(&tdb, id).await, ("pending".to_string(), 0));
+    // A real failure still counts, and the last one still dead-letters.
+    for expected in ["pending", "dead"] {
+        exec(
+            &tdb,
+            "UPDATE oc_trendyol_sync_queue SET available_at = NOW(3)",
+        )
+        .await;
+        let job = claim_one(&db, "w", LONG).await.unwrap();
+        queue::fail(&db, &job, FailureClass::Transient, "HTTP 500")
+            .await
+            .unwrap();
+        assert_eq!(status_of(&tdb, id).await.0, expected);
+    }
     db.close().await;
     tdb.drop_database().await;
 }

@@ -13,8 +13,11 @@ final class SandboxProcess
     private $process;
     public readonly string $url;
 
-    /** @param list<string> $args extra sandbox flags */
-    public function __construct(array $args = [])
+    /**
+     * @param list<string> $args extra sandbox flags
+     * @param int $seed the seed of every random choice the sandbox makes (fault draws included)
+     */
+    public function __construct(array $args = [], int $seed = 7)
     {
         $bin = getenv('MESCHAIN_SANDBOX_BIN') ?: dirname(__DIR__, 2) . '/target/release/trendyol-sandbox';
         if (!is_executable($bin)) {
@@ -22,7 +25,7 @@ final class SandboxProcess
         }
         $portFile = tempnam(sys_get_temp_dir(), 'sandbox-port-');
         unlink($portFile);
-        $command = array_merge([$bin, '--port', '0', '--port-file', $portFile, '--seed', '7'], $args);
+        $command = array_merge([$bin, '--port', '0', '--port-file', $portFile, '--seed', (string) $seed], $args);
         $this->process = proc_open($command, [0 => ['file', '/dev/null', 'r'], 1 => ['file', '/dev/null', 'w'], 2 => ['file', '/dev/null', 'w']], $pipes);
         for ($i = 0; $i < 200 && !(is_file($portFile) && filesize($portFile) > 0); $i++) {
             usleep(25_000);

@@ -17,7 +17,8 @@ use serde::Serialize;
 use crate::db::Database;
 use crate::error::{ApiErrorClass, Error, Result};
 use crate::queue::{
-    claim, complete, fail, ClaimedJob, EventType, FailOutcome, FailureClass, JobKind, ManualJob,
+    claim, complete, fail_with, ClaimedJob, EventType, FailOptions, FailOutcome, FailureClass,
+    JobKind, ManualJob,
 };
 use crate::runner::{JobContext, JobOutcome, StopReason};
 use crate::sync::orders::outbound::{self, StatusPush};
@@ -352,6 +353,8 @@ async fn handle_other(
 struct JobFailure {
     class: FailureClass,
     message: String,
+    /// Refused before any call left the shop (see [`FailOptions::not_attempted`]).
+    not_attempted: bool,
 }
 
 impl JobFailure {
@@ -359,12 +362,14 @@ impl JobFailure {
         JobFailure {
             class: FailureClass::Poison,
             message: message.into(),
+            not_attempted: false,
         }
     }
     fn transient(message: impl Into<String>) -> JobFailure {
         JobFailure {
             class: FailureClass::Transient,
             message: message.into(),
+            not_attempted: false,
         }
     }
 }
@@ -380,9 +385,20 @@ impl From<&Error> for JobFailure {
             } => FailureClass::Transient,
             other => FailureClass::of(other),
         };
+        // No status: the shop's own rate limit or circuit breaker refused the call, so
+        // Trendyol was never asked and the job has not really been tried.
+        let not_attempted = matches!(
+            e,
+            Error::Api {
+                class: ApiErrorClass::RateLimited | ApiErrorClass::CircuitOpen,
+                status: None,
+                ..
+            }
+        );
         JobFailure {
             class,
             message: e.to_string(),
+            not_attempted,
         }
     }
 }
@@ -397,12 +413,21 @@ async fn settle(
         Ok(()) => complete(db, job).await.map(|()| {
             report.completed += 1;
         }),
-        Err(failure) => fail(db, job, failure.class, &failure.message)
-            .await
-            .map(|o| match o {
-                FailOutcome::Retrying { .. } => report.retrying += 1,
-                FailOutcome::Dead => report.dead += 1,
-            }),
+        Err(failure) => fail_with(
+            db,
+            job,
+            failure.class,
+            &failure.message,
+            &FailOptions {
+                not_attempted: failure.not_attempted,
+                ..FailOptions::default()
+            },
+        )
+        .await
+        .map(|o| match o {
+            FailOutcome::Retrying { .. } => report.retrying += 1,
+            FailOutcome::Dead => report.dead += 1,
+        }),
     };
     match recorded {
         Ok(()) => Ok(()),

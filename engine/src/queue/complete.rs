@@ -98,6 +98,11 @@ pub struct FailOptions {
     pub backoff: BackoffPolicy,
     /// A delay the failure itself asked for (a `Retry-After`), used instead of the backoff.
     pub retry_after: Option<Duration>,
+    /// The job's work never started: its call was refused before it left the shop (the
+    /// shop-wide rate limit's pause after a 429, an open circuit). Its attempt is handed back
+    /// and it waits, instead of spending the attempts a real failure needs — a throttled
+    /// Trendyol must not send the queue to the dead letter.
+    pub not_attempted: bool,
 }
 
 /// What became of a failed job.
@@ -154,7 +159,9 @@ pub async fn fail_with(
     options: &FailOptions,
 ) -> Result<FailOutcome, QueueError> {
     let message = truncate(message, LAST_ERROR_MAX);
-    let outcome = if class == FailureClass::Transient && !job.is_last_attempt() {
+    let retry =
+        class == FailureClass::Transient && (options.not_attempted || !job.is_last_attempt());
+    let outcome = if retry {
         let delay = match options.retry_after {
             Some(asked) => asked.max(options.backoff.min),
             None => options.backoff.delay(job.attempts),
@@ -163,10 +170,11 @@ pub async fn fail_with(
     } else {
         FailOutcome::Dead
     };
+    let handed_back = u32::from(options.not_attempted && retry);
     let recorded = retry_conflicts(|| {
         db.timed(
             "recording a queue job failure",
-            fail_once(db, job, class, &message, outcome),
+            fail_once(db, job, class, &message, outcome, handed_back),
         )
     })
     .await?;
@@ -193,6 +201,7 @@ async fn fail_once(
     class: FailureClass,
     message: &str,
     outcome: FailOutcome,
+    handed_back: u32,
 ) -> Result<bool> {
     let table = db.table(TABLE);
     let mut conn = db.conn().await?;
@@ -208,11 +217,12 @@ async fn fail_once(
         FailOutcome::Retrying { delay } => {
             tx.exec_drop(
                 format!(
-                    "UPDATE {table} SET status = 'pending', \
+                    "UPDATE {table} SET status = 'pending', attempts = GREATEST(attempts - ?, 0), \
                      available_at = NOW(3) + INTERVAL ? MICROSECOND, lease_expires_at = NULL, \
                      error_class = ?, last_error = ?, updated_at = NOW(3) WHERE {FENCE}"
                 ),
                 (
+                    handed_back,
                     micros(delay),
                     class.as_str(),
                     message,

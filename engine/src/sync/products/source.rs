@@ -59,6 +59,8 @@ pub struct ExistingRow {
     pub submitted_hash: String,
     pub content_id: Option<u64>,
     pub batch_request_id: String,
+    /// Why it is rejected, failed or invalid, as recorded (JSON array), if it is.
+    pub reasons: Option<String>,
 }
 
 /// Reads the next page of products after `after_id` that may need work. `with_options` adds
@@ -101,7 +103,7 @@ pub async fn next_page(
          CAST(p.height AS CHAR), CAST(p.date_modified AS CHAR), COALESCE(pd.name, ''), \
          COALESCE(pd.description, ''), {qty}, CAST({list} AS CHAR), CAST({sale} AS CHAR), p.image, \
          tp.trendyol_product_id, tp.barcode, tp.sync_status, tp.submitted_hash, tp.content_id, \
-         tp.batch_request_id \
+         tp.batch_request_id, tp.reasons \
          FROM {product} p \
          LEFT JOIN {description} pd ON pd.product_id = p.product_id AND pd.language_id = ? \
          LEFT JOIN {manufacturer} m ON m.manufacturer_id = p.manufacturer_id \
@@ -142,6 +144,7 @@ pub async fn next_page(
             submitted_hash: text(&mut row, 20),
             content_id: row.take::<Option<u64>, _>(21).flatten(),
             batch_request_id: text(&mut row, 22),
+            reasons: row.take::<Option<String>, _>(23).flatten(),
         });
         main_images.push(text(&mut row, 16));
         products.push(SourceProduct {

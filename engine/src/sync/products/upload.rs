@@ -226,7 +226,10 @@ pub async fn upload(
                     && current_status != state::INVALID
                     && current_status != state::PENDING
             }) {
+                // Nothing to send: the row keeps its verdict's reasons (a rejection, a failed
+                // item) — a scan of an unchanged product must not erase why it is not on sale.
                 report.unchanged += 1;
+                write.reasons = existing.and_then(|e| e.reasons.clone());
                 writes.push(write);
                 continue;
             }
