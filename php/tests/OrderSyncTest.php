@@ -155,7 +155,7 @@ final class OrderSyncTest extends TestCase
         }
         $root = dirname(__DIR__, 2);
         $worker = fn () => proc_open([PHP_BINARY, '-n', '-d', 'extension=' . $root . '/target/release/libmeschain.so',
-            $root . '/php/cron/worker.php', '--opencart=' . self::$shop, '--max-runtime=30'], [1 => ['file', '/dev/null', 'w'], 2 => ['file', '/dev/null', 'w']], $pipes);
+            $root . '/php/cron/worker.php', '--opencart=' . self::$shop, '--max-runtime=120'], [1 => ['file', '/dev/null', 'w'], 2 => ['file', '/dev/null', 'w']], $pipes);
         $first = $worker();
         usleep(150_000);
         proc_terminate($first, 9); // SIGKILL: no chance to hand anything back
@@ -164,7 +164,8 @@ final class OrderSyncTest extends TestCase
         $db->query("UPDATE oc_trendyol_sync_queue SET lease_expires_at = NOW(3) - INTERVAL 1 SECOND WHERE status = 'running'");
         $second = $worker();
         $third = $worker();
-        $deadline = microtime(true) + 30;
+        // A job the killed worker left failing waits out its backoff: give the two a while.
+        $deadline = microtime(true) + 120;
         while (microtime(true) < $deadline && self::scalar("SELECT COUNT(*) FROM oc_trendyol_sync_queue WHERE status IN ('pending', 'running')") > 0) {
             usleep(100_000);
         }
@@ -172,7 +173,9 @@ final class OrderSyncTest extends TestCase
         proc_terminate($third, 15);
         $this->assertSame(0, proc_close($second));
         proc_close($third);
-        $this->assertSame(0, self::scalar("SELECT COUNT(*) FROM oc_trendyol_sync_queue WHERE status IN ('pending', 'running', 'dead')"));
+        $left = $db->query("SELECT queue_id, event_type, status, attempts, available_at, error_class, last_error FROM oc_trendyol_sync_queue
+            WHERE status IN ('pending', 'running', 'dead') ORDER BY queue_id")->fetch_all(MYSQLI_ASSOC);
+        $this->assertSame([], $left, 'every job done');
         $ids = implode(',', array_map('intval', $generated['packageIds']));
         $this->assertSame(count($generated['packageIds']), self::scalar("SELECT COUNT(*) FROM oc_trendyol_orders WHERE package_id IN ($ids)"));
         $this->assertSame(count($generated['packageIds']), self::scalar("SELECT COUNT(DISTINCT o.order_id) FROM oc_order o JOIN oc_trendyol_orders t ON t.order_id = o.order_id WHERE t.package_id IN ($ids)"));
