@@ -174,15 +174,8 @@ impl Importer {
             if new_group && existing.is_some() {
                 // The package is recorded under another order number (contradictory data):
                 // the new group holds no package after all.
-                tx.exec_drop(
-                    format!(
-                        "UPDATE {} SET packages = 0 WHERE seller_id = ? AND order_number = ?",
-                        db.table("trendyol_order_groups")
-                    ),
-                    (self.seller_id, &facts.order_number),
-                )
-                .await
-                .map_err(Error::db("counting the order's packages"))?;
+                self.count_group_packages(&mut tx, &facts.order_number, "0")
+                    .await?;
             }
             let is_new = existing.is_none();
             let outcome = match existing {
@@ -517,15 +510,8 @@ impl Importer {
         .map_err(Error::db("recording the imported package"))?;
         if !new_group {
             // A new group row already counts this package.
-            tx.exec_drop(
-                format!(
-                    "UPDATE {} SET packages = packages + 1 WHERE seller_id = ? AND order_number = ?",
-                    db.table("trendyol_order_groups")
-                ),
-                (self.seller_id, &facts.order_number),
-            )
-            .await
-            .map_err(Error::db("counting the order's packages"))?;
+            self.count_group_packages(tx, &facts.order_number, "packages + 1")
+                .await?;
         }
         Ok(ImportOutcome::Created {
             package_id: facts.package_id,
@@ -602,6 +588,24 @@ impl Importer {
             order_id,
             status: facts.status.as_str().to_string(),
         })
+    }
+
+    /// Sets the order group's package count to `count` (an SQL expression: `0`, `packages + 1`).
+    async fn count_group_packages(
+        &self,
+        tx: &mut Transaction<'_>,
+        order_number: &str,
+        count: &str,
+    ) -> Result<()> {
+        tx.exec_drop(
+            format!(
+                "UPDATE {} SET packages = {count} WHERE seller_id = ? AND order_number = ?",
+                self.db.table("trendyol_order_groups")
+            ),
+            (self.seller_id, order_number),
+        )
+        .await
+        .map_err(Error::db("counting the order's packages"))
     }
 
     async fn add_history(
