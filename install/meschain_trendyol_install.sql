@@ -408,3 +408,10 @@ DROP INDEX IF EXISTS `product` ON `oc_trendyol_products`;
 
 INSERT IGNORE INTO `oc_trendyol_schema_version` (`version`, `name`, `checksum`, `applied_at`) VALUES (7, 'catalog scans: narrow covering indexes', '2d630483aa866e9e60b4eef52fd9c60355aff4c84c9de298903b5d3bb23937a9', UTC_TIMESTAMP());
 
+-- Migration 8: stock scan by product id
+CREATE INDEX IF NOT EXISTS `stock_scan_by_product` ON `oc_trendyol_products` (`seller_id`, `sync_status`, `stock_batch_request_id`, `product_id`, `trendyol_product_id`, `confirmed_quantity`, `confirmed_list_price`, `confirmed_sale_price`, `stock_failed_at`);
+
+DROP INDEX IF EXISTS `stock_scan` ON `oc_trendyol_products`;
+
+INSERT IGNORE INTO `oc_trendyol_schema_version` (`version`, `name`, `checksum`, `applied_at`) VALUES (8, 'stock scan by product id', 'ad674604d0b87db27afdb1090d116df44bbb57303067a47a124f6ad59743452a', UTC_TIMESTAMP());
+

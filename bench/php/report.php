@@ -112,7 +112,7 @@ foreach ($catalogResults as $r) {
             $row($area, $base, $measured, '', (string) $value, $okKey === null ? null : (bool) $r[$okKey]);
         }
     }
-    foreach (['pushed', 'push_s', 'delta_scan_writes'] as $plain) {
+    foreach (['pushed', 'push_s', 'delta_scan_writes', 'buffer_pool_mib'] as $plain) {
         if (array_key_exists($plain, $r)) {
             $row($area, $plain, $r[$plain], '', '—', null);
         }

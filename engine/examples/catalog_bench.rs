@@ -157,6 +157,7 @@ async fn run(n: u32) -> Value {
         .expect("meschain-tool runs");
     assert!(status.success(), "meschain-tool shop failed");
     let generate_s = generated.elapsed().as_secs_f64();
+    progress(n, "catalog generated", generate_s);
     let mut conn = pool.get_conn().await.unwrap();
     let values: BTreeMap<String, String> = [
         ("environment", "sandbox".to_string()),
@@ -234,6 +235,7 @@ async fn run(n: u32) -> Value {
         }
     }
     let push_s = started.elapsed().as_secs_f64();
+    progress(n, "pushed", push_s);
     let push_wire_s = push_wire_ms / 1000.0;
     let pushed: u64 = loop {
         match pool.get_conn().await {
@@ -251,6 +253,7 @@ async fn run(n: u32) -> Value {
     };
 
     // Approval, as the approval poll would record it.
+    let approving = Instant::now();
     let d = catalog_price::desired_sql(&db, &settings);
     let approve = format!(
         "UPDATE oc_trendyol_products tp JOIN oc_product p ON p.product_id = tp.product_id {} \
@@ -269,6 +272,7 @@ async fn run(n: u32) -> Value {
             Err(e) => survive(&pool, &mut restarts, bench_step_error(e)).await,
         }
     }
+    progress(n, "approval written", approving.elapsed().as_secs_f64());
 
     // Delta scan, nothing changed.
     let (delta_ms, delta_writes) = loop {
@@ -286,6 +290,8 @@ async fn run(n: u32) -> Value {
         }
     };
 
+    progress(n, "delta scan", delta_ms / 1000.0);
+
     // Product change scan, nothing changed.
     let (rescan, rescan_ms, rescan_writes) = loop {
         let rescan_ctx = ctx();
@@ -302,8 +308,17 @@ async fn run(n: u32) -> Value {
         }
     };
 
+    progress(n, "product change scan", rescan_ms / 1000.0);
     let rss = peak_rss_bytes().unwrap_or(0);
     let load = load_average();
+    // The scans read every approved row and its OpenCart product: whether those fit in
+    // MariaDB's buffer pool decides much of their time, so the report names its size.
+    let buffer_pool_mib = conn
+        .query_first::<u64, _>("SELECT @@innodb_buffer_pool_size")
+        .await
+        .ok()
+        .flatten()
+        .map_or(0, |bytes| bytes >> 20);
     let expected_writes = u64::from(n).div_ceil(1000);
     let delta_target_ms = DELTA_TARGET_PER_100K_MS * f64::from(n) / 100_000.0;
     drop(conn);
@@ -338,6 +353,7 @@ async fn run(n: u32) -> Value {
         "rss_ok": rss <= RSS_TARGET,
         "sandbox_peak_rss_mib": round(sandbox_rss as f64 / f64::from(1 << 20)),
         "load_average": load,
+        "buffer_pool_mib": buffer_pool_mib,
         "database_restarts_survived": restarts,
     })
 }
@@ -352,6 +368,11 @@ async fn resume_push(ctx: &JobContext) -> meschain_engine::Result<()> {
     products::upload::upload(ctx, &mut mappings, &mut pacer, &mut push).await?;
     products::tracking::track(ctx, &mut pacer, &mut track).await?;
     Ok(())
+}
+
+/// A step's time on stderr, so a long run shows where it is.
+fn progress(n: u32, step: &str, seconds: f64) {
+    eprintln!("catalog {n}: {step} in {seconds:.1} s");
 }
 
 /// A failed query of the bench itself, as the engine reports a lost database.
@@ -464,10 +485,10 @@ fn write_report(results: &[Value]) {
     md.push_str(
         "Command: `scripts/catalog-bench.sh` (sizes as arguments; default 100000 1000000)\n\n",
     );
-    md.push_str("| products | write calls for a full push (target ⌈N/1000⌉) | push time (on the wire / engine + SQL) | stock delta scan, no change (target) | product change scan, no change | peak RSS (target 128 MiB) | load average |\n|---|---|---|---|---|---|---|\n");
+    md.push_str("| products | write calls for a full push (target ⌈N/1000⌉) | push time (on the wire / engine + SQL) | stock delta scan, no change (target) | product change scan, no change | peak RSS (target 128 MiB) | MariaDB buffer pool | load average |\n|---|---|---|---|---|---|---|---|\n");
     for r in results {
         md.push_str(&format!(
-            "| {} | {} ({}) {} | {} s ({} s / {} s) | {} ms ({} ms) {} | {} ms, {} writes | {} MiB {} | {} |\n",
+            "| {} | {} ({}) {} | {} s ({} s / {} s) | {} ms ({} ms) {} | {} ms, {} writes | {} MiB {} | {} MiB | {} |\n",
             r["products"],
             r["push_write_calls"],
             r["push_write_calls_target"],
@@ -482,6 +503,7 @@ fn write_report(results: &[Value]) {
             r["product_rescan_writes"],
             r["peak_rss_mib"],
             ok(&r["rss_ok"]),
+            r["buffer_pool_mib"],
             r["load_average"].as_str().unwrap_or(""),
         ));
     }

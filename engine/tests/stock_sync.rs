@@ -154,6 +154,56 @@ async fn only_changes_are_sent_and_confirmed() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn products_far_apart_are_scanned_across_windows() {
+    use meschain_engine::sync::stock::delta::SCAN_WINDOW;
+    let shop = approved_shop().await;
+    let mut conn = shop.conn().await;
+    // Three products moved to ids in later windows (the second, the fourth and a last, odd
+    // one), as a shop with deleted products or imported ids has; one stays in the first.
+    let some = approved_products(&shop, 4).await;
+    let moved_to = [SCAN_WINDOW + 7, 3 * SCAN_WINDOW + 1, 4 * SCAN_WINDOW + 3];
+    for ((old, _), new) in some[1..].iter().zip(moved_to) {
+        for table in ["oc_product", "oc_trendyol_products", "oc_product_special"] {
+            conn.exec_drop(
+                format!("UPDATE {table} SET product_id = ? WHERE product_id = ?"),
+                (new, old),
+            )
+            .await
+            .unwrap();
+        }
+    }
+    assert!(
+        stock_run(&shop).await.is_empty(),
+        "moving ids changed nothing"
+    );
+
+    for (product_id, _) in &some[..1] {
+        conn.exec_drop(
+            "UPDATE oc_product SET price = price + 3 WHERE product_id = ?",
+            (product_id,),
+        )
+        .await
+        .unwrap();
+    }
+    for new in moved_to {
+        conn.exec_drop(
+            "UPDATE oc_product SET price = price + 3 WHERE product_id = ?",
+            (new,),
+        )
+        .await
+        .unwrap();
+    }
+    let writes = stock_run(&shop).await;
+    assert_eq!(writes.len(), 1, "{writes:?}");
+    let sent: HashSet<String> = item_barcodes(&writes[0]).into_iter().collect();
+    let expected: HashSet<String> = some.iter().map(|(_, b)| b.clone()).collect();
+    assert_eq!(sent, expected);
+    assert!(stock_run(&shop).await.is_empty());
+    drop(conn);
+    shop.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_identical_body_waits_out_the_fifteen_minutes() {
     let shop = approved_shop().await;
     let mut conn = shop.conn().await;
@@ -288,7 +338,7 @@ async fn the_window_form_of_the_sale_price_matches_the_per_row_form() {
     let window = desired_sql_for_window(
         &shop.db,
         &shop.settings,
-        "SELECT w.product_id FROM oc_trendyol_products w WHERE w.trendyol_product_id > 0",
+        shop.product_ids.start..=shop.product_ids.end - 1,
     );
     let read = |d: &meschain_engine::sync::catalog_price::DesiredSql| {
         format!(

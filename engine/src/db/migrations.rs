@@ -500,6 +500,18 @@ pub const MIGRATIONS: &[Migration] = &[
             "DROP INDEX IF EXISTS `product` ON `{prefix}trendyol_products`",
         ],
     },
+    Migration {
+        version: 8,
+        name: "stock scan by product id",
+        statements: &[
+            // The stock job's scan now walks OpenCart product ids (dense, unlike the row ids,
+            // which upserts leave gappy), so each window is a plain range, its specials are a
+            // plain range of `product_special`, and its products are read in id order. Same
+            // columns as `stock_scan`, with the product id first after the equalities.
+            "CREATE INDEX IF NOT EXISTS `stock_scan_by_product` ON `{prefix}trendyol_products` (`seller_id`, `sync_status`, `stock_batch_request_id`, `product_id`, `trendyol_product_id`, `confirmed_quantity`, `confirmed_list_price`, `confirmed_sale_price`, `stock_failed_at`)",
+            "DROP INDEX IF EXISTS `stock_scan` ON `{prefix}trendyol_products`",
+        ],
+    },
 ];
 
 /// The seven tables the seed guide names, for status checks.

@@ -16,8 +16,10 @@
 //! The sale price comes in two shapes with the same answer. [`desired_sql`] looks the special
 //! up per row (a correlated subquery): right for a page of products. [`desired_sql_for_window`]
 //! ranks the specials of a whole window of products once (`ROW_NUMBER()` in a derived table,
-//! limited to the window's product ids) and joins the winners: the scan of a large catalog then
+//! limited to the window's product id range) and joins the winners: the scan of a large catalog then
 //! costs one pass over the window's specials instead of one lookup and one sort per product.
+
+use std::ops::RangeInclusive;
 
 use crate::config::Settings;
 use crate::db::Database;
@@ -27,6 +29,11 @@ pub const MAX_STOCK: i64 = trendyol_wire::inventory::MAX_STOCK;
 
 /// The customer group whose specials set the sale price (OpenCart's default group).
 const CUSTOMER_GROUP_ID: u32 = 1;
+
+/// A `LIMIT` no window reaches. A derived table with a `LIMIT` is materialized once: without
+/// it, MariaDB may choose to "split" the ranked specials into a lateral subquery re-run for
+/// every product of the window, which made a window of 50,000 products take twice as long.
+const NOT_SPLIT: u64 = u64::MAX;
 
 /// SQL pieces over `{prefix}product p`.
 pub struct DesiredSql {
@@ -57,23 +64,25 @@ pub fn desired_sql(db: &Database, settings: &Settings) -> DesiredSql {
     build(db, settings, String::new(), &special)
 }
 
-/// The expressions for these settings when `p` is limited to the products that
-/// `window_product_ids` (a `SELECT product_id ...`) returns: the specials of those products are
-/// ranked once and joined as `sp` (same winner as [`desired_sql`]: lowest priority, then
-/// lowest price).
+/// The expressions for these settings when `p` is limited to products whose ids lie in
+/// `product_ids`: the specials of that id range are ranked once and joined as `sp` (same winner
+/// as [`desired_sql`]: lowest priority, then lowest price). The range reads `product_special`
+/// by its `product_id` index, so each window of a scan ranks only its own share of specials.
 pub fn desired_sql_for_window(
     db: &Database,
     settings: &Settings,
-    window_product_ids: &str,
+    product_ids: RangeInclusive<u32>,
 ) -> DesiredSql {
     let join = format!(
         " LEFT JOIN (SELECT ranked.product_id, ranked.price FROM \
            (SELECT ps.product_id, ps.price, ROW_NUMBER() OVER \
              (PARTITION BY ps.product_id ORDER BY ps.priority ASC, ps.price ASC) AS pick \
-            FROM {} ps WHERE {} AND ps.product_id IN ({window_product_ids})) ranked \
-          WHERE ranked.pick = 1) sp ON sp.product_id = p.product_id",
+            FROM {} ps WHERE {} AND ps.product_id BETWEEN {} AND {}) ranked \
+          WHERE ranked.pick = 1 LIMIT {NOT_SPLIT}) sp ON sp.product_id = p.product_id",
         db.table("product_special"),
-        active_special_conditions()
+        active_special_conditions(),
+        product_ids.start(),
+        product_ids.end()
     );
     build(db, settings, join, "sp.price")
 }

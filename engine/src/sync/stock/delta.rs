@@ -1,12 +1,12 @@
 //! The delta scan and the price & inventory writes it feeds.
 //!
 //! For every approved product, what Trendyol should show (see [`crate::sync::catalog_price`])
-//! is compared with what Trendyol last *confirmed*, inside the database, a window of ids at a
-//! time: only rows that differ leave MariaDB, so an unchanged catalog of a million products
-//! costs one range read of a narrow covering index (`stock_scan`), a million product lookups
-//! and no transfer. Rows with a write still in flight are
-//! skipped (their batch result decides first), as are rows whose last item failed within the
-//! last 15 minutes (Trendyol would answer the same).
+//! is compared with what Trendyol last *confirmed*, inside the database, a window of product
+//! ids at a time, two windows at once: only rows that differ leave MariaDB, so an unchanged
+//! catalog of a million products costs one range read of a narrow covering index
+//! (`stock_scan_by_product`), a million product lookups in id order and no transfer. Rows with
+//! a write still in flight are skipped (their batch result decides first), as are rows whose
+//! last item failed within the last 15 minutes (Trendyol would answer the same).
 //!
 //! Differences are coalesced per barcode by construction (one row per barcode, compared with
 //! its current value however many times it changed), collected into writes of at most 1000
@@ -31,12 +31,15 @@ use crate::sync::catalog_pace::Pacer;
 use crate::sync::catalog_price::{desired_sql_for_window, money};
 use crate::sync::products::state;
 
-/// The cursor of the scan (last `trendyol_product_id` handled).
+/// The cursor of the scan (last OpenCart `product_id` handled).
 pub const SCAN_CURSOR: &str = "stock_sync.scan";
 
-/// Rows per scan query. Only differing rows come back, so this bounds the work (and the rows
-/// held when everything changed) of one query.
-pub const SCAN_WINDOW: u64 = 50_000;
+/// OpenCart product ids per scan query. OpenCart's ids are dense (an auto-increment with gaps
+/// only where products were deleted), so a window is about this many products.
+pub const SCAN_WINDOW: u32 = 50_000;
+
+/// The most differing rows one scan query returns (see [`scan_window`]).
+pub const WINDOW_ROW_CAP: usize = 50_000;
 
 /// Trendyol's window for identical price/stock bodies.
 pub const DUPLICATE_WINDOW_MINUTES: u32 = 15;
@@ -76,47 +79,62 @@ pub async fn scan_and_send(
 ) -> Result<Option<StopReason>> {
     let db = &ctx.db;
     let seller = ctx.client.seller_id();
-    let max_id = max_row_id(ctx, seller).await?;
-    let mut after = catalog_batches::cursor(db, SCAN_CURSOR).await?.max(0) as u64;
-    if after >= max_id {
+    let Some(last_product) = last_product_id(ctx, seller).await? else {
+        save_cursor(ctx, 0).await?;
+        return Ok(None);
+    };
+    // The cursor is the last OpenCart product id handled by a run that stopped early; one past
+    // the catalog's end (products removed since) means start over.
+    let mut after = catalog_batches::cursor(db, SCAN_CURSOR).await?.max(0) as u32;
+    if after >= last_product {
         after = 0;
     }
     let mut outgoing: Vec<Change> = Vec::new();
     let scan_started = Instant::now();
-    while after < max_id {
+    while after < last_product {
         if let Some(stop) = pacer.should_stop(ctx) {
-            save_cursor(
-                ctx,
-                outgoing
-                    .first()
-                    .map_or(after, |c| c.trendyol_product_id - 1),
-            )
-            .await?;
             report.scan_ms += scan_started.elapsed().as_millis() as u64;
+            save_cursor(ctx, outgoing.first().map_or(after, |c| c.product_id - 1)).await?;
             return Ok(Some(stop));
         }
-        let until = window_end(ctx, seller, after).await?.unwrap_or(max_id);
-        let changes = scan_window(ctx, seller, after, until).await?;
-        report.windows += 1;
-        report.changed += changes.len() as u64;
-        after = until;
-        for change in changes {
-            report.quantity_changes += u64::from(change.quantity.is_some());
-            report.price_changes += u64::from(change.sale_price.is_some());
-            outgoing.push(change);
-            if outgoing.len() >= MAX_ITEMS_PER_REQUEST {
-                if let Some(stop) = pacer.should_stop(ctx) {
-                    save_cursor(ctx, outgoing[0].trendyol_product_id - 1).await?;
-                    return Ok(Some(stop));
+        // Two windows at once, each on its own connection: the server runs a query on one
+        // core, so on a multi-core server the pair takes about the time of one.
+        let first = Window::after(after, last_product);
+        let second = (first.last < last_product).then(|| Window::after(first.last, last_product));
+        let (first_scan, second_scan) = tokio::try_join!(scan_window(ctx, seller, first), async {
+            match second {
+                Some(window) => scan_window(ctx, seller, window).await.map(Some),
+                None => Ok(None),
+            }
+        })?;
+        for scanned in std::iter::once(first_scan).chain(second_scan) {
+            report.windows += 1;
+            report.changed += scanned.changes.len() as u64;
+            after = scanned.handled_until;
+            for change in scanned.changes {
+                report.quantity_changes += u64::from(change.quantity.is_some());
+                report.price_changes += u64::from(change.sale_price.is_some());
+                outgoing.push(change);
+                if outgoing.len() >= MAX_ITEMS_PER_REQUEST {
+                    if let Some(stop) = pacer.should_stop(ctx) {
+                        report.scan_ms += scan_started.elapsed().as_millis() as u64;
+                        save_cursor(ctx, outgoing[0].product_id - 1).await?;
+                        return Ok(Some(stop));
+                    }
+                    send(ctx, seller, std::mem::take(&mut outgoing), pacer, report).await?;
                 }
-                send(ctx, seller, std::mem::take(&mut outgoing), pacer, report).await?;
+            }
+            // A window cut short by the row cap goes on from where it was cut; the window
+            // scanned beside it is scanned again.
+            if scanned.cut {
+                break;
             }
         }
     }
     report.scan_ms += scan_started.elapsed().as_millis() as u64;
     if !outgoing.is_empty() {
         if let Some(stop) = pacer.should_stop(ctx) {
-            save_cursor(ctx, outgoing[0].trendyol_product_id - 1).await?;
+            save_cursor(ctx, outgoing[0].product_id - 1).await?;
             return Ok(Some(stop));
         }
         send(ctx, seller, outgoing, pacer, report).await?;
@@ -125,63 +143,70 @@ pub async fn scan_and_send(
     Ok(None)
 }
 
-async fn save_cursor(ctx: &JobContext, position: u64) -> Result<()> {
+async fn save_cursor(ctx: &JobContext, position: u32) -> Result<()> {
     if ctx.dry_run {
         return Ok(());
     }
-    catalog_batches::set_cursor(&ctx.db, SCAN_CURSOR, position as i64).await
+    catalog_batches::set_cursor(&ctx.db, SCAN_CURSOR, i64::from(position)).await
 }
 
-async fn max_row_id(ctx: &JobContext, seller: u64) -> Result<u64> {
+/// The highest OpenCart product id with a scannable row (`None`: nothing to scan), read from
+/// the end of the `stock_scan_by_product` index.
+async fn last_product_id(ctx: &JobContext, seller: u64) -> Result<Option<u32>> {
     let mut conn = ctx.db.conn().await?;
-    let max: Option<Option<u64>> = conn
+    let last: Option<Option<u32>> = conn
         .exec_first(
             format!(
-                "SELECT MAX(trendyol_product_id) FROM {} WHERE seller_id = ?",
+                "SELECT MAX(product_id) FROM {} FORCE INDEX (stock_scan_by_product) \
+                 WHERE seller_id = ? AND sync_status = ? AND stock_batch_request_id = ''",
                 ctx.db.table("trendyol_products")
             ),
-            (seller,),
+            (seller, state::APPROVED),
         )
         .await
-        .map_err(Error::db("reading the highest product row"))?;
-    Ok(max.flatten().unwrap_or(0))
+        .map_err(Error::db("finding the last product to scan"))?;
+    Ok(last.flatten())
 }
 
-/// The id that closes the window of [`SCAN_WINDOW`] scannable rows after `after` (`None`: fewer
-/// are left). Windows count rows, not ids: upserts leave gaps in the ids, which grow with
-/// every product update, so fixed id ranges would mean ever more, ever emptier queries.
-async fn window_end(ctx: &JobContext, seller: u64, after: u64) -> Result<Option<u64>> {
-    let mut conn = ctx.db.conn().await?;
-    conn.exec_first(
-        format!(
-            "SELECT trendyol_product_id FROM {} FORCE INDEX (stock_scan) \
-             WHERE seller_id = ? AND sync_status = ? AND stock_batch_request_id = '' \
-             AND trendyol_product_id > ? ORDER BY trendyol_product_id LIMIT 1 OFFSET {}",
-            ctx.db.table("trendyol_products"),
-            SCAN_WINDOW - 1
-        ),
-        (seller, state::APPROVED, after),
-    )
-    .await
-    .map_err(Error::db("finding the end of a scan window"))
+/// A range of OpenCart product ids scanned by one query.
+#[derive(Debug, Clone, Copy)]
+struct Window {
+    first: u32,
+    last: u32,
 }
 
-/// The rows in `(after, until]` whose desired stock or prices differ from the confirmed ones.
-async fn scan_window(ctx: &JobContext, seller: u64, after: u64, until: u64) -> Result<Vec<Change>> {
+impl Window {
+    /// The [`SCAN_WINDOW`] product ids after `after`, not past `last_product`.
+    fn after(after: u32, last_product: u32) -> Window {
+        Window {
+            first: after + 1,
+            last: after.saturating_add(SCAN_WINDOW).min(last_product),
+        }
+    }
+}
+
+/// What one window's query found.
+struct WindowScan {
+    /// The rows that differ, in product id order.
+    changes: Vec<Change>,
+    /// Every product id up to this one was compared.
+    handled_until: u32,
+    /// The row cap cut the window short.
+    cut: bool,
+}
+
+/// The rows of the products in `window` whose desired stock or prices differ from the confirmed
+/// ones — at most [`WINDOW_ROW_CAP`] of them, so a window where everything changed (a global
+/// price rise) holds a bounded number of rows whatever the number of variants per product.
+async fn scan_window(ctx: &JobContext, seller: u64, window: Window) -> Result<WindowScan> {
     let db = &ctx.db;
     let tp = db.table("trendyol_products");
-    // The products of the rows scanned below, read from the same narrow index.
-    let window_ids = format!(
-        "SELECT w.product_id FROM {tp} w FORCE INDEX (stock_scan) WHERE w.seller_id = {seller} \
-         AND w.sync_status = '{approved}' AND w.stock_batch_request_id = '' \
-         AND w.trendyol_product_id > {after} AND w.trendyol_product_id <= {until}",
-        approved = state::APPROVED
-    );
-    let d = desired_sql_for_window(db, &ctx.settings, &window_ids);
-    // The `stock_scan` index (migration 7) holds every column of `tp` this query reads, and its
-    // leading columns are the equalities and the id range: the scan is one range read of a
-    // narrow index plus one OpenCart product per row. The barcode is not in it; it is read
-    // below for the rows that differ.
+    let d = desired_sql_for_window(db, &ctx.settings, window.first..=window.last);
+    // The `stock_scan_by_product` index (migration 8) holds every column of `tp` this query
+    // reads, its leading columns are the equalities and the product range, and it is ordered
+    // as the result is: the scan is one range read of a narrow index, then each product's
+    // OpenCart row in id order (STRAIGHT_JOIN keeps that order), and it stops at the cap. The
+    // barcode is not in the index; it is read below for the rows that differ.
     let sql = format!(
         "SELECT x.trendyol_product_id, x.product_id, x.qty, CAST(x.list AS CHAR), \
          CAST(x.sale AS CHAR), NOT (x.qty <=> x.confirmed_quantity), \
@@ -189,25 +214,25 @@ async fn scan_window(ctx: &JobContext, seller: u64, after: u64, until: u64) -> R
          FROM (SELECT tp.trendyol_product_id, tp.product_id, tp.confirmed_quantity, \
                tp.confirmed_list_price, tp.confirmed_sale_price, {qty} AS qty, {list} AS list, \
                {sale} AS sale \
-               FROM {tp} tp FORCE INDEX (stock_scan) \
-               JOIN {product} p ON p.product_id = tp.product_id {joins} \
+               FROM {tp} tp FORCE INDEX (stock_scan_by_product) \
+               STRAIGHT_JOIN {product} p ON p.product_id = tp.product_id {joins} \
                WHERE tp.seller_id = ? AND tp.sync_status = ? AND tp.stock_batch_request_id = '' \
-               AND tp.trendyol_product_id > ? AND tp.trendyol_product_id <= ? \
+               AND tp.product_id BETWEEN ? AND ? \
                AND (tp.stock_failed_at IS NULL \
-                    OR tp.stock_failed_at < UTC_TIMESTAMP() - INTERVAL {window} MINUTE)) x \
+                    OR tp.stock_failed_at < UTC_TIMESTAMP() - INTERVAL {interval} MINUTE)) x \
          WHERE NOT (x.qty <=> x.confirmed_quantity) OR NOT (x.list <=> x.confirmed_list_price) \
                OR NOT (x.sale <=> x.confirmed_sale_price) \
-         ORDER BY x.trendyol_product_id",
+         ORDER BY x.product_id, x.trendyol_product_id LIMIT {WINDOW_ROW_CAP}",
         qty = d.quantity,
         list = d.list_price,
         sale = d.sale_price,
         product = db.table("product"),
         joins = d.joins,
-        window = DUPLICATE_WINDOW_MINUTES,
+        interval = DUPLICATE_WINDOW_MINUTES,
     );
     let mut conn = db.conn().await?;
     let rows: Vec<Row> = conn
-        .exec(sql, (seller, state::APPROVED, after, until))
+        .exec(sql, (seller, state::APPROVED, window.first, window.last))
         .await
         .map_err(Error::db("scanning for stock and price changes"))?;
     let mut changes: Vec<Change> = rows
@@ -228,6 +253,7 @@ async fn scan_window(ctx: &JobContext, seller: u64, after: u64, until: u64) -> R
             }
         })
         .collect();
+    let (handled_until, cut) = cut_at_cap(&mut changes, window, WINDOW_ROW_CAP);
     for chunk in changes.chunks_mut(MAX_ITEMS_PER_REQUEST) {
         let ids: Vec<u64> = chunk.iter().map(|c| c.trendyol_product_id).collect();
         let barcodes: HashMap<u64, String> = conn
@@ -251,7 +277,27 @@ async fn scan_window(ctx: &JobContext, seller: u64, after: u64, until: u64) -> R
     }
     // A row gone between the two reads has no barcode to send to.
     changes.retain(|c| !c.barcode.is_empty());
-    Ok(changes)
+    Ok(WindowScan {
+        changes,
+        handled_until,
+        cut,
+    })
+}
+
+/// Where a window's scan got to. A result of [`WINDOW_ROW_CAP`] rows may have stopped inside a
+/// product's variants: that last product's rows are dropped and scanned with the next window,
+/// so each product's variants are sent together. (One product with more variants than the
+/// cap is kept whole as far as the cap goes.)
+fn cut_at_cap(changes: &mut Vec<Change>, window: Window, cap: usize) -> (u32, bool) {
+    if changes.len() < cap {
+        return (window.last, false);
+    }
+    let last_seen = changes.last().map_or(window.last, |c| c.product_id);
+    if changes.first().map(|c| c.product_id) == Some(last_seen) {
+        return (last_seen, true);
+    }
+    changes.retain(|c| c.product_id != last_seen);
+    (last_seen - 1, true)
 }
 
 /// The fingerprint of a body as the client serialises it.
@@ -371,4 +417,60 @@ async fn send(
         .await
         .map_err(Error::db("committing a price/stock write"))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(product_ids: &[u32]) -> Vec<Change> {
+        product_ids
+            .iter()
+            .enumerate()
+            .map(|(i, &product_id)| Change {
+                trendyol_product_id: i as u64 + 1,
+                product_id,
+                barcode: format!("B{i}"),
+                quantity: Some(1),
+                list_price: None,
+                sale_price: None,
+            })
+            .collect()
+    }
+
+    const WINDOW: Window = Window {
+        first: 1,
+        last: 100,
+    };
+
+    #[test]
+    fn a_window_under_the_cap_is_handled_to_its_end() {
+        let mut changes = rows(&[3, 4, 4]);
+        assert_eq!(cut_at_cap(&mut changes, WINDOW, 4), (100, false));
+        assert_eq!(changes.len(), 3);
+    }
+
+    #[test]
+    fn a_capped_window_leaves_its_last_product_for_the_next() {
+        // The cap may have cut product 9's variants in two: all of them go with the next window.
+        let mut changes = rows(&[3, 4, 9, 9]);
+        assert_eq!(cut_at_cap(&mut changes, WINDOW, 4), (8, true));
+        let kept: Vec<u32> = changes.iter().map(|c| c.product_id).collect();
+        assert_eq!(kept, vec![3, 4]);
+    }
+
+    #[test]
+    fn one_product_filling_the_cap_is_kept_and_passed() {
+        let mut changes = rows(&[5, 5, 5]);
+        assert_eq!(cut_at_cap(&mut changes, WINDOW, 3), (5, true));
+        assert_eq!(changes.len(), 3);
+    }
+
+    #[test]
+    fn windows_stop_at_the_last_product() {
+        let w = Window::after(0, 70_000);
+        assert_eq!((w.first, w.last), (1, SCAN_WINDOW));
+        let w = Window::after(SCAN_WINDOW, 70_000);
+        assert_eq!((w.first, w.last), (SCAN_WINDOW + 1, 70_000));
+    }
 }
