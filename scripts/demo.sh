@@ -25,7 +25,9 @@ if ! mkdir -p "$LOG_DIR" 2>/dev/null || [ ! -w "$LOG_DIR" ]; then
 fi
 
 pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
+# Children first: `php -S` with PHP_CLI_SERVER_WORKERS forks workers that a signal to the server
+# alone leaves running.
+cleanup() { for pid in "${pids[@]}"; do pkill -P "$pid" 2>/dev/null || true; kill "$pid" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
 step "creating the demo shop '$DB' ($PRODUCTS products, OpenCart 4.0.2.3 schema)"

@@ -116,6 +116,8 @@ $server = proc_open(
     $env
 );
 register_shutdown_function(static function () use ($server): void {
+    // The server's forked workers first: a signal to the server alone leaves them running.
+    exec('pkill -TERM -P ' . (int) proc_get_status($server)['pid']);
     proc_terminate($server, 15);
     proc_close($server);
 });

@@ -32,6 +32,26 @@ final class TestShop
         self::mysqli()->query('CREATE DATABASE `' . self::$database . '` CHARACTER SET utf8mb4');
     }
 
+    /**
+     * Stops a process started with proc_open, and its children first: `php -S` with
+     * PHP_CLI_SERVER_WORKERS forks workers, and SIGTERM to the server alone leaves them running
+     * (and holding its port) after the test.
+     *
+     * @param resource $process
+     */
+    public static function stopProcessTree($process): void
+    {
+        if (!is_resource($process)) {
+            return;
+        }
+        $pid = (int) proc_get_status($process)['pid'];
+        if ($pid > 0) {
+            exec('pkill -TERM -P ' . $pid);
+        }
+        proc_terminate($process);
+        proc_close($process);
+    }
+
     public static function dropRunDatabase(): void
     {
         if (self::$database !== null && getmypid() === self::ownerPid()) {

@@ -74,8 +74,7 @@ final class WebhookLoadTest extends TestCase
             ksort($statuses);
             $this->assertSame([202 => count($deliveries)], $statuses, 'every delivery accepted');
         } finally {
-            proc_terminate($server);
-            proc_close($server);
+            TestShop::stopProcessTree($server);
         }
         $jobs = (int) $db->query('SELECT COUNT(*) FROM oc_trendyol_sync_queue')->fetch_row()[0];
         $this->assertSame(self::PACKAGES, $jobs, 'one job per package state');

@@ -63,8 +63,7 @@ final class WebhookRouteTest extends TestCase
     private static function stopServer(): void
     {
         if (is_resource(self::$server)) {
-            proc_terminate(self::$server);
-            proc_close(self::$server);
+            TestShop::stopProcessTree(self::$server);
         }
         self::$server = null;
     }

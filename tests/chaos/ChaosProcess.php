@@ -56,6 +56,7 @@ final class ChaosProcess
     {
         if ($this->running()) {
             $this->killed = true;
+            $this->signalChildren('KILL');
             proc_terminate($this->process, 9);
             $this->wait(5);
         }
@@ -65,6 +66,7 @@ final class ChaosProcess
     public function stop(float $seconds = 15): ?int
     {
         if ($this->running()) {
+            $this->signalChildren('TERM');
             proc_terminate($this->process, 15);
             if (!$this->wait($seconds)) {
                 $this->kill();
@@ -84,6 +86,15 @@ final class ChaosProcess
             usleep(20_000);
         }
         return true;
+    }
+
+    /** `php -S` with PHP_CLI_SERVER_WORKERS forks workers that outlive a signal to it alone. */
+    private function signalChildren(string $signal): void
+    {
+        $pid = $this->pid();
+        if ($pid > 0) {
+            exec("pkill -$signal -P $pid");
+        }
     }
 
     public function exitCode(): ?int
