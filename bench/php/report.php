@@ -5,10 +5,10 @@
  * benchmarks of this run wrote (a missing or stale file is reported as "not measured", never
  * filled in from an earlier run).
  *
- *   php bench/php/report.php --started=UNIX_SECONDS --timings=FILE [--catalog=PATH ...]
+ *   php bench/php/report.php --started=UNIX_SECONDS --timings=FILE [--catalog=SIZE=PATH ...]
  *
- * FILE holds one `name seconds exit_code` line per benchmark step. Each --catalog=PATH is the
- * bench/catalog.json of one catalog size, saved by the suite after that size's own run.
+ * FILE holds one `name seconds exit_code` line per benchmark step. Each --catalog=SIZE=PATH is the
+ * bench/catalog.json saved by the suite after that size's own run; only its SIZE row is read.
  */
 declare(strict_types=1);
 
@@ -90,9 +90,14 @@ if ($q = fresh("$bench/quota.json", $started)) {
 // Catalog (written by engine/examples/catalog_bench.rs).
 $catalogFiles = (array) ($opts['catalog'] ?? []);
 $catalogResults = [];
-foreach ($catalogFiles as $file) {
+foreach ($catalogFiles as $sizeAndFile) {
+    // SIZE=PATH: the file also keeps the rows of sizes measured in other runs; only this
+    // size's row was measured by this run.
+    [$size, $file] = str_contains($sizeAndFile, '=') ? explode('=', $sizeAndFile, 2) : ['', $sizeAndFile];
     foreach ((fresh($file, $started) ?? [])['results'] ?? [] as $r) {
-        $catalogResults[] = $r;
+        if ($size === '' || (string) ($r['products'] ?? '') === $size) {
+            $catalogResults[] = $r;
+        }
     }
 }
 foreach ($catalogResults as $r) {

@@ -273,6 +273,8 @@ async fn run(n: u32) -> Value {
         }
     }
     progress(n, "approval written", approving.elapsed().as_secs_f64());
+    let purge_wait_s = wait_for_purge(&pool).await;
+    progress(n, "old row versions purged", purge_wait_s);
 
     // Delta scan, nothing changed.
     let (delta_ms, delta_writes) = loop {
@@ -333,6 +335,7 @@ async fn run(n: u32) -> Value {
     drop(sandbox);
     json!({
         "products": n,
+        "measured_at": measured_at(),
         "generate_s": round(generate_s),
         "pushed": pushed,
         "push_s": round(push_s),
@@ -355,6 +358,7 @@ async fn run(n: u32) -> Value {
         "load_average": load,
         "buffer_pool_mib": buffer_pool_mib,
         "database_restarts_survived": restarts,
+        "purge_wait_s": round(purge_wait_s),
     })
 }
 
@@ -368,6 +372,35 @@ async fn resume_push(ctx: &JobContext) -> meschain_engine::Result<()> {
     products::upload::upload(ctx, &mut mappings, &mut pacer, &mut push).await?;
     products::tracking::track(ctx, &mut pacer, &mut track).await?;
     Ok(())
+}
+
+/// Waits (up to three minutes) until InnoDB has purged the old versions of the rows the bulk
+/// approval rewrote, and returns the seconds waited. Until then every index entry of those
+/// rows is there twice (old, delete-marked, and new) and a scan reads both; a shop's catalog
+/// is approved a page at a time by the approval poll and never carries a million-row backlog,
+/// so the scans are timed on the settled table.
+async fn wait_for_purge(pool: &mysql_async::Pool) -> f64 {
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(180) {
+        let backlog = match pool.get_conn().await {
+            Ok(mut c) => c
+                .query_first::<u64, _>(
+                    "SELECT `count` FROM information_schema.INNODB_METRICS \
+                     WHERE name = 'trx_rseg_history_len'",
+                )
+                .await
+                .ok()
+                .flatten(),
+            Err(_) => None,
+        };
+        // The length counts transactions, not rows: the approval's one transaction stays in
+        // it until all of its row versions are purged.
+        if !matches!(backlog, Some(b) if b > 0) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    started.elapsed().as_secs_f64()
 }
 
 /// A step's time on stderr, so a long run shows where it is.
@@ -435,6 +468,16 @@ fn load_average() -> String {
         .join(" ")
 }
 
+/// Today's date (UTC), for the report's rows.
+fn measured_at() -> String {
+    Command::new("date")
+        .args(["-u", "+%Y-%m-%d"])
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default()
+}
+
 fn round(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
@@ -464,6 +507,18 @@ fn machine() -> Value {
 fn write_report(results: &[Value]) {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../bench");
     let _ = std::fs::create_dir_all(dir);
+    // Each size may run alone (`./run bench` runs them one by one): a size measured now
+    // replaces its own earlier row, the other sizes' rows stay, each with its date.
+    let mut results: Vec<Value> = std::fs::read_to_string(format!("{dir}/catalog.json"))
+        .ok()
+        .and_then(|text| serde_json::from_str::<Value>(&text).ok())
+        .and_then(|old| old["results"].as_array().cloned())
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|old| !results.iter().any(|r| r["products"] == old["products"]))
+        .chain(results.iter().cloned())
+        .collect();
+    results.sort_by_key(|r| r["products"].as_u64().unwrap_or(0));
     let report = json!({"benchmark": "catalog", "machine": machine(), "results": results});
     std::fs::write(
         format!("{dir}/catalog.json"),
@@ -485,11 +540,12 @@ fn write_report(results: &[Value]) {
     md.push_str(
         "Command: `scripts/catalog-bench.sh` (sizes as arguments; default 100000 1000000)\n\n",
     );
-    md.push_str("| products | write calls for a full push (target ⌈N/1000⌉) | push time (on the wire / engine + SQL) | stock delta scan, no change (target) | product change scan, no change | peak RSS (target 128 MiB) | MariaDB buffer pool | load average |\n|---|---|---|---|---|---|---|---|\n");
-    for r in results {
+    md.push_str("| products (measured) | write calls for a full push (target ⌈N/1000⌉) | push time (on the wire / engine + SQL) | stock delta scan, no change (target) | product change scan, no change | peak RSS (target 128 MiB) | MariaDB buffer pool | load average |\n|---|---|---|---|---|---|---|---|\n");
+    for r in &results {
         md.push_str(&format!(
-            "| {} | {} ({}) {} | {} s ({} s / {} s) | {} ms ({} ms) {} | {} ms, {} writes | {} MiB {} | {} MiB | {} |\n",
+            "| {} ({}) | {} ({}) {} | {} s ({} s / {} s) | {} ms ({} ms) {} | {} ms, {} writes | {} MiB {} | {} MiB | {} |\n",
             r["products"],
+            r["measured_at"].as_str().unwrap_or("earlier"),
             r["push_write_calls"],
             r["push_write_calls_target"],
             ok(&r["push_ok"]),
@@ -509,8 +565,9 @@ fn write_report(results: &[Value]) {
     }
     md.push_str(
         "\nApproval is written in SQL after the push (the sandbox's review lists are not what is \
-         measured); the delta scan then compares every approved row with OpenCart inside MariaDB \
-         and sends nothing. The product change scan is a second `product_sync` run: it reads only \
+         measured), and the scans wait until InnoDB has purged the row versions that one \
+         statement replaced; the delta scan then compares every approved row with OpenCart inside \
+         MariaDB and sends nothing. The product change scan is a second `product_sync` run: it reads only \
          products whose `date_modified` or mapping version changed.\n",
     );
     let path = format!("{dir}/catalog.md");

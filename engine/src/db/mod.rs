@@ -47,8 +47,8 @@ impl Database {
             // `eq_range_index_dive_limit = 0`: the optimizer estimates an `IN (...)` list of a
             // page's product ids (up to 1000) from the index itself, not from the table's
             // statistics. Right after a bulk import those statistics can claim hundreds of rows
-            // per product, and a page's image or attribute lookup then became a full scan of
-            // the table — about a second for each page of a million-product catalog.
+            // per product, and the planner then chose a full scan of the table for a page's
+            // image lookup (seen with EXPLAIN on a million-product catalog).
             .init(vec![format!(
                 "SET SESSION sql_mode = '{OPENCART_SQL_MODE}', time_zone = '+00:00', NAMES utf8mb4, \
                  eq_range_index_dive_limit = 0"
