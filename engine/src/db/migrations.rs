@@ -540,6 +540,11 @@ pub struct MigrationReport {
 /// Applies every pending migration. Safe to call concurrently and repeatedly.
 pub async fn migrate(db: &Database) -> Result<MigrationReport> {
     let mut conn = db.conn().await?;
+    let version: Option<String> = conn
+        .query_first("SELECT VERSION()")
+        .await
+        .map_err(Error::db("reading the server version"))?;
+    super::server::check_version(version.as_deref().unwrap_or_default())?;
     let lock_name = format!("meschain.migrate.{}.{}", db.database_name(), db.prefix());
     let got: Option<i64> = conn
         .exec_first("SELECT GET_LOCK(?, 60)", (lock_name.clone(),))

@@ -1,4 +1,4 @@
-//! The shop's MySQL/MariaDB: one pool, explicit timeouts, OpenCart's table prefix everywhere.
+//! The shop's MariaDB: one pool, explicit timeouts, OpenCart's table prefix everywhere.
 //!
 //! Every wait on the database has its own deadline here, because PHP's `max_execution_time`
 //! cannot interrupt a call that is blocked inside the extension: a server that is down must
@@ -7,6 +7,7 @@
 //! same way OpenCart's own code would have written it.
 
 pub mod migrations;
+pub mod server;
 
 use std::future::Future;
 use std::time::Duration;
