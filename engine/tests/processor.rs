@@ -360,3 +360,88 @@ async fn the_webhook_is_registered_and_a_switched_off_one_raises_an_alert() {
     assert!(e.contains("http(s) URL"), "{e}");
     sb.shutdown().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_manual_sync_is_a_run_of_its_own_and_waits_for_a_cron_run_of_the_same_job() {
+    use meschain_engine::runner::lock::{self, Acquire};
+    let sb = sandbox(0).await;
+    let (_tdb, pool, engine) = shop(&sb).await;
+    control(
+        &sb,
+        "POST",
+        "/__sandbox/orders/generate",
+        json!({"count": 6, "splitShare": 0.0, "cancelShare": 0.0}),
+    )
+    .await;
+    let db = engine.database().unwrap();
+    let mut conn = pool.get_conn().await.unwrap();
+    let order_runs = "SELECT `trigger`, status FROM oc_trendyol_sync_logs \
+                      WHERE sync_type = 'order_sync' ORDER BY sync_log_id";
+
+    // A cron run of order_sync is in progress (it holds the job's lock): the button's job
+    // does not run beside it, and stays queued for another attempt.
+    let Acquire::Acquired { lock: cron, .. } = lock::acquire(
+        &db,
+        "order_sync",
+        "cron@other-host",
+        Duration::from_secs(300),
+    )
+    .await
+    .unwrap() else {
+        panic!("the order_sync lock is free in a new shop");
+    };
+    let queued = engine
+        .enqueue_manual("order_sync", serde_json::Map::new())
+        .await
+        .unwrap();
+    drain(&engine).await;
+    let job = engine.queue_job(queued.queue_id as i64).await.unwrap();
+    assert_eq!(job["status"], "pending", "{job}");
+    assert_eq!(job["attempts"], 1, "{job}");
+    let error = job["last_error"].as_str().unwrap_or_default();
+    assert!(error.contains("order_sync is running already"), "{error}");
+    assert!(error.contains("cron@other-host"), "{error}");
+    let runs: Vec<(String, String)> = conn.query(order_runs).await.unwrap();
+    assert!(runs.is_empty(), "no run beside the cron run: {runs:?}");
+    let orders: u64 = conn
+        .query_first("SELECT COUNT(*) FROM oc_trendyol_orders")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(orders, 0);
+
+    // The cron run ends; the retry runs order_sync as a run of its own, logged as the admin's.
+    assert!(lock::release(&db, &cron).await.unwrap());
+    conn.exec_drop(
+        "UPDATE oc_trendyol_sync_queue SET available_at = NOW(3) WHERE queue_id = ?",
+        (queued.queue_id,),
+    )
+    .await
+    .unwrap();
+    drain(&engine).await;
+    let job = engine.queue_job(queued.queue_id as i64).await.unwrap();
+    assert_eq!(job["status"], "done", "{job}");
+    let runs: Vec<(String, String)> = conn.query(order_runs).await.unwrap();
+    assert_eq!(runs, vec![("admin".to_string(), "ok".to_string())]);
+    let orders: u64 = conn
+        .query_first("SELECT COUNT(*) FROM oc_trendyol_orders")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(orders, 6);
+    // Its calls are counted in its own row, and the lock is free again.
+    let calls: u64 = conn
+        .query_first("SELECT api_calls FROM oc_trendyol_sync_logs WHERE sync_type = 'order_sync'")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(calls > 0);
+    assert!(matches!(
+        lock::acquire(&db, "order_sync", "cron@other-host", Duration::from_secs(5))
+            .await
+            .unwrap(),
+        Acquire::Acquired { .. }
+    ));
+    drop(conn);
+    sb.shutdown().await.unwrap();
+}

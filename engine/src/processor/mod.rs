@@ -20,7 +20,7 @@ use crate::queue::{
     claim, complete, fail_with, ClaimedJob, EventType, FailOptions, FailOutcome, FailureClass,
     JobKind, ManualJob,
 };
-use crate::runner::{JobContext, JobOutcome, StopReason};
+use crate::runner::{JobContext, JobOutcome, RunStatus, StopReason};
 use crate::sync::orders::outbound::{self, StatusPush};
 use crate::sync::orders::OrderImport;
 use crate::trendyol::{OrdersQuery, TrendyolClient};
@@ -317,8 +317,10 @@ async fn handle_other(
             | EventType::InventoryUpdated
             | EventType::PriceUpdated,
         ) => Ok(()),
-        // The admin's manual sync buttons: the job runs here, under this run's deadline, and
-        // its outcome is the queue job's (the admin shows the queue row as progress).
+        // The admin's manual sync buttons: each job is a run of its own (its lock, its sync-log
+        // row with the trigger `admin`) under this run's deadline, and its outcome is the queue
+        // job's (the admin shows the queue row as progress). A cron run of the same job in
+        // progress holds the lock: the button's job waits for it and tries again.
         JobKind::Run(manual) => {
             let names: Vec<&str> = match manual {
                 ManualJob::FullSync => vec!["order_sync", "stock_sync", "product_sync"],
@@ -327,13 +329,33 @@ async fn handle_other(
             };
             for name in names {
                 let job = crate::runner::jobs::job_fn(name).map_err(|e| JobFailure::from(&e))?;
-                let outcome = job(ctx).await.map_err(|e| JobFailure::from(&e))?;
-                tracing::info!(job = name, "manual run: {}", outcome.message);
-                if !outcome.finished {
-                    return Err(JobFailure::transient(format!(
+                let (run, error) = crate::runner::run_within(ctx, name, job, "admin")
+                    .await
+                    .map_err(|e| JobFailure::from(&e))?;
+                tracing::info!(
+                    job = name,
+                    sync_log_id = run.sync_log_id,
+                    "manual run: {}",
+                    run.message
+                );
+                if let Some(e) = error {
+                    return Err(JobFailure::from(&e));
+                }
+                match run.status {
+                    RunStatus::Locked => {
+                        return Err(JobFailure::transient(format!(
+                            "{name} is running already ({}); the manual run follows it",
+                            run.message
+                        )))
+                    }
+                    RunStatus::Failed => return Err(JobFailure::transient(run.message)),
+                    _ if !run.finished => {
+                        return Err(JobFailure::transient(format!(
                         "{name} stopped before it was done ({}); it continues on the next attempt",
-                        outcome.message
-                    )));
+                        run.message
+                    )))
+                    }
+                    _ => {}
                 }
             }
             Ok(())

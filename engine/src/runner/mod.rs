@@ -21,5 +21,5 @@ pub use context::{
 };
 pub use jobs::{JobFn, JobFuture, JOB_NAMES};
 pub use orchestrator::{run_tick, run_tick_with, TickReport};
-pub use run::{run_job, run_job_with, RunOptions, RunReport};
+pub use run::{run_job, run_job_with, run_within, RunOptions, RunReport};
 pub use sync_log::RunStatus;

@@ -1,7 +1,8 @@
 //! One job run from start to end: switches, lock, sync-log row, context, limits, alerts.
 //!
-//! [`run_job`] is what every entry point calls — the cron scripts, the orchestrator, the admin's
-//! "sync now" buttons and the worker. In order it:
+//! [`run_job`] is what every entry point calls — the cron scripts, the orchestrator and the
+//! worker; [`run_within`] is the same run started from inside a running job (the queue
+//! processor running an admin's "sync now" button). In order it:
 //!
 //! 1. reads the settings and honours the Status switch and the job's own switch (unless forced);
 //! 2. takes the job's database lease ([`super::lock`]) — another holder means `locked`, not a
@@ -35,7 +36,7 @@ use crate::db::Database;
 use crate::engine::Engine;
 use crate::error::{ApiErrorClass, Error, Result};
 use crate::telemetry;
-use crate::trendyol::CallMetrics;
+use crate::trendyol::{CallMetrics, TrendyolClient};
 
 /// How a run was asked for.
 #[derive(Debug, Clone)]
@@ -145,39 +146,110 @@ pub async fn run_job_with(
     run_inner(engine, name, job, options).instrument(span).await
 }
 
+/// Runs `job` as a run of its own from inside the running job of `ctx`: the queue processor
+/// running an admin's "sync now". It takes the job's own lock, so it never runs beside a cron
+/// run of the same job (the report says `locked` instead), and writes its own sync-log row and
+/// API counters; it uses the running job's database, settings and Trendyol client, and ends
+/// by the running job's deadline. Switches and intervals are not consulted: a button is a
+/// forced run. The error that failed the run, if one did, comes back beside the report, for
+/// the caller to classify.
+pub async fn run_within(
+    ctx: &JobContext,
+    name: &str,
+    job: JobFn,
+    trigger: &str,
+) -> Result<(RunReport, Option<Error>)> {
+    let options = RunOptions {
+        dry_run: ctx.dry_run,
+        max_duration: Some(ctx.time_left()),
+        trigger: trigger.to_string(),
+        force: true,
+        lock_lease: None,
+    };
+    let client = Client::Given(&ctx.client);
+    let executed = run_with(&client, &ctx.db, ctx.settings.clone(), name, job, &options)
+        .instrument(telemetry::job_span(name, 0))
+        .await?;
+    Ok((executed.report, executed.error))
+}
+
+/// Where a run's Trendyol client comes from.
+enum Client<'a> {
+    /// The engine's cached client, built (or rebuilt) from the current settings.
+    Engine(&'a Engine),
+    /// A running job's client.
+    Given(&'a TrendyolClient),
+}
+
+impl Client<'_> {
+    async fn get(&self) -> Result<TrendyolClient> {
+        match self {
+            Client::Engine(engine) => engine.trendyol().await,
+            Client::Given(client) => Ok((*client).clone()),
+        }
+    }
+}
+
+/// A run's report, and the error that failed it (if one did).
+struct Executed {
+    report: RunReport,
+    error: Option<Error>,
+}
+
+impl From<RunReport> for Executed {
+    fn from(report: RunReport) -> Executed {
+        Executed {
+            report,
+            error: None,
+        }
+    }
+}
+
 async fn run_inner(
     engine: &Engine,
     name: &str,
     job: JobFn,
     options: &RunOptions,
 ) -> Result<RunReport> {
-    let started = Instant::now();
     let settings = engine.settings().await?;
+    let db = engine.database()?;
+    let executed = run_with(&Client::Engine(engine), &db, settings, name, job, options).await?;
+    Ok(executed.report)
+}
+
+async fn run_with(
+    client: &Client<'_>,
+    db: &Database,
+    settings: crate::config::Settings,
+    name: &str,
+    job: JobFn,
+    options: &RunOptions,
+) -> Result<Executed> {
+    let started = Instant::now();
     if !options.force {
         if !settings.status {
             let msg = "skipped: the cron system is switched off (Status)".to_string();
             tracing::info!("{msg}");
-            return Ok(RunReport::not_run(name, RunStatus::Skipped, msg, started));
+            return Ok(RunReport::not_run(name, RunStatus::Skipped, msg, started).into());
         }
         if !jobs::enabled(&settings, name) {
             let msg = format!("skipped: {name} is switched off in the settings");
             tracing::info!("{msg}");
-            return Ok(RunReport::not_run(name, RunStatus::Skipped, msg, started));
+            return Ok(RunReport::not_run(name, RunStatus::Skipped, msg, started).into());
         }
     }
-    let db = engine.database()?;
     let budget = options
         .max_duration
         .unwrap_or(Duration::from_secs(settings.max_execution_time.into()));
     let deadline = started + budget;
 
     if options.dry_run {
-        if let Some(msg) = not_due(&db, &settings, name, options).await? {
+        if let Some(msg) = not_due(db, &settings, name, options).await? {
             tracing::info!("dry run: {msg}");
-            return Ok(RunReport::not_run(name, RunStatus::Skipped, msg, started));
+            return Ok(RunReport::not_run(name, RunStatus::Skipped, msg, started).into());
         }
         return execute(
-            engine, &db, settings, name, job, options, deadline, 0, started,
+            client, db, settings, name, job, options, deadline, 0, started,
         )
         .await;
     }
@@ -186,7 +258,7 @@ async fn run_inner(
         .lock_lease
         .unwrap_or(Duration::from_secs(settings.job_lock_lease.into()));
     let holder = lock::holder_name();
-    let (lock, taken_over) = match lock::acquire(&db, name, &holder, lease).await? {
+    let (lock, taken_over) = match lock::acquire(db, name, &holder, lease).await? {
         Acquire::Acquired { lock, taken_over } => (lock, taken_over),
         Acquire::Held {
             holder,
@@ -197,14 +269,14 @@ async fn run_inner(
                 (expires_in_ms.max(0) + 999) / 1000
             );
             tracing::info!("{msg}");
-            return Ok(RunReport::not_run(name, RunStatus::Locked, msg, started));
+            return Ok(RunReport::not_run(name, RunStatus::Locked, msg, started).into());
         }
     };
     let outcome = run_locked(
-        engine, &db, settings, name, job, options, deadline, started, &lock, taken_over,
+        client, db, settings, name, job, options, deadline, started, &lock, taken_over,
     )
     .await;
-    if let Err(e) = lock::release(&db, &lock).await {
+    if let Err(e) = lock::release(db, &lock).await {
         tracing::warn!("releasing the lock of {name} failed (its lease will expire): {e}");
     }
     outcome
@@ -212,7 +284,7 @@ async fn run_inner(
 
 #[allow(clippy::too_many_arguments)]
 async fn run_locked(
-    engine: &Engine,
+    client: &Client<'_>,
     db: &Database,
     settings: crate::config::Settings,
     name: &str,
@@ -222,7 +294,7 @@ async fn run_locked(
     started: Instant,
     lock: &JobLock,
     taken_over: Option<lock::TakenOver>,
-) -> Result<RunReport> {
+) -> Result<Executed> {
     if let Some(previous) = &taken_over {
         tracing::warn!(
             "took over the lock of {name} from {} whose lease expired (crashed or killed)",
@@ -255,7 +327,7 @@ async fn run_locked(
     }
     if let Some(msg) = not_due(db, &settings, name, options).await? {
         tracing::info!("{msg}");
-        return Ok(RunReport::not_run(name, RunStatus::Skipped, msg, started));
+        return Ok(RunReport::not_run(name, RunStatus::Skipped, msg, started).into());
     }
     let host = lock::hostname();
     let run_id = sync_log::start(db, name, &options.trigger, &host).await?;
@@ -283,20 +355,20 @@ async fn run_locked(
             }
         })
     };
-    let report = execute(
-        engine, db, settings, name, job, options, deadline, run_id, started,
+    let executed = execute(
+        client, db, settings, name, job, options, deadline, run_id, started,
     )
     .instrument(telemetry::job_span(name, run_id))
     .await;
     heartbeat.abort();
-    let mut report = report?;
+    let mut executed = executed?;
     if lost.load(Ordering::Relaxed) {
-        report.message = format!(
+        executed.report.message = format!(
             "{} (the lock's lease was lost during the run)",
-            report.message
+            executed.report.message
         );
     }
-    Ok(report)
+    Ok(executed)
 }
 
 /// `Some(reason)` when the job ran successfully less than its interval ago.
@@ -326,7 +398,7 @@ async fn not_due(
 /// Builds the context, runs the job under its deadline, records and alerts.
 #[allow(clippy::too_many_arguments)]
 async fn execute(
-    engine: &Engine,
+    client: &Client<'_>,
     db: &Database,
     settings: crate::config::Settings,
     name: &str,
@@ -335,10 +407,10 @@ async fn execute(
     deadline: Instant,
     run_id: u64,
     started: Instant,
-) -> Result<RunReport> {
+) -> Result<Executed> {
     let metrics = Arc::new(CallMetrics::new());
     let alert_settings = settings.clone();
-    let result: Result<JobOutcome> = match engine.trendyol().await {
+    let result: Result<JobOutcome> = match client.get().await {
         Err(e) => Err(e),
         Ok(client) => {
             let ctx = JobContext {
@@ -430,7 +502,10 @@ async fn execute(
         ),
     }
     if options.dry_run {
-        return Ok(report(name, status, 0, &summary, outcome.finished));
+        return Ok(Executed {
+            report: report(name, status, 0, &summary, outcome.finished),
+            error,
+        });
     }
     sync_log::finish(db, run_id, status, &summary).await?;
     if let Err(e) = crate::metrics::counters::add(db, &snapshot).await {
@@ -481,7 +556,10 @@ async fn execute(
     if let Err(e) = alerts::notify(db, &alert_settings).await {
         tracing::warn!("sending alert e-mail failed: {e}");
     }
-    Ok(report(name, status, run_id, &summary, outcome.finished))
+    Ok(Executed {
+        report: report(name, status, run_id, &summary, outcome.finished),
+        error,
+    })
 }
 
 fn report(
