@@ -351,9 +351,10 @@ async fn handle_other(
                     RunStatus::Failed => return Err(JobFailure::transient(run.message)),
                     _ if !run.finished => {
                         return Err(JobFailure::transient(format!(
-                        "{name} stopped before it was done ({}); it continues on the next attempt",
-                        run.message
-                    )))
+                            "{name} stopped before it was done ({}); it continues on the \
+                             next attempt",
+                            run.message
+                        )))
                     }
                     _ => {}
                 }
