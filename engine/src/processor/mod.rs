@@ -338,25 +338,21 @@ async fn handle_other(
                     "manual run: {}",
                     run.message
                 );
+                // A failed run always carries its error: the queue classifies it as before.
                 if let Some(e) = error {
                     return Err(JobFailure::from(&e));
                 }
-                match run.status {
-                    RunStatus::Locked => {
-                        return Err(JobFailure::transient(format!(
-                            "{name} is running already ({}); the manual run follows it",
-                            run.message
-                        )))
-                    }
-                    RunStatus::Failed => return Err(JobFailure::transient(run.message)),
-                    _ if !run.finished => {
-                        return Err(JobFailure::transient(format!(
-                            "{name} stopped before it was done ({}); it continues on the \
-                             next attempt",
-                            run.message
-                        )))
-                    }
-                    _ => {}
+                if run.status == RunStatus::Locked {
+                    return Err(JobFailure::transient(format!(
+                        "{name} is running already ({}); the manual run follows it",
+                        run.message
+                    )));
+                }
+                if !run.finished {
+                    return Err(JobFailure::transient(format!(
+                        "{name} stopped before it was done ({}); it continues on the next attempt",
+                        run.message
+                    )));
                 }
             }
             Ok(())
