@@ -1,0 +1,269 @@
+// A shop owner's day with MesChain in a real OpenCart 4.0.2.3: a product gets its barcode,
+// its category and brand are mapped, every manual sync button is pressed, the product reaches
+// Trendyol (the sandbox), Trendyol orders arrive in Sales > Orders, a storefront sale lowers the
+// stock Trendyol sees, and Cron Management tells the story in Monitoring and Logs.
+
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+
+import { spawnShop, EXTENSION } from './lib/shop.mjs';
+import { run } from './lib/process.mjs';
+import { launchBrowser, openSession } from './lib/browser.mjs';
+import { signIn, uploadModule, installModule, openAdmin, openFromMenu, alertText } from './lib/admin.mjs';
+import { saveSettings, sandboxSettings, DEMO_SELLER } from './lib/settings.mjs';
+import { pickAndSave, mappingRow, openMappingTab, pressSync, openCronTab } from './lib/panels.mjs';
+
+const BARCODE = 'MBP-8690000000123';
+const PRODUCT = 'MacBook Pro';
+
+/** Trendyol's own answer (the sandbox, with the demo seller's credentials). */
+async function trendyol(shop, path) {
+  const response = await fetch(shop.sandbox.url + path, {
+    headers: {
+      authorization: 'Basic ' + Buffer.from(`${DEMO_SELLER.key}:${DEMO_SELLER.secret}`).toString('base64'),
+      'user-agent': `${DEMO_SELLER.id} - SelfIntegration`,
+    },
+  });
+  assert.equal(response.status, 200, `GET ${path}`);
+  return response.json();
+}
+
+/** Minutes between a "Y-m-d H:i" text and now, read on Istanbul's clock (UTC+3, no DST). */
+function minutesFromIstanbulNow(text) {
+  const [date, time] = text.trim().split(/\s+/);
+  const shown = Date.parse(`${date}T${time.length === 5 ? `${time}:00` : time}+03:00`);
+  return Math.abs(Date.now() - shown) / 60_000;
+}
+
+describe('a shop owner\'s day with MesChain', () => {
+  let shop;
+  let browser;
+  let owner;
+
+  before(async () => {
+    shop = await spawnShop('day');
+    // Every reviewed product is approved, so the day's orders can be made from it.
+    await shop.control('POST', '/__sandbox/settings', { rejectShare: 0 });
+    browser = await launchBrowser();
+    owner = await openSession(browser, { artifacts: shop.artifacts, label: 'day' });
+    await signIn(owner, shop);
+    await uploadModule(owner, shop);
+    assert.ok((await installModule(owner, shop)).success);
+    await saveSettings(owner, shop, sandboxSettings(shop, { store_url: shop.url }));
+  });
+
+  after(async () => {
+    await browser?.close();
+    await shop?.stop();
+  });
+
+  it('the shop sells in Turkish lira (System > Localisation > Currencies)', async () => {
+    const { page } = owner;
+    await openAdmin(owner, shop, 'localisation/currency.form');
+    await page.fill('#input-title', 'Türk Lirası');
+    await page.fill('#input-code', 'TRY');
+    await page.fill('#input-symbol-right', ' TL');
+    await page.fill('#input-decimal-place', '2');
+    await page.fill('#input-value', '1.00000000');
+    await page.check('#input-status');
+    await page.click('button[form="form-currency"]');
+    assert.ok((await alertText(page)).success);
+  });
+
+  it('the owner gives a product its barcode (Catalog > Products > Edit > Data)', async () => {
+    const { page } = owner;
+    await openAdmin(owner, shop, 'catalog/product', { filter_name: PRODUCT });
+    const row = page.locator('#product tbody tr').filter({ has: page.locator('td', { hasText: new RegExp(`^${PRODUCT}\\s`) }) });
+    await Promise.all([page.waitForURL(/catalog\/product\.form/), row.locator('a.btn-primary').first().click()]);
+    await page.click('a[href="#tab-data"]');
+    await page.fill('#input-ean', BARCODE);
+    await page.click('button[form="form-product"]');
+    assert.ok((await alertText(page)).success, 'product saved');
+  });
+
+  it('maps its category and brand on MesChain > Mappings', async () => {
+    const { page } = owner;
+    await openMappingTab(owner, shop, 'category');
+    await pickAndSave(page, mappingRow(page, 'category', 'Laptops & Notebooks'), 'Elbise', 'Elbise (411)');
+    assert.ok((await alertText(page)).success);
+    await openMappingTab(owner, shop, 'brand');
+    await pickAndSave(page, mappingRow(page, 'brand', 'Apple'), 'MesChain Demo', 'MesChain Demo (1791)');
+    assert.ok((await alertText(page)).success);
+    await owner.screenshot('mappings-brand');
+    await openMappingTab(owner, shop, 'category');
+    assert.match(await mappingRow(page, 'category', 'Laptops & Notebooks').innerText(), /Elbise/);
+  });
+
+  it('"Sync Products" sends the product to Trendyol and finishes', async () => {
+    const result = await pressSync(owner, shop, 'Sync Products');
+    await owner.screenshot('sync-products');
+    assert.equal(result.status, 'done', result.text);
+    const found = await trendyol(shop, `/integration/product/sellers/${DEMO_SELLER.id}/products?barcode=${BARCODE}`);
+    assert.equal(found.content?.length, 1, 'Trendyol has the product');
+    assert.equal(found.content[0].barcode, BARCODE);
+    const quantity = Number(await shop.value(`SELECT quantity FROM oc_product WHERE ean = '${BARCODE}'`));
+    assert.equal(found.content[0].quantity, quantity, 'with the shop\'s stock');
+  });
+
+  it('every other manual sync button runs and finishes', async () => {
+    // The review ends after a moment; the next product sync reads its verdict.
+    for (const button of ['Sync Stock', 'Process Webhooks', 'Sync Products', 'Full Sync']) {
+      const result = await pressSync(owner, shop, button);
+      assert.equal(result.status, 'done', `${button}: ${result.text}`);
+    }
+    await owner.screenshot('sync-all');
+  });
+
+  it('Trendyol orders arrive in Sales > Orders with customer, lines, totals and status', async () => {
+    const { page } = owner;
+    await shop.control('POST', '/__sandbox/orders/generate', { count: 3, maxLines: 1, splitShare: 0, cancelShare: 0, awaitingShare: 0 });
+    const result = await pressSync(owner, shop, 'Sync Orders');
+    assert.equal(result.status, 'done', result.text);
+    const packages = (await trendyol(shop, `/integration/order/sellers/${DEMO_SELLER.id}/orders?size=50`)).content;
+    assert.equal(packages.length, 3);
+
+    for (const pkg of packages) {
+      await openAdmin(owner, shop, 'sale/order', { filter_order_id: '' });
+      const customer = `${pkg.customerFirstName} ${pkg.customerLastName}`;
+      const listRow = page.locator('#order tbody tr').filter({ hasText: customer });
+      assert.equal(await listRow.count(), 1, `Sales > Orders lists ${customer}`);
+      await Promise.all([page.waitForURL(/sale\/order\.info/), listRow.locator('a.btn-primary, a[href*="sale/order.info"]').first().click()]);
+      const info = await page.locator('#content').innerText();
+      assert.ok(info.includes(pkg.customerFirstName) && info.includes(pkg.customerLastName), 'the order names the customer');
+      for (const line of pkg.lines) {
+        assert.ok(info.includes(String(line.quantity)), 'the line quantity');
+      }
+      const total = Number(pkg.totalPrice ?? pkg.packageTotalPrice).toFixed(2);
+      assert.ok(info.replace(/,/g, '').includes(total), `the order total ${total} TL is shown`);
+    }
+    await owner.screenshot('order-info');
+  });
+
+  it('a storefront sale lowers the stock Trendyol sees', async () => {
+    // Stock is pushed as a delta: the shop's own order lowers oc_product.quantity through
+    // OpenCart's checkout, and "Sync Stock" pushes the new figure.
+    const before = Number(await shop.value(`SELECT quantity FROM oc_product WHERE ean = '${BARCODE}'`));
+    await storefrontCheckout(shop, browser, PRODUCT);
+    const after = Number(await shop.value(`SELECT quantity FROM oc_product WHERE ean = '${BARCODE}'`));
+    assert.equal(after, before - 1, 'OpenCart took the sale off its stock');
+    const result = await pressSync(owner, shop, 'Sync Stock');
+    assert.equal(result.status, 'done', result.text);
+    const found = await trendyol(shop, `/integration/product/sellers/${DEMO_SELLER.id}/products?barcode=${BARCODE}`);
+    assert.equal(found.content[0].quantity, after, 'Trendyol sees the lowered stock');
+  });
+
+  it('the main cron job shows up in Monitoring after it ran', async () => {
+    const script = join(shop.web, 'system/library/meschain/cron/trendyol_sync.php');
+    await run('php', ['-d', `extension=${EXTENSION}`, script], { cwd: shop.web });
+    await openCronTab(owner, shop, 'monitoring');
+    const row = owner.page.locator('#monitoring tr', { hasText: 'Trendyol sync' });
+    await row.first().waitFor();
+    const text = await row.first().innerText();
+    assert.ok(!/never/i.test(text), `the main job has a last run: ${text}`);
+  });
+
+  it('Monitoring shows last runs in the shop\'s time, today\'s figures and the weekly chart', async () => {
+    const { page } = owner;
+    await openCronTab(owner, shop, 'monitoring');
+    await page.locator('#chart-weekly canvas').first().waitFor();
+    const row = page.locator('#monitoring tr', { hasText: 'Product sync' }).first();
+    const text = await row.innerText();
+    const time = text.match(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}(:\d{2})?/);
+    assert.ok(time, `a last run time: ${text}`);
+    assert.ok(minutesFromIstanbulNow(time[0]) < 10, `"${time[0]}" is Istanbul's time (now ${new Date().toISOString()})`);
+    await owner.screenshot('monitoring');
+  });
+
+  it('Logs filter by every status and every sync type without an error', async () => {
+    const { page } = owner;
+    await openCronTab(owner, shop, 'logs');
+    const statuses = await page.locator('#filter-logs select[name=filter_status] option').evaluateAll((os) => os.map((o) => o.value));
+    const types = await page.locator('#filter-logs select[name=filter_sync_type] option').evaluateAll((os) => os.map((o) => o.value));
+    assert.ok(statuses.length > 3 && types.length > 3);
+    for (const [select, values] of [['filter_status', statuses], ['filter_sync_type', types]]) {
+      for (const value of values) {
+        await page.selectOption(`#filter-logs select[name=${select}]`, value);
+        await page.click('#filter-logs button[type=submit]');
+        await page.waitForLoadState('networkidle');
+        const shown = await page.locator('#logs').innerText();
+        assert.equal(await page.locator('#logs .alert-danger').count(), 0, `${select}=${value}: ${shown.slice(0, 300)}`);
+      }
+      await page.selectOption(`#filter-logs select[name=${select}]`, '');
+    }
+    await page.selectOption('#filter-logs select[name=filter_status]', 'ok');
+    await page.click('#filter-logs button[type=submit]');
+    await page.waitForLoadState('networkidle');
+    const badges = page.locator('#logs tbody .badge');
+    assert.ok(await badges.count() > 0, 'successful runs are listed under "ok"');
+    for (const cls of await badges.evaluateAll((bs) => bs.map((b) => b.className))) {
+      assert.match(cls, /bg-success/, 'a successful run wears a green badge');
+    }
+    await owner.screenshot('logs');
+  });
+
+  it('Setup, Dead letters, Products and Returns open without an error', async () => {
+    for (const tab of ['setup', 'dead', 'products', 'returns']) {
+      await openCronTab(owner, shop, tab);
+      await owner.page.waitForLoadState('networkidle');
+      assert.equal(await owner.page.locator(`#tab-${tab} .alert-danger`).count(), 0, `${tab}: ${await owner.page.locator(`#tab-${tab}`).innerText()}`);
+      await owner.screenshot(`tab-${tab}`);
+    }
+    assert.match(await owner.page.locator('#tab-products').innerText(), new RegExp(BARCODE));
+  });
+
+  it('logged no PHP problem and no browser error', () => {
+    assert.deepEqual(shop.phpProblems(), []);
+    assert.deepEqual(owner.problems, []);
+  });
+});
+
+/** A guest buys one `product` in the storefront: cart, checkout, Cash On Delivery, confirm. */
+async function storefrontCheckout(shop, browser, product) {
+  const guest = await openSession(browser, { artifacts: shop.artifacts, label: 'guest' });
+  const { page } = guest;
+  try {
+    await page.goto(`${shop.url}index.php?route=product/search&search=${encodeURIComponent(product)}`);
+    await page.locator('.product-thumb', { has: page.locator(`h4 a:text-is("${product}")`) }).locator('button[formaction*="checkout/cart.add"], button[type=submit]').first().click();
+    await page.locator('#alert .alert-success').first().waitFor();
+    await page.goto(`${shop.url}index.php?route=checkout/checkout`);
+    await page.check('#input-guest');
+    await page.fill('#input-firstname', 'Ayşe');
+    await page.fill('#input-lastname', 'Yılmaz');
+    await page.fill('#input-email', 'ayse@example.com');
+    // The form shows the telephone and the payment address only when the shop asks for them.
+    if (await page.locator('#input-telephone').isVisible()) await page.fill('#input-telephone', '05550000000');
+    for (const prefix of ['payment', 'shipping']) {
+      if (!(await page.locator(`#input-${prefix}-address-1`).isVisible())) continue;
+      if (await page.locator(`#input-${prefix}-firstname`).isVisible()) {
+        await page.fill(`#input-${prefix}-firstname`, 'Ayşe');
+        await page.fill(`#input-${prefix}-lastname`, 'Yılmaz');
+      }
+      await page.fill(`#input-${prefix}-address-1`, 'Bağdat Caddesi 1');
+      await page.fill(`#input-${prefix}-city`, 'İstanbul');
+      await page.fill(`#input-${prefix}-postcode`, '34000');
+      await page.selectOption(`#input-${prefix}-country`, { label: 'Turkey' });
+      await page.locator(`#input-${prefix}-zone option:nth-child(3)`).waitFor({ state: 'attached' });
+      await page.selectOption(`#input-${prefix}-zone`, { index: 2 });
+    }
+    await page.click('#button-register');
+    await page.locator('#alert .alert-success').first().waitFor();
+    // A product that needs no shipping (as the demo MacBook) has no shipping step.
+    if (await page.locator('#button-shipping-methods').count()) {
+      await page.click('#button-shipping-methods');
+      await page.locator('#modal-shipping input[name=shipping_method]').first().check();
+      await page.click('#button-shipping-method');
+    }
+    await page.click('#button-payment-methods');
+    await page.locator('#modal-payment input[name=payment_method]').first().check();
+    await page.click('#button-payment-method');
+    if (await page.locator('#input-checkout-agree').isVisible()) await page.check('#input-checkout-agree');
+    await page.locator('#button-confirm').waitFor();
+    await page.click('#button-confirm');
+    await page.waitForURL(/checkout\/success/);
+    await guest.screenshot('checkout-success');
+    assert.deepEqual(guest.problems, []);
+  } finally {
+    await guest.close();
+  }
+}
