@@ -20,9 +20,13 @@ require_once __DIR__ . '/opencart/Result.php';
 final class AdminModuleTest extends TestCase
 {
     private const SETTINGS = 'extension/meschain/module/meschain';
-    private const CRON = 'extension/meschain/module/meschain_cron';
-    private const MAPPING = 'extension/meschain/module/meschain_mapping';
+    private const CRON = 'extension/meschain/panel/cron';
+    private const MAPPING = 'extension/meschain/panel/mapping';
     private const ROUTES = [self::SETTINGS, self::CRON, self::MAPPING];
+    /** Where Cron Management and Mappings were before they left admin/controller/module/. */
+    private const LEGACY_ROUTES = ['extension/meschain/module/meschain_cron', 'extension/meschain/module/meschain_mapping'];
+    private const CRON_CLASS = \Opencart\Admin\Controller\Extension\Meschain\Panel\Cron::class;
+    private const MAPPING_CLASS = \Opencart\Admin\Controller\Extension\Meschain\Panel\Mapping::class;
 
     /** Every JSON endpoint with a request that would change something if it were let through. */
     private const JSON_ENDPOINTS = [
@@ -72,13 +76,17 @@ final class AdminModuleTest extends TestCase
         return (int)self::shop()->db()->query($sql)->row['n'];
     }
 
-    /** How often each MesChain route appears in a group's access and modify lists. */
-    private static function grants(int $group): array
+    /**
+     * How often each MesChain route appears in a group's access and modify lists.
+     *
+     * @param list<string> $routes
+     */
+    private static function grants(int $group, array $routes = self::ROUTES): array
     {
         $permission = json_decode((string)self::row("SELECT `permission` FROM `oc_user_group` WHERE `user_group_id` = $group")['permission'], true);
         $counts = [];
         foreach (['access', 'modify'] as $type) {
-            foreach (self::ROUTES as $route) {
+            foreach ($routes as $route) {
                 $counts[$type][$route] = count(array_keys(array_values((array)($permission[$type] ?? [])), $route, true));
             }
         }
@@ -93,6 +101,21 @@ final class AdminModuleTest extends TestCase
 
     public function testInstallRecordsEverythingOnceAndReinstallAddsNothing(): void
     {
+        // The shop upgrades from the layout where Cron Management and Mappings sat beside the
+        // settings under admin/controller/module/: their grants are in the groups, and someone
+        // pressed their Install buttons, which recorded them as modules.
+        $db = self::shop()->db();
+        $permission = json_decode((string)self::row("SELECT `permission` FROM `oc_user_group` WHERE `user_group_id` = 1")['permission'], true);
+        foreach (['access', 'modify'] as $type) {
+            foreach (self::LEGACY_ROUTES as $route) {
+                $permission[$type][] = $route;
+            }
+        }
+        $db->query("UPDATE `oc_user_group` SET `permission` = '" . $db->escape(json_encode($permission)) . "' WHERE `user_group_id` = 1");
+        foreach (['meschain_cron', 'meschain_mapping'] as $code) {
+            $db->query("INSERT INTO `oc_extension` SET `extension` = 'meschain', `type` = 'module', `code` = '$code'");
+        }
+
         $result = self::install();
         $this->assertSame(['success' => 'Success: You have modified modules!'], $result->json());
 
@@ -113,6 +136,12 @@ final class AdminModuleTest extends TestCase
                 $this->assertSame(1, $n, "$type $route granted once");
             }
         }
+        foreach (self::grants(1, self::LEGACY_ROUTES) as $type => $routes) {
+            foreach ($routes as $route => $n) {
+                $this->assertSame(0, $n, "the upgrade took back $type on $route");
+            }
+        }
+        $this->assertSame(0, self::countRows("SELECT COUNT(*) AS n FROM `oc_extension` WHERE `code` IN ('meschain_cron', 'meschain_mapping')"), 'the old pages are no modules any more');
 
         $tables = self::meschainTables();
         foreach (['oc_trendyol_products', 'oc_trendyol_orders', 'oc_trendyol_sync_logs', 'oc_trendyol_webhook_logs', 'oc_trendyol_sync_queue', 'oc_trendyol_stock_history', 'oc_trendyol_alerts'] as $table) {
@@ -140,6 +169,29 @@ final class AdminModuleTest extends TestCase
             }
         }
         $this->assertSame($tables, self::meschainTables());
+    }
+
+    public function testExtensionsModulesListsOnlyTheSettingsPageAsAModule(): void
+    {
+        // OpenCart lists every file of an extension under admin/controller/<type>/ in that
+        // type's list (the types are the files of its admin/controller/extension/), each with
+        // its own Install button. MesChain is one module: its settings page.
+        $types = ['analytics', 'captcha', 'currency', 'dashboard', 'feed', 'fraud', 'language', 'marketplace', 'module', 'other', 'payment', 'report', 'shipping', 'theme', 'total'];
+        exec('unzip -Z1 ' . escapeshellarg(self::shop()->zip), $entries, $code);
+        $this->assertSame(0, $code);
+        $listed = preg_grep('~^admin/controller/(' . implode('|', $types) . ')/[^/]+\.php$~', $entries);
+        $this->assertSame(['admin/controller/module/meschain.php'], array_values($listed));
+        foreach (['admin/controller/panel/cron.php', 'admin/controller/panel/mapping.php', 'admin/language/en-gb/panel/cron.php', 'admin/language/tr-tr/panel/mapping.php', 'admin/view/template/panel/cron.twig', 'admin/view/template/panel/mapping_list.twig'] as $file) {
+            $this->assertContains($file, $entries);
+        }
+
+        // Install on the former pages' names finds no such module and records nothing.
+        foreach (['meschain_cron', 'meschain_mapping'] as $name) {
+            self::shop()->login(1);
+            $result = self::shop()->request('extension/module.install', ['extension' => 'meschain', 'code' => $name]);
+            $this->assertSame(['error' => 'Error: Extension does not exist!'], $result->json(), $name);
+            $this->assertSame(0, self::countRows("SELECT COUNT(*) AS n FROM `oc_extension` WHERE `code` = '$name'"));
+        }
     }
 
     public function testWithoutTheExtensionInstallRefusesAndLeavesNothingBehind(): void
@@ -193,7 +245,8 @@ final class AdminModuleTest extends TestCase
             [self::CRON . '.returns', [], ''],
             [self::MAPPING, [], 'Categories'],
         ];
-        foreach (array_keys(\Opencart\Admin\Controller\Extension\Meschain\Module\MeschainMapping::KINDS) as $kind) {
+        $mapping = self::MAPPING_CLASS;
+        foreach (array_keys($mapping::KINDS) as $kind) {
             $pages[] = [self::MAPPING . '.list', ['kind' => $kind], ''];
         }
         foreach ($pages as [$route, $get, $expect]) {
@@ -435,15 +488,15 @@ final class AdminModuleTest extends TestCase
     public function testLanguageFilesMatchAndEveryUsedKeyExists(): void
     {
         self::shop();
-        foreach (['meschain', 'meschain_cron', 'meschain_mapping'] as $controller) {
-            require_once DIR_EXTENSION . 'meschain/admin/controller/module/' . $controller . '.php';
+        foreach (['module/meschain', 'panel/cron', 'panel/mapping'] as $controller) {
+            require_once DIR_EXTENSION . 'meschain/admin/controller/' . $controller . '.php';
         }
         $dir = dirname(__DIR__, 2) . '/opencart-module/admin/';
-        $files = ['meschain', 'meschain_cron', 'meschain_mapping'];
+        $files = ['module/meschain', 'panel/cron', 'panel/mapping'];
         $keys = [];
         foreach ($files as $file) {
-            $en = self::strings($dir . 'language/en-gb/module/' . $file . '.php');
-            $tr = self::strings($dir . 'language/tr-tr/module/' . $file . '.php');
+            $en = self::strings($dir . 'language/en-gb/' . $file . '.php');
+            $tr = self::strings($dir . 'language/tr-tr/' . $file . '.php');
             $this->assertSame(array_keys($en), array_keys($tr), "$file: en-gb and tr-tr have the same keys in the same order");
             foreach ($tr as $k => $v) {
                 $this->assertNotSame('', trim($v), "tr-tr $file $k is empty");
@@ -453,9 +506,9 @@ final class AdminModuleTest extends TestCase
 
         // Keys used literally in templates and controllers.
         $uses = [
-            'meschain' => ['controller/module/meschain.php', 'view/template/module/meschain.twig'],
-            'meschain_cron' => ['controller/module/meschain_cron.php', 'view/template/module/meschain_cron.twig', 'view/template/module/meschain_cron_monitoring.twig', 'view/template/module/meschain_cron_logs.twig', 'view/template/module/meschain_cron_dead.twig', 'view/template/module/meschain_cron_products.twig', 'view/template/module/meschain_cron_returns.twig'],
-            'meschain_mapping' => ['controller/module/meschain_mapping.php', 'view/template/module/meschain_mapping.twig', 'view/template/module/meschain_mapping_list.twig'],
+            'module/meschain' => ['controller/module/meschain.php', 'view/template/module/meschain.twig'],
+            'panel/cron' => ['controller/panel/cron.php', 'view/template/panel/cron.twig', 'view/template/panel/cron_monitoring.twig', 'view/template/panel/cron_logs.twig', 'view/template/panel/cron_dead.twig', 'view/template/panel/cron_products.twig', 'view/template/panel/cron_returns.twig'],
+            'panel/mapping' => ['controller/panel/mapping.php', 'view/template/panel/mapping.twig', 'view/template/panel/mapping_list.twig'],
         ];
         foreach ($uses as $file => $sources) {
             foreach ($sources as $source) {
@@ -468,7 +521,7 @@ final class AdminModuleTest extends TestCase
                     if (str_ends_with($key, '_') || in_array($key, ['column_left', 'error_warning'], true)) {
                         continue; // a prefix completed at run time (checked below)
                     }
-                    if ($file === 'meschain' && str_starts_with($source, 'controller') && preg_match('/^(help|entry|tab|text)_$/', $key)) {
+                    if ($file === 'module/meschain' && str_starts_with($source, 'controller') && preg_match('/^(help|entry|tab|text)_$/', $key)) {
                         continue;
                     }
                     $this->assertArrayHasKey($key, $keys[$file], "$source uses $key");
@@ -477,39 +530,40 @@ final class AdminModuleTest extends TestCase
         }
 
         // Keys built at run time from the controllers' closed lists.
-        $cron = \Opencart\Admin\Controller\Extension\Meschain\Module\MeschainCron::class;
+        $cron = self::CRON_CLASS;
         foreach (array_merge($cron::JOBS, $cron::MANUAL_JOBS, ['monitor']) as $job) {
-            $this->assertArrayHasKey('text_job_' . $job, $keys['meschain_cron']);
+            $this->assertArrayHasKey('text_job_' . $job, $keys['panel/cron']);
         }
         foreach ($cron::MANUAL_JOBS as $job) {
-            $this->assertArrayHasKey('button_sync_' . $job, $keys['meschain_cron']);
+            $this->assertArrayHasKey('button_sync_' . $job, $keys['panel/cron']);
         }
         foreach (['running', 'success', 'partial', 'failed', 'stopped'] as $status) {
-            $this->assertArrayHasKey('text_status_' . $status, $keys['meschain_cron']);
+            $this->assertArrayHasKey('text_status_' . $status, $keys['panel/cron']);
         }
         foreach (['pending', 'submitted', 'approved', 'rejected', 'failed', 'invalid'] as $status) {
-            $this->assertArrayHasKey('text_product_' . $status, $keys['meschain_cron']);
+            $this->assertArrayHasKey('text_product_' . $status, $keys['panel/cron']);
         }
         foreach ([1, 2, 3, 4] as $priority) {
-            $this->assertArrayHasKey('text_priority_' . $priority, $keys['meschain_cron']);
+            $this->assertArrayHasKey('text_priority_' . $priority, $keys['panel/cron']);
         }
-        foreach (array_keys(\Opencart\Admin\Controller\Extension\Meschain\Module\MeschainMapping::KINDS) as $kind) {
-            $this->assertArrayHasKey('tab_' . $kind, $keys['meschain_mapping']);
+        $mapping = self::MAPPING_CLASS;
+        foreach (array_keys($mapping::KINDS) as $kind) {
+            $this->assertArrayHasKey('tab_' . $kind, $keys['panel/mapping']);
         }
         foreach (['general', 'intervals', 'alerts', 'performance', 'debug', 'api', 'webhook', 'catalog', 'orders', 'other', 'uninstall'] as $group) {
-            $this->assertArrayHasKey('tab_' . $group, $keys['meschain']);
+            $this->assertArrayHasKey('tab_' . $group, $keys['module/meschain']);
         }
         foreach (['environment' => ['production', 'stage', 'sandbox'], 'webhook_auth' => ['api_key', 'basic'], 'barcode_source' => ['ean', 'upc', 'sku', 'model', 'jan', 'isbn', 'mpn']] as $name => $choices) {
             foreach ($choices as $choice) {
-                $this->assertArrayHasKey("text_{$name}_{$choice}", $keys['meschain']);
+                $this->assertArrayHasKey("text_{$name}_{$choice}", $keys['module/meschain']);
             }
         }
         // Every setting the engine knows has a label and a help text in both languages.
         foreach (self::engineSettingNames() as $name) {
-            $this->assertArrayHasKey('entry_' . $name, $keys['meschain'], "label for setting $name");
+            $this->assertArrayHasKey('entry_' . $name, $keys['module/meschain'], "label for setting $name");
         }
         foreach (['text_menu', 'text_menu_cron', 'text_menu_settings', 'text_menu_mapping'] as $key) {
-            $this->assertArrayHasKey($key, $keys['meschain']);
+            $this->assertArrayHasKey($key, $keys['module/meschain']);
         }
     }
 
@@ -610,9 +664,11 @@ final class AdminModuleTest extends TestCase
         $this->assertSame(0, self::countRows("SELECT COUNT(*) AS n FROM `oc_cron` WHERE `code` IN ('meschain_trendyol_sync', 'meschain_maintenance')"));
         $this->assertSame(0, self::countRows("SELECT COUNT(*) AS n FROM `oc_extension` WHERE `code` = 'meschain'"));
         foreach ([1, 10] as $group) {
-            foreach (self::grants($group) as $type => $routes) {
-                foreach ($routes as $route => $n) {
-                    $this->assertSame(0, $n, "group $group $type $route revoked");
+            foreach ([self::grants($group), self::grants($group, self::LEGACY_ROUTES)] as $grants) {
+                foreach ($grants as $type => $routes) {
+                    foreach ($routes as $route => $n) {
+                        $this->assertSame(0, $n, "group $group $type $route revoked");
+                    }
                 }
             }
         }

@@ -17,11 +17,22 @@ namespace Opencart\Admin\Controller\Extension\Meschain\Module;
 
 class Meschain extends \Opencart\System\Engine\Controller {
 	public const ROUTE = 'extension/meschain/module/meschain';
-	public const ROUTE_CRON = 'extension/meschain/module/meschain_cron';
-	public const ROUTE_MAPPING = 'extension/meschain/module/meschain_mapping';
+	/**
+	 * The other pages live under admin/controller/panel/: OpenCart lists every file under an
+	 * extension's admin/controller/module/ as a module of its own (with its own Install button),
+	 * and "panel" is not one of its extension types, so nothing lists them there.
+	 */
+	public const ROUTE_CRON = 'extension/meschain/panel/cron';
+	public const ROUTE_MAPPING = 'extension/meschain/panel/mapping';
 
 	/** Every admin controller of the extension: each gets access and modify on install. */
 	public const CONTROLLERS = [self::ROUTE, self::ROUTE_CRON, self::ROUTE_MAPPING];
+
+	/**
+	 * Where those pages were before they moved to panel/: a shop upgrading still has these
+	 * routes in its user groups (and maybe module records, if someone pressed their Install).
+	 */
+	public const LEGACY_MODULES = ['meschain_cron', 'meschain_mapping'];
 
 	public const EVENT_CODE = 'meschain_menu';
 	public const EVENT_TRIGGER = 'admin/view/common/column_left/before';
@@ -195,6 +206,7 @@ class Meschain extends \Opencart\System\Engine\Controller {
 		]);
 
 		$this->grantPermissions((int)$this->user->getGroupId());
+		$this->forgetLegacyPages();
 
 		$this->load->model('setting/cron');
 		if (!$this->model_setting_cron->getCronByCode(self::CRON_CODE)) {
@@ -227,7 +239,7 @@ class Meschain extends \Opencart\System\Engine\Controller {
 
 		$groups = $this->model_user_user_group->getUserGroups();
 		foreach ($groups as $group) {
-			$this->revokePermissions((int)$group['user_group_id']);
+			$this->revokePermissions((int)$group['user_group_id'], array_merge(self::CONTROLLERS, self::legacyRoutes()));
 		}
 
 		$this->load->model('setting/cron');
@@ -341,6 +353,30 @@ class Meschain extends \Opencart\System\Engine\Controller {
 		return array_values(array_filter($groups, static fn (array $g): bool => $g['fields'] !== []));
 	}
 
+	/**
+	 * Takes back what the layout before panel/ left behind in an upgraded shop: every group's
+	 * grants on the old module routes, and the module records of those pages (only MesChain's).
+	 */
+	private function forgetLegacyPages(): void {
+		$this->load->model('setting/extension');
+		foreach (self::LEGACY_MODULES as $code) {
+			$record = $this->model_setting_extension->getExtensionByCode('module', $code);
+			if (($record['extension'] ?? '') === 'meschain') {
+				$this->model_setting_extension->uninstall('module', $code);
+			}
+		}
+
+		$this->load->model('user/user_group');
+		foreach ($this->model_user_user_group->getUserGroups() as $group) {
+			$this->revokePermissions((int)$group['user_group_id'], self::legacyRoutes());
+		}
+	}
+
+	/** @return list<string> the routes the pages had under admin/controller/module/ */
+	private static function legacyRoutes(): array {
+		return array_map(static fn (string $code): string => 'extension/meschain/module/' . $code, self::LEGACY_MODULES);
+	}
+
 	/** Grants access and modify on every MesChain page once (a reinstall adds nothing twice). */
 	private function grantPermissions(int $user_group_id): void {
 		if ($user_group_id <= 0) {
@@ -367,12 +403,13 @@ class Meschain extends \Opencart\System\Engine\Controller {
 		}
 	}
 
-	private function revokePermissions(int $user_group_id): void {
+	/** @param list<string> $routes */
+	private function revokePermissions(int $user_group_id, array $routes): void {
 		$group = $this->model_user_user_group->getUserGroup($user_group_id);
 		$permission = is_array($group['permission'] ?? null) ? $group['permission'] : [];
 		foreach (['access', 'modify'] as $type) {
 			$granted = is_array($permission[$type] ?? null) ? $permission[$type] : [];
-			foreach (self::CONTROLLERS as $route) {
+			foreach ($routes as $route) {
 				if (in_array($route, $granted, true)) {
 					$this->model_user_user_group->removePermission($user_group_id, $type, $route);
 				}
@@ -385,10 +422,10 @@ class Meschain extends \Opencart\System\Engine\Controller {
 		$this->load->model('setting/extension');
 		$this->model_setting_extension->uninstall('module', 'meschain');
 		$this->load->model('user/user_group');
-		$this->revokePermissions((int)$this->user->getGroupId());
+		$this->revokePermissions((int)$this->user->getGroupId(), self::CONTROLLERS);
 	}
 
-	/** The cron scripts packed in the zip, copied to where the seed's crontab expects them. */
+	/** The cron scripts packed in the zip, copied to where the generated crontab (Setup tab) runs them from. */
 	private function copyCronScripts(): void {
 		$source = DIR_EXTENSION . 'meschain/system/library/meschain/cron/';
 		$target = DIR_SYSTEM . 'library/meschain/cron/';

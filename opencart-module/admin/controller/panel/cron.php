@@ -11,13 +11,15 @@
  * Reading a tab needs the route's access permission (OpenCart checks it before any method
  * runs); every JSON endpoint also needs modify, checked here, and answers a JSON error otherwise.
  */
-namespace Opencart\Admin\Controller\Extension\Meschain\Module;
+namespace Opencart\Admin\Controller\Extension\Meschain\Panel;
 
-class MeschainCron extends \Opencart\System\Engine\Controller {
-	private const ROUTE = 'extension/meschain/module/meschain_cron';
+use Opencart\Admin\Controller\Extension\Meschain\Module\Meschain;
+
+class Cron extends \Opencart\System\Engine\Controller {
+	private const ROUTE = 'extension/meschain/panel/cron';
 	private const MODEL = 'extension/meschain/module/meschain';
 
-	/** The jobs the Monitoring tab lists, in the seed's order. */
+	/** The jobs the Monitoring tab lists: the orchestrator first, then the jobs it runs. */
 	public const JOBS = ['trendyol_sync', 'product_sync', 'order_sync', 'stock_sync', 'webhook_processor'];
 
 	/** Manual sync buttons: the job each one enqueues. */
@@ -632,7 +634,7 @@ class MeschainCron extends \Opencart\System\Engine\Controller {
 
 	private function pagination(int $total, int $page, string $method): string {
 		$pages = max(1, (int)ceil($total / self::PAGE_SIZE));
-		return $this->load->view('extension/meschain/module/meschain_cron_pagination', [
+		return $this->load->view(self::ROUTE . '_pagination', [
 			'total'  => $total,
 			'page'   => min($page, $pages),
 			'pages'  => $pages,
@@ -646,7 +648,7 @@ class MeschainCron extends \Opencart\System\Engine\Controller {
 	/** @param array<string, mixed> $data */
 	private function html(string $tab, array $data): void {
 		// OpenCart's view/*/before language event hands the loaded strings to the template.
-		$this->response->setOutput($this->load->view('extension/meschain/module/meschain_cron_' . $tab, $data));
+		$this->response->setOutput($this->load->view(self::ROUTE . '_' . $tab, $data));
 	}
 
 	/** @param array<string, mixed> $json */

@@ -8,10 +8,12 @@
  * and offers search pickers fed by Trendyol's own reference data (through the engine's
  * rate-limited client), so ids are picked, not typed.
  */
-namespace Opencart\Admin\Controller\Extension\Meschain\Module;
+namespace Opencart\Admin\Controller\Extension\Meschain\Panel;
 
-class MeschainMapping extends \Opencart\System\Engine\Controller {
-	private const ROUTE = 'extension/meschain/module/meschain_mapping';
+use Opencart\Admin\Controller\Extension\Meschain\Module\Meschain;
+
+class Mapping extends \Opencart\System\Engine\Controller {
+	private const ROUTE = 'extension/meschain/panel/mapping';
 	private const MODEL = 'extension/meschain/module/meschain';
 	private const PAGE_SIZE = 50;
 
@@ -76,7 +78,7 @@ class MeschainMapping extends \Opencart\System\Engine\Controller {
 
 		if (!isset(self::KINDS[$kind])) {
 			$data['error'] = $this->language->get('error_kind');
-			$this->response->setOutput($this->load->view('extension/meschain/module/meschain_mapping_list', $data));
+			$this->response->setOutput($this->load->view(self::ROUTE . '_list', $data));
 			return;
 		}
 
@@ -91,7 +93,7 @@ class MeschainMapping extends \Opencart\System\Engine\Controller {
 		if ($kind === 'attribute_value') {
 			if ($data['attribute_map_id'] <= 0) {
 				// Values belong to one attribute mapping: ask which before listing.
-				$this->response->setOutput($this->load->view('extension/meschain/module/meschain_mapping_list', $data));
+				$this->response->setOutput($this->load->view(self::ROUTE . '_list', $data));
 				return;
 			}
 			$filter['attribute_map_id'] = $data['attribute_map_id'];
@@ -130,7 +132,7 @@ class MeschainMapping extends \Opencart\System\Engine\Controller {
 			}
 		}
 
-		$this->response->setOutput($this->load->view('extension/meschain/module/meschain_mapping_list', $data));
+		$this->response->setOutput($this->load->view(self::ROUTE . '_list', $data));
 	}
 
 	/**
