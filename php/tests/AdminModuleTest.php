@@ -397,9 +397,6 @@ final class AdminModuleTest extends TestCase
         $db = self::shop()->db();
         self::shop()->login(1);
         $taxClass = (int)self::row("SELECT MIN(`tax_class_id`) AS id FROM `oc_tax_class`")['id'];
-        // The VAT map comes with the product sync's migration (4); until that is merged, the
-        // same DDL here (IF NOT EXISTS: a no-op once the migration creates it).
-        $db->query("CREATE TABLE IF NOT EXISTS `oc_trendyol_vat_map` (`tax_class_id` int NOT NULL PRIMARY KEY, `vat_rate` tinyint NOT NULL, `updated_at` datetime NOT NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4");
 
         // VAT mapping: saved, listed, refused when not one of Trendyol's rates, deleted.
         $saved = self::shop()->request(self::MAPPING . '.save', [], ['kind' => 'vat', 'tax_class_id' => (string)$taxClass, 'vat_rate' => '10'])->json();
@@ -441,6 +438,54 @@ final class AdminModuleTest extends TestCase
         $this->assertCount(7, $chart['xaxis']);
         $this->assertCount(5, $chart['series']);
         $this->assertCount(7, $chart['series'][0]['data']);
+    }
+
+    public function testEveryMappingKindIsSavedAndDeletedThroughThePage(): void
+    {
+        $db = self::shop()->db();
+        $mapping = self::MAPPING_CLASS;
+        $this->assertSame(['category', 'brand', 'attribute', 'attribute_value', 'vat', 'order_status'], array_keys($mapping::KINDS), 'every kind the engine has (a new one needs its round trip here)');
+
+        // What there is to map on OpenCart's side.
+        $db->query("INSERT INTO `oc_category` SET `category_id` = 700, `image` = '', `parent_id` = 0, `top` = 0, `column` = 1, `sort_order` = 0, `status` = 1, `date_added` = NOW(), `date_modified` = NOW()");
+        $db->query("INSERT INTO `oc_category_description` SET `category_id` = 700, `language_id` = 1, `name` = 'Shirts', `description` = '', `meta_title` = 'Shirts', `meta_description` = '', `meta_keyword` = ''");
+        $db->query("INSERT INTO `oc_manufacturer` SET `manufacturer_id` = 700, `name` = 'Acme', `image` = '', `sort_order` = 0");
+        $db->query("INSERT INTO `oc_attribute` SET `attribute_id` = 700, `attribute_group_id` = 1, `sort_order` = 0");
+        $db->query("INSERT INTO `oc_attribute_description` SET `attribute_id` = 700, `language_id` = 1, `name` = 'Colour'");
+        $taxClass = (int)self::row("SELECT MIN(`tax_class_id`) AS id FROM `oc_tax_class`")['id'];
+
+        self::shop()->login(1);
+        $cases = [
+            'category' => [['category_id' => '700', 'trendyol_category_id' => '411', 'trendyol_category_name' => 'Gömlek'], 'oc_trendyol_category_map', []],
+            'brand' => [['manufacturer_id' => '700', 'trendyol_brand_id' => '1791', 'trendyol_brand_name' => 'Acme'], 'oc_trendyol_brand_map', []],
+            'vat' => [['tax_class_id' => (string)$taxClass, 'vat_rate' => '20'], 'oc_trendyol_vat_map', []],
+            'order_status' => [['trendyol_status' => 'Delivered', 'order_status_id' => '3'], 'oc_trendyol_order_status_map', []],
+            'attribute' => [['trendyol_category_id' => '411', 'trendyol_attribute_id' => '47', 'trendyol_attribute_name' => 'Renk', 'source' => 'attribute', 'source_id' => '700', 'custom_value' => ''], 'oc_trendyol_attribute_map', []],
+        ];
+        foreach ($cases as $kind => [$fields, $table, $get]) {
+            $this->assertSame(0, self::countRows("SELECT COUNT(*) AS n FROM `$table`"), "$kind starts empty");
+            $saved = self::shop()->request(self::MAPPING . '.save', [], ['kind' => $kind] + $fields)->json();
+            $this->assertSame(['success' => 'Success: the mapping was saved.'], $saved, $kind);
+            $this->assertSame(1, self::countRows("SELECT COUNT(*) AS n FROM `$table`"), "$kind saved");
+        }
+
+        // An attribute's values are mapped under the attribute mapping's number.
+        $attributeMap = (int)self::row("SELECT `attribute_map_id` FROM `oc_trendyol_attribute_map`")['attribute_map_id'];
+        $saved = self::shop()->request(self::MAPPING . '.save', [], ['kind' => 'attribute_value', 'attribute_map_id' => (string)$attributeMap, 'source_value' => 'Kırmızı & Mavi', 'trendyol_value_id' => '9001', 'trendyol_value_name' => 'Kırmızı'])->json();
+        $this->assertSame(['success' => 'Success: the mapping was saved.'], $saved);
+        $this->assertSame('Kırmızı & Mavi', self::row("SELECT `source_value` FROM `oc_trendyol_attribute_value_map`")['source_value'], 'stored as typed, not HTML-escaped');
+        $cases = ['attribute_value' => [[], 'oc_trendyol_attribute_value_map', ['attribute_map_id' => (string)$attributeMap]]] + $cases;
+
+        // Each row's delete button posts its own form, as the page's script does: the row is gone.
+        foreach ($cases as $kind => [$fields, $table, $get]) {
+            $list = self::shop()->request(self::MAPPING . '.list', ['kind' => $kind] + $get)->output;
+            $forms = self::deletableRows($list);
+            $this->assertCount(1, $forms, "$kind lists one deletable mapping");
+            $deleted = self::shop()->request(self::MAPPING . '.delete', [], $forms[0])->json();
+            $this->assertSame(['success' => '1 mapping(s) deleted.'], $deleted, "$kind: " . json_encode($forms[0]));
+            $this->assertSame(0, self::countRows("SELECT COUNT(*) AS n FROM `$table`"), "$kind deleted");
+            $this->assertSame([], self::deletableRows(self::shop()->request(self::MAPPING . '.list', ['kind' => $kind] + $get)->output), "$kind no longer listed as mapped");
+        }
     }
 
     public function testAlertsAreShownEscapedAndAcknowledgedAndDeadJobsReplayedOrDiscarded(): void
@@ -682,6 +727,32 @@ final class AdminModuleTest extends TestCase
         $this->assertArrayHasKey('success', self::uninstall()->json());
         $this->assertSame([], self::meschainTables());
         $this->assertSame(1, self::countRows("SELECT COUNT(*) AS n FROM `oc_product` WHERE `product_id` = 900001"));
+    }
+
+    /**
+     * The rows of a mapping list that have a delete button, each as the fields its form posts
+     * (what jQuery's serialize() sends: named inputs, and each select's chosen option).
+     *
+     * @return list<array<string, string>>
+     */
+    private static function deletableRows(string $html): array
+    {
+        $dom = new \DOMDocument();
+        $dom->loadHTML('<?xml encoding="UTF-8">' . $html, LIBXML_NOERROR | LIBXML_NOWARNING);
+        $xpath = new \DOMXPath($dom);
+        $rows = [];
+        foreach ($xpath->query('//form[.//button[@data-meschain-delete]]') as $form) {
+            $fields = [];
+            foreach ($xpath->query('.//input[@name]', $form) as $input) {
+                $fields[$input->getAttribute('name')] = $input->getAttribute('value');
+            }
+            foreach ($xpath->query('.//select[@name]', $form) as $select) {
+                $chosen = $xpath->query('.//option[@selected]', $select)->item(0) ?? $xpath->query('.//option', $select)->item(0);
+                $fields[$select->getAttribute('name')] = $chosen ? $chosen->getAttribute('value') : '';
+            }
+            $rows[] = $fields;
+        }
+        return $rows;
     }
 
     /** @return array<string, string> */
