@@ -317,6 +317,9 @@ final class AdminModuleTest extends TestCase
 
         $bad = self::shop()->request(self::CRON . '.sync', [], ['job' => 'rm -rf'])->json();
         $this->assertSame(['error' => 'Unknown sync job.'], $bad);
+
+        // No worker runs here: take the queued job out again, so later runs find an empty queue.
+        self::shop()->db()->query("DELETE FROM `oc_trendyol_sync_queue` WHERE `queue_id` = " . (int)$first['queue_id']);
     }
 
     public function testHostileNamesAreEscapedInProductsAndLogs(): void
@@ -327,7 +330,9 @@ final class AdminModuleTest extends TestCase
         $db->query("INSERT INTO `oc_product_description` SET `product_id` = 900001, `language_id` = 1, `name` = '$hostile', `description` = '', `tag` = '', `meta_title` = '', `meta_description` = '', `meta_keyword` = ''");
         $reasons = $db->escape(json_encode([self::HOSTILE, ['message' => '<img src=x onerror=alert(2)>']]));
         $db->query("INSERT INTO `oc_trendyol_products` SET `product_id` = 900001, `barcode` = '8690000900001', `sync_status` = 'rejected', `trendyol_status` = '$hostile', `reasons` = '$reasons', `created_at` = NOW(), `updated_at` = NOW()");
-        $db->query("INSERT INTO `oc_trendyol_sync_logs` SET `sync_type` = 'product_sync', `status` = 'failed', `started_at` = NOW(), `finished_at` = NOW(), `message` = '$hostile', `error` = '$hostile', `created_at` = NOW()");
+        // A real failed run (no seller id yet), whose texts then quote something hostile.
+        $run = self::failedRun();
+        $db->query("UPDATE `oc_trendyol_sync_logs` SET `message` = '$hostile', `error` = '$hostile' WHERE `sync_log_id` = " . (int)$run['sync_log_id']);
 
         self::shop()->login(1);
         $products = self::shop()->request(self::CRON . '.products', ['filter_sync_status' => 'rejected'])->output;
@@ -415,12 +420,15 @@ final class AdminModuleTest extends TestCase
         $this->assertSame(0, self::countRows("SELECT COUNT(*) AS n FROM `oc_trendyol_vat_map`"));
         $this->assertSame(['error' => 'Unknown mapping kind.'], self::shop()->request(self::MAPPING . '.save', [], ['kind' => 'x; DROP TABLE'])->json());
 
-        // Log cleanup deletes old rows only, and refuses an out-of-range day count.
-        $db->query("INSERT INTO `oc_trendyol_sync_logs` SET `sync_type` = 'stock_sync', `status` = 'success', `started_at` = NOW() - INTERVAL 40 DAY, `created_at` = NOW() - INTERVAL 40 DAY");
+        // Log cleanup deletes old rows only, and refuses an out-of-range day count: a real run,
+        // moved 40 days back.
+        $old = (int)self::failedRun()['sync_log_id'];
+        $db->query("UPDATE `oc_trendyol_sync_logs` SET `started_at` = `started_at` - INTERVAL 40 DAY, `finished_at` = `finished_at` - INTERVAL 40 DAY, `created_at` = `created_at` - INTERVAL 40 DAY WHERE `sync_log_id` = $old");
         $before = self::countRows("SELECT COUNT(*) AS n FROM `oc_trendyol_sync_logs`");
         $this->assertSame(['error' => 'Enter a number of days from 1 to 3650.'], self::shop()->request(self::CRON . '.cleanup', [], ['days' => '0'])->json());
         $this->assertSame(['success' => '1 log row(s) deleted.'], self::shop()->request(self::CRON . '.cleanup', [], ['days' => '30'])->json());
         $this->assertSame($before - 1, self::countRows("SELECT COUNT(*) AS n FROM `oc_trendyol_sync_logs`"));
+        $this->assertSame(0, self::countRows("SELECT COUNT(*) AS n FROM `oc_trendyol_sync_logs` WHERE `sync_log_id` = $old"));
 
         // The crontab block for the shop's paths, as a download; shell metacharacters refused.
         $script = self::shop()->request(self::CRON . '.cronscript', [], ['php_path' => '/usr/bin/php', 'opencart_root' => '/var/www/shop', 'log_dir' => '/var/log/trendyol-cron']);
@@ -486,6 +494,48 @@ final class AdminModuleTest extends TestCase
             $this->assertSame(0, self::countRows("SELECT COUNT(*) AS n FROM `$table`"), "$kind deleted");
             $this->assertSame([], self::deletableRows(self::shop()->request(self::MAPPING . '.list', ['kind' => $kind] + $get)->output), "$kind no longer listed as mapped");
         }
+    }
+
+    public function testLogsFilterByEveryRunStatusThePageOffersAndShowItsBadge(): void
+    {
+        // Runs of the engine, not rows made up here: one that fails (no seller id), one that
+        // finishes (credentials for a sandbox; an empty inbox needs no call).
+        $failed = self::failedRun();
+        $ok = self::finishedRun();
+        $this->assertSame(['failed', 'ok'], [$failed['status'], $ok['status']], json_encode([$failed, $ok]));
+
+        self::shop()->login(1);
+        $page = self::shop()->request(self::CRON)->output;
+        $this->assertMatchesRegularExpression('~<select name="filter_status"[^>]*>(.*?)</select>~s', $page);
+        preg_match('~<select name="filter_status"[^>]*>(.*?)</select>~s', $page, $select);
+        preg_match_all('~<option value="([^"]*)">([^<]*)</option>~', $select[1], $options, PREG_SET_ORDER);
+        $offered = array_values(array_filter(array_column($options, 1), static fn (string $v): bool => $v !== ''));
+        $pages = [];
+        foreach ($offered as $status) {
+            $pages[$status] = self::shop()->request(self::CRON . '.logs', ['filter_status' => $status])->output;
+            $this->assertStringNotContainsString('alert-danger', $pages[$status], "filtering by $status is refused: " . trim(strip_tags($pages[$status])));
+        }
+        $this->assertSame(['running', 'ok', 'partial', 'failed', 'abandoned'], $offered, 'the statuses the engine stores');
+
+        $cron = self::CRON_CLASS;
+        $names = ['running' => 'Running', 'ok' => 'Success', 'partial' => 'Partial', 'failed' => 'Failed', 'abandoned' => 'Abandoned'];
+        foreach ($pages as $status => $logs) {
+            $stored = min(25, self::countRows("SELECT COUNT(*) AS n FROM `oc_trendyol_sync_logs` WHERE `status` = '$status'"));
+            $badge = '<span class="badge ' . $cron::RUN_STATUSES[$status] . '">' . $names[$status] . '</span>';
+            $this->assertSame($stored, substr_count($logs, '<span class="badge '), "$status: one row per stored run");
+            $this->assertSame($stored, substr_count($logs, $badge), "$status rows wear $badge");
+            if ($stored === 0) {
+                $this->assertStringContainsString('No results!', $logs);
+            }
+        }
+        $this->assertStringContainsString('<span class="badge bg-success">Success</span>', self::shop()->request(self::CRON . '.logs', ['filter_status' => 'ok'])->output);
+        $this->assertStringContainsString('<span class="badge bg-danger">Failed</span>', self::shop()->request(self::CRON . '.logs', ['filter_status' => 'failed'])->output);
+
+        // Monitoring: the webhook processor's last run finished, and says so in green.
+        $monitoring = self::shop()->request(self::CRON . '.monitoring')->output;
+        $this->assertMatchesRegularExpression('~<td>Webhook processor</td>(?:(?!</tr>).)*<span class="badge bg-success">Success</span>~s', $monitoring);
+        $tr = self::shop()->request(self::CRON . '.logs', ['filter_status' => 'ok'], [], null, 'tr-tr')->output;
+        $this->assertStringContainsString('<span class="badge bg-success">Başarılı</span>', $tr);
     }
 
     public function testAlertsAreShownEscapedAndAcknowledgedAndDeadJobsReplayedOrDiscarded(): void
@@ -582,8 +632,13 @@ final class AdminModuleTest extends TestCase
         foreach ($cron::MANUAL_JOBS as $job) {
             $this->assertArrayHasKey('button_sync_' . $job, $keys['panel/cron']);
         }
-        foreach (['running', 'success', 'partial', 'failed', 'stopped'] as $status) {
+        // Every run status the engine stores has its name, and the page knows no other.
+        $this->assertSame(['running', 'ok', 'partial', 'failed', 'abandoned'], array_keys($cron::RUN_STATUSES));
+        foreach (array_keys($cron::RUN_STATUSES) as $status) {
             $this->assertArrayHasKey('text_status_' . $status, $keys['panel/cron']);
+        }
+        foreach (['success', 'stopped'] as $status) {
+            $this->assertArrayNotHasKey('text_status_' . $status, $keys['panel/cron'], 'the engine never writes ' . $status);
         }
         foreach (['pending', 'submitted', 'approved', 'rejected', 'failed', 'invalid'] as $status) {
             $this->assertArrayHasKey('text_product_' . $status, $keys['panel/cron']);
@@ -766,7 +821,43 @@ final class AdminModuleTest extends TestCase
     /** @return list<string> */
     private static function engineSettingNames(): array
     {
-        $engine = \MesChain\Engine::fromArray(TestShop::config([], self::shop()->database));
-        return array_map(static fn (array $field): string => (string)$field['name'], $engine->settingsForm());
+        return array_map(static fn (array $field): string => (string)$field['name'], self::engine()->settingsForm());
+    }
+
+    /** The engine on the shop's database, as the cron scripts open it. */
+    private static function engine(): \MesChain\Engine
+    {
+        return \MesChain\Engine::fromArray(TestShop::config([], self::shop()->database));
+    }
+
+    /**
+     * A real run of the webhook processor that fails: without a seller id it cannot start
+     * (it still writes its Logs row, and raises an alert).
+     *
+     * @return array<string, mixed> the engine's report
+     */
+    private static function failedRun(): array
+    {
+        $engine = self::engine();
+        $engine->saveSettings(['seller_id' => '']);
+        return $engine->run('webhook_processor', ['force' => true, 'trigger' => 'manual']);
+    }
+
+    /**
+     * A real run of the webhook processor that finishes: credentials for a sandbox that is not
+     * there are enough, as an empty inbox needs no call to Trendyol. The seller id is taken
+     * away again afterwards.
+     *
+     * @return array<string, mixed> the engine's report
+     */
+    private static function finishedRun(): array
+    {
+        $engine = self::engine();
+        $engine->saveSettings(['seller_id' => '1001', 'api_key' => 'run-key', 'api_secret' => 'run-secret', 'environment' => 'sandbox', 'sandbox_url' => 'http://127.0.0.1:9']);
+        try {
+            return $engine->run('webhook_processor', ['force' => true, 'trigger' => 'manual']);
+        } finally {
+            $engine->saveSettings(['seller_id' => '']);
+        }
     }
 }

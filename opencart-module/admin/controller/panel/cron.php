@@ -25,7 +25,19 @@ class Cron extends \Opencart\System\Engine\Controller {
 	/** Manual sync buttons: the job each one enqueues. */
 	public const MANUAL_JOBS = ['product_sync', 'order_sync', 'stock_sync', 'webhook_processor', 'full_sync'];
 
-	private const LOG_STATUSES = ['running', 'success', 'partial', 'failed', 'stopped'];
+	/**
+	 * A run's status as the engine stores it in trendyol_sync_logs, with its badge. These are
+	 * the Logs filter's choices too; `skipped` and `locked` (runs that did not happen) are
+	 * never stored, so they are not offered.
+	 */
+	public const RUN_STATUSES = [
+		'running'   => 'bg-info text-dark',
+		'ok'        => 'bg-success',
+		'partial'   => 'bg-warning text-dark',
+		'failed'    => 'bg-danger',
+		'abandoned' => 'bg-danger',
+	];
+
 	private const PRODUCT_STATUSES = ['pending', 'submitted', 'approved', 'rejected', 'failed', 'invalid'];
 	private const PAGE_SIZE = 25;
 
@@ -60,7 +72,7 @@ class Cron extends \Opencart\System\Engine\Controller {
 		}
 
 		$data['log_types'] = $this->jobOptions(array_merge(self::JOBS, ['full_sync', 'monitor']));
-		$data['log_statuses'] = $this->statusOptions(self::LOG_STATUSES, 'text_status_');
+		$data['log_statuses'] = $this->statusOptions(array_keys(self::RUN_STATUSES), 'text_status_');
 		$data['product_statuses'] = $this->statusOptions(self::PRODUCT_STATUSES, 'text_product_');
 
 		$data['error_warning'] = $model->loaded() ? '' : $model->notLoadedMessage();
@@ -98,7 +110,7 @@ class Cron extends \Opencart\System\Engine\Controller {
 					'enabled'     => !empty($info['enabled']),
 					'running'     => !empty($info['running']),
 					'interval'    => (int)($info['interval_minutes'] ?? 0),
-					'last_status' => $last ? (string)$last['status'] : '',
+					'last_status_class' => $last ? self::badge((string)$last['status']) : 'bg-secondary',
 					'last_status_text' => $last ? $this->statusName((string)$last['status']) : $this->language->get('text_never'),
 					'last_started' => $last ? (string)$last['started_at'] : '',
 					'last_duration' => $last ? (int)$last['duration_ms'] : 0,
@@ -204,7 +216,7 @@ class Cron extends \Opencart\System\Engine\Controller {
 				$data['rows'][] = [
 					'id'       => (int)($row['sync_log_id'] ?? 0),
 					'type'     => $this->jobName((string)($row['sync_type'] ?? '')),
-					'status'   => (string)($row['status'] ?? ''),
+					'status_class' => self::badge((string)($row['status'] ?? '')),
 					'status_text' => $this->statusName((string)($row['status'] ?? '')),
 					'trigger'  => (string)($row['trigger'] ?? ''),
 					'started'  => (string)($row['started_at'] ?? ''),
@@ -624,6 +636,11 @@ class Cron extends \Opencart\System\Engine\Controller {
 		$key = 'text_job_' . $job;
 		$text = $this->language->get($key);
 		return $text === $key ? $job : $text;
+	}
+
+	/** The badge of a run status (a status this page does not know yet shows neutral). */
+	private static function badge(string $status): string {
+		return self::RUN_STATUSES[$status] ?? 'bg-secondary';
 	}
 
 	private function statusName(string $status): string {
