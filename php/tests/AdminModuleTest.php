@@ -538,6 +538,47 @@ final class AdminModuleTest extends TestCase
         $this->assertStringContainsString('<span class="badge bg-success">Başarılı</span>', $tr);
     }
 
+    public function testTimesAreShownInTheShopsTimeZone(): void
+    {
+        $db = self::shop()->db();
+        $engine = self::engine();
+        // The engine's own records, stamped by it (in UTC): a run, the alert its failure
+        // raises, and a job the queue gave up on.
+        self::failedRun();
+        $db->query("INSERT INTO `oc_trendyol_sync_queue` SET `event_type` = 'stock_update', `priority` = 3, `payload` = '{}', `status` = 'dead', `attempts` = 8, `error_class` = 'poison', `last_error` = 'clock', `available_at` = UTC_TIMESTAMP(3), `created_at` = UTC_TIMESTAMP(3), `updated_at` = UTC_TIMESTAMP(3) - INTERVAL 2 HOUR");
+        $started = (string)$engine->syncLogs(['limit' => 1])['rows'][0]['started_at'];
+        $lastRun = (string)$engine->dashboard()['jobs']['webhook_processor']['last_run']['started_at'];
+        $alert = (string)$engine->alerts(['state' => 'open', 'limit' => 1])['rows'][0]['last_seen_at'];
+        $seen = (string)$engine->requirements()['cron_last_seen']['webhook_processor'];
+        $died = gmdate('Y-m-d H:i:s', intdiv((int)$engine->deadJobs(1, 0)[0]['died_at_ms'], 1000));
+
+        $zone = new \DateTimeZone('Europe/Istanbul');
+        $local = static fn (string $utc, string $format = 'd/m/Y H:i:s'): string => (new \DateTimeImmutable($utc, new \DateTimeZone('UTC')))->setTimezone($zone)->format($format);
+        $this->assertSame('13:29', substr($local('2024-05-01 10:29:00', 'd/m/Y H:i:s'), 11, 5), 'Istanbul is UTC+3');
+
+        $db->query("UPDATE `oc_setting` SET `value` = 'Europe/Istanbul' WHERE `store_id` = 0 AND `key` = 'config_timezone'");
+        try {
+            self::shop()->login(1);
+            $pages = [
+                'logs' => [self::shop()->request(self::CRON . '.logs')->output, [$started]],
+                'monitoring' => [self::shop()->request(self::CRON . '.monitoring')->output, [$lastRun, $alert]],
+                'setup' => [self::shop()->request(self::CRON)->output, [$seen]],
+                'dead' => [self::shop()->request(self::CRON . '.dead')->output, [$died]],
+            ];
+            foreach ($pages as $page => [$html, $times]) {
+                foreach ($times as $utc) {
+                    $this->assertStringContainsString($local($utc), $html, "$page shows $utc UTC in Istanbul time");
+                    $this->assertStringNotContainsString($utc, $html, "$page shows no UTC time");
+                }
+            }
+            // The Turkish admin writes the date its own way (its language's datetime_format).
+            $tr = self::shop()->request(self::CRON . '.logs', [], [], null, 'tr-tr')->output;
+            $this->assertStringContainsString($local($started, 'd.m.Y H:i:s'), $tr);
+        } finally {
+            $db->query("UPDATE `oc_setting` SET `value` = 'UTC' WHERE `store_id` = 0 AND `key` = 'config_timezone'");
+        }
+    }
+
     public function testAlertsAreShownEscapedAndAcknowledgedAndDeadJobsReplayedOrDiscarded(): void
     {
         $db = self::shop()->db();
