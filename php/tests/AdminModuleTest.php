@@ -799,7 +799,24 @@ final class AdminModuleTest extends TestCase
         $tables = self::meschainTables();
         $this->assertNotSame([], $tables);
 
-        $this->assertArrayHasKey('success', self::uninstall()->json());
+        // The owner's credentials and choices, saved through the page.
+        $secret = 'keep-' . bin2hex(random_bytes(8));
+        $key = 'key-' . bin2hex(random_bytes(8));
+        self::shop()->login(1);
+        $saved = self::shop()->request(self::SETTINGS . '.save', [], [
+            'module_meschain_seller_id' => '424242',
+            'module_meschain_api_key' => $key,
+            'module_meschain_api_secret' => $secret,
+            'module_meschain_batch_size' => '66',
+            'module_meschain_drop_tables_on_uninstall' => '0',
+        ])->json();
+        $this->assertSame(['success' => 'Success: the MesChain settings were saved.'], $saved);
+        $settings = self::settingRows();
+        $this->assertSame([$secret, $key, '424242', '66'], [$settings['module_meschain_api_secret'], $settings['module_meschain_api_key'], $settings['module_meschain_seller_id'], $settings['module_meschain_batch_size']]);
+
+        $uninstalled = self::uninstall();
+        $this->assertArrayHasKey('success', $uninstalled->json());
+        $this->assertStringNotContainsString($secret, $uninstalled->output);
         $this->assertSame(0, self::countRows("SELECT COUNT(*) AS n FROM `oc_event` WHERE `code` = 'meschain_menu'"));
         $this->assertSame(0, self::countRows("SELECT COUNT(*) AS n FROM `oc_event` WHERE `code` = 'meschain_order_status'"));
         $this->assertSame(0, self::countRows("SELECT COUNT(*) AS n FROM `oc_cron` WHERE `code` IN ('meschain_trendyol_sync', 'meschain_maintenance')"));
@@ -816,13 +833,45 @@ final class AdminModuleTest extends TestCase
         $this->assertSame([], glob(DIR_SYSTEM . 'library/meschain/cron/*.php') ?: []);
         $this->assertSame($tables, self::meschainTables(), 'tables are kept by default');
         $this->assertSame(1, self::countRows("SELECT COUNT(*) AS n FROM `oc_trendyol_products` WHERE `product_id` = 900001"), 'and so is their data');
+        $this->assertSame([], self::settingRows(), 'OpenCart took the module\'s settings away');
 
-        // Reinstall, choose "drop tables", uninstall: now the tables go (OpenCart's stay).
+        // Reinstall: the settings that went with the kept data are back, secrets included, and
+        // the page still shows a secret only as "set".
         $this->assertArrayHasKey('success', self::install()->json());
+        $settings = self::settingRows();
+        $this->assertSame([$secret, $key, '424242', '66'], [$settings['module_meschain_api_secret'] ?? null, $settings['module_meschain_api_key'] ?? null, $settings['module_meschain_seller_id'] ?? null, $settings['module_meschain_batch_size'] ?? null]);
+        $this->assertSame('0', $settings['module_meschain_drop_tables_on_uninstall']);
+        $this->assertSame(0, self::countRows("SELECT COUNT(*) AS n FROM `oc_setting` WHERE `code` <> 'module_meschain' AND `value` LIKE '%" . $secret . "%'"), 'no copy of a secret is left behind');
+        self::shop()->login(1);
+        $page = self::shop()->request(self::SETTINGS)->output;
+        $this->assertStringNotContainsString($secret, $page);
+        $this->assertStringContainsString('<span class="badge bg-success">set</span>', $page);
+
+        // Choose "drop tables", uninstall: now the tables go (OpenCart's stay), and the settings
+        // with them: a reinstall starts from the defaults.
         self::shop()->db()->query("UPDATE `oc_setting` SET `value` = '1' WHERE `key` = 'module_meschain_drop_tables_on_uninstall'");
         $this->assertArrayHasKey('success', self::uninstall()->json());
         $this->assertSame([], self::meschainTables());
         $this->assertSame(1, self::countRows("SELECT COUNT(*) AS n FROM `oc_product` WHERE `product_id` = 900001"));
+        $this->assertSame(0, self::countRows("SELECT COUNT(*) AS n FROM `oc_setting` WHERE `value` LIKE '%" . $secret . "%'"), 'no copy of a secret is left behind');
+
+        $this->assertArrayHasKey('success', self::install()->json());
+        $settings = self::settingRows();
+        $this->assertArrayNotHasKey('module_meschain_api_secret', $settings);
+        $this->assertSame('', $settings['module_meschain_seller_id'] ?? '');
+        $this->assertNotSame('66', $settings['module_meschain_batch_size']);
+        $this->assertSame(0, self::countRows("SELECT COUNT(*) AS n FROM `oc_setting` WHERE `value` LIKE '%" . $secret . "%'"));
+        $this->assertArrayHasKey('success', self::uninstall()->json());
+    }
+
+    /** @return array<string, string> the module's oc_setting rows, by key */
+    private static function settingRows(): array
+    {
+        $rows = [];
+        foreach (self::shop()->db()->query("SELECT `key`, `value` FROM `oc_setting` WHERE `code` = 'module_meschain'")->rows as $row) {
+            $rows[(string)$row['key']] = (string)$row['value'];
+        }
+        return $rows;
     }
 
     /**

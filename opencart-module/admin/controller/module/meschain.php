@@ -7,8 +7,9 @@
  * calls install() here, which does the rest in an order that can be repeated: the engine's
  * migrations first (nothing else is touched when the extension is missing or the database
  * refuses), then the menu event, the permissions of every MesChain page, OpenCart's own cron row,
- * the cron scripts and the default settings. uninstall() takes all of that away again but keeps
- * the data, unless the owner ticked "drop tables on uninstall".
+ * the cron scripts and the settings. uninstall() takes all of that away again but keeps the data
+ * and the settings that go with it (credentials included), unless the owner ticked "drop tables
+ * on uninstall": then both go.
  *
  * The settings themselves are validated and stored by the engine (one list of settings, one
  * validator, shared with the cron scripts); this page only shows them and passes them on.
@@ -49,6 +50,14 @@ class Meschain extends \Opencart\System\Engine\Controller {
 
 	/** A UI choice stored beside the engine's settings (the engine ignores unknown module keys). */
 	public const DROP_TABLES_KEY = 'module_meschain_drop_tables_on_uninstall';
+
+	/**
+	 * Where the settings wait between an uninstall that keeps the tables and the next install:
+	 * one serialized oc_setting row under a code of MesChain's own, which OpenCart's uninstall
+	 * (it deletes code `module_meschain`) leaves alone.
+	 */
+	public const KEPT_CODE = 'meschain_kept';
+	public const KEPT_KEY = 'meschain_kept_settings';
 
 	/** Values of a boolean setting's "allowed" text: such settings are shown as switches. */
 	private const BOOLEAN_ALLOWED = '1/0, true/false, on/off, yes/no';
@@ -220,13 +229,14 @@ class Meschain extends \Opencart\System\Engine\Controller {
 		}
 
 		$this->copyCronScripts();
-		$this->storeDefaultSettings();
+		$this->storeSettings();
 	}
 
 	/**
-	 * Called by Extensions > Extensions > Modules > Uninstall (OpenCart has already removed its
-	 * record and the module's oc_setting rows; the settings of this request are still in
-	 * $this->config, which is where the "drop tables" choice is read).
+	 * Called by Extensions > Extensions > Modules > Uninstall. OpenCart has already removed its
+	 * record and every oc_setting row of code `module_meschain` before it calls this; the
+	 * settings of this request are still in $this->config, which is where the "drop tables"
+	 * choice and the settings kept for a reinstall are read from.
 	 */
 	public function uninstall(): void {
 		$this->load->model('setting/event');
@@ -248,8 +258,13 @@ class Meschain extends \Opencart\System\Engine\Controller {
 
 		$this->removeCronScripts();
 
+		// The settings stay with the data: kept while the tables are, gone when they are.
+		$this->load->model('setting/setting');
+		$this->model_setting_setting->deleteSetting(self::KEPT_CODE);
 		if ($this->config->get(self::DROP_TABLES_KEY)) {
 			$model->dropTables();
+		} else {
+			$this->keepSettings();
 		}
 	}
 
@@ -460,12 +475,14 @@ class Meschain extends \Opencart\System\Engine\Controller {
 	}
 
 	/**
-	 * Writes the defaults of settings the shop has not set yet (a reinstall keeps the owner's
-	 * values: OpenCart's uninstall deleted them, but a repaired install must not reset them).
+	 * The settings of a fresh install, a reinstall and a repair: what the shop has stored wins
+	 * (a repaired install must not reset it), then what the last uninstall kept, then the
+	 * engine's defaults for the rest. The kept copy is used once and deleted.
 	 */
-	private function storeDefaultSettings(): void {
+	private function storeSettings(): void {
 		$this->load->model('setting/setting');
 		$stored = $this->model_setting_setting->getSetting('module_meschain');
+		$kept = $this->model_setting_setting->getSetting(self::KEPT_CODE)[self::KEPT_KEY] ?? [];
 
 		$form = $this->model_extension_meschain_module_meschain->call('settingsForm');
 		$defaults = [];
@@ -477,9 +494,32 @@ class Meschain extends \Opencart\System\Engine\Controller {
 			}
 		}
 
-		$values = $stored + $defaults;
+		$values = $stored + (is_array($kept) ? $kept : []) + $defaults;
 		$values += [self::DROP_TABLES_KEY => '0'];
 		$this->model_setting_setting->editSetting('module_meschain', $values);
+		$this->model_setting_setting->deleteSetting(self::KEPT_CODE);
+	}
+
+	/**
+	 * Copies this request's MesChain settings (secrets too) into the kept row for the next
+	 * install. OpenCart's Config cannot list its keys, so the engine's list of settings names
+	 * them; without the engine there is no list and nothing is kept.
+	 */
+	private function keepSettings(): void {
+		$form = $this->model_extension_meschain_module_meschain->call('settingsForm');
+		if (!$form['ok'] || !is_array($form['data'])) {
+			return;
+		}
+		$kept = [];
+		foreach ($form['data'] as $field) {
+			$key = (string)($field['key'] ?? '');
+			if ($key !== '' && $this->config->has($key)) {
+				$kept[$key] = $this->config->get($key);
+			}
+		}
+		if ($kept) {
+			$this->model_setting_setting->editSetting(self::KEPT_CODE, [self::KEPT_KEY => $kept]);
+		}
 	}
 
 	/** Stores the "drop tables on uninstall" choice beside the engine's settings. */
