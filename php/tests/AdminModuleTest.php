@@ -794,6 +794,56 @@ final class AdminModuleTest extends TestCase
         $this->assertGreaterThan(30, $checked);
     }
 
+    public function testTheDocsNameTheCronRowsTheMigrationsAndTheExceptionsAsTheyAre(): void
+    {
+        self::shop();
+        $root = dirname(__DIR__, 2);
+        $readme = (string)file_get_contents($root . '/README.md');
+
+        // One name per OpenCart cron row, the installer's, in every comment and document.
+        $settings = \Opencart\Admin\Controller\Extension\Meschain\Module\Meschain::class;
+        $codes = [$settings::CRON_CODE, $settings::MAINTENANCE_CRON_CODE];
+        $texts = ['README.md' => $readme];
+        $files = new \RecursiveIteratorIterator(new \RecursiveDirectoryIterator($root . '/opencart-module', \FilesystemIterator::SKIP_DOTS));
+        foreach ($files as $file) {
+            $texts[substr($file->getPathname(), strlen($root) + 1)] = (string)file_get_contents($file->getPathname());
+        }
+        foreach ($texts as $name => $text) {
+            preg_match_all('/\bmeschain_[a-z_]*(?:sync|maintenance)\b/', $text, $m);
+            foreach ($m[0] as $code) {
+                $this->assertContains($code, $codes, "$name names the cron row $code");
+            }
+        }
+        $this->assertStringContainsString('`' . $settings::CRON_CODE . '`', $texts['opencart-module/catalog/controller/cron/meschain.php']);
+
+        // The migrate() example says what migrate() answers, on a new shop and after.
+        $engine = \MesChain\Engine::fromArray(TestShop::config([], TestShop::freshDatabase('readme')));
+        $first = $engine->migrate();
+        $again = $engine->migrate();
+        $latest = $first['schema_version'];
+        $this->assertSame(range(1, $latest), $first['applied']);
+        $this->assertStringContainsString("['applied' => [1, 2, …, $latest], 'schema_version' => $latest]", $readme);
+        $this->assertSame(['applied' => [], 'schema_version' => $latest], $again);
+        $this->assertStringContainsString("['applied' => [], 'schema_version' => $latest]", $readme);
+        preg_match_all("/'schema_version' => (\d+)/", $readme, $versions);
+        $this->assertSame([(string)$latest], array_values(array_unique($versions[1])), 'no other schema version in the README');
+
+        // Every exception class the extension declares, with every code its stub lists.
+        $this->assertSame(1, preg_match('/^Errors are exceptions.*?(?=\n\n)/ms', $readme, $paragraph));
+        $stubs = (string)file_get_contents($root . '/php/meschain.stubs.php');
+        $exceptions = array_filter((new \ReflectionExtension('meschain'))->getClassNames(), static fn (string $class): bool => is_a($class, \MesChain\Exception::class, true));
+        $this->assertGreaterThanOrEqual(6, count($exceptions));
+        foreach ($exceptions as $class) {
+            $this->assertStringContainsString('`' . $class . '`', $paragraph[0], "the README names $class");
+            $short = substr($class, strlen('MesChain\\'));
+            $this->assertSame(1, preg_match('~/\*\*((?:(?!\*/).)*)\*/\s*class ' . preg_quote($short, '~') . ' ~s', $stubs, $doc), "$class has a stub");
+            preg_match_all('/\b[1-9]\d\d\b/', $doc[1], $numbers);
+            foreach ($numbers[0] as $number) {
+                $this->assertStringContainsString($number, $paragraph[0], "the README gives $class's code $number");
+            }
+        }
+    }
+
     public function testUninstallRemovesItsTracesButKeepsTheDataUnlessAskedToDropIt(): void
     {
         $tables = self::meschainTables();
