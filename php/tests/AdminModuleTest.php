@@ -20,9 +20,13 @@ require_once __DIR__ . '/opencart/Result.php';
 final class AdminModuleTest extends TestCase
 {
     private const SETTINGS = 'extension/meschain/module/meschain';
-    private const CRON = 'extension/meschain/module/meschain_cron';
-    private const MAPPING = 'extension/meschain/module/meschain_mapping';
+    private const CRON = 'extension/meschain/panel/cron';
+    private const MAPPING = 'extension/meschain/panel/mapping';
     private const ROUTES = [self::SETTINGS, self::CRON, self::MAPPING];
+    /** Where Cron Management and Mappings were before they left admin/controller/module/. */
+    private const LEGACY_ROUTES = ['extension/meschain/module/meschain_cron', 'extension/meschain/module/meschain_mapping'];
+    private const CRON_CLASS = \Opencart\Admin\Controller\Extension\Meschain\Panel\Cron::class;
+    private const MAPPING_CLASS = \Opencart\Admin\Controller\Extension\Meschain\Panel\Mapping::class;
 
     /** Every JSON endpoint with a request that would change something if it were let through. */
     private const JSON_ENDPOINTS = [
@@ -72,13 +76,17 @@ final class AdminModuleTest extends TestCase
         return (int)self::shop()->db()->query($sql)->row['n'];
     }
 
-    /** How often each MesChain route appears in a group's access and modify lists. */
-    private static function grants(int $group): array
+    /**
+     * How often each MesChain route appears in a group's access and modify lists.
+     *
+     * @param list<string> $routes
+     */
+    private static function grants(int $group, array $routes = self::ROUTES): array
     {
         $permission = json_decode((string)self::row("SELECT `permission` FROM `oc_user_group` WHERE `user_group_id` = $group")['permission'], true);
         $counts = [];
         foreach (['access', 'modify'] as $type) {
-            foreach (self::ROUTES as $route) {
+            foreach ($routes as $route) {
                 $counts[$type][$route] = count(array_keys(array_values((array)($permission[$type] ?? [])), $route, true));
             }
         }
@@ -93,6 +101,21 @@ final class AdminModuleTest extends TestCase
 
     public function testInstallRecordsEverythingOnceAndReinstallAddsNothing(): void
     {
+        // The shop upgrades from the layout where Cron Management and Mappings sat beside the
+        // settings under admin/controller/module/: their grants are in the groups, and someone
+        // pressed their Install buttons, which recorded them as modules.
+        $db = self::shop()->db();
+        $permission = json_decode((string)self::row("SELECT `permission` FROM `oc_user_group` WHERE `user_group_id` = 1")['permission'], true);
+        foreach (['access', 'modify'] as $type) {
+            foreach (self::LEGACY_ROUTES as $route) {
+                $permission[$type][] = $route;
+            }
+        }
+        $db->query("UPDATE `oc_user_group` SET `permission` = '" . $db->escape(json_encode($permission)) . "' WHERE `user_group_id` = 1");
+        foreach (['meschain_cron', 'meschain_mapping'] as $code) {
+            $db->query("INSERT INTO `oc_extension` SET `extension` = 'meschain', `type` = 'module', `code` = '$code'");
+        }
+
         $result = self::install();
         $this->assertSame(['success' => 'Success: You have modified modules!'], $result->json());
 
@@ -113,6 +136,12 @@ final class AdminModuleTest extends TestCase
                 $this->assertSame(1, $n, "$type $route granted once");
             }
         }
+        foreach (self::grants(1, self::LEGACY_ROUTES) as $type => $routes) {
+            foreach ($routes as $route => $n) {
+                $this->assertSame(0, $n, "the upgrade took back $type on $route");
+            }
+        }
+        $this->assertSame(0, self::countRows("SELECT COUNT(*) AS n FROM `oc_extension` WHERE `code` IN ('meschain_cron', 'meschain_mapping')"), 'the old pages are no modules any more');
 
         $tables = self::meschainTables();
         foreach (['oc_trendyol_products', 'oc_trendyol_orders', 'oc_trendyol_sync_logs', 'oc_trendyol_webhook_logs', 'oc_trendyol_sync_queue', 'oc_trendyol_stock_history', 'oc_trendyol_alerts'] as $table) {
@@ -140,6 +169,29 @@ final class AdminModuleTest extends TestCase
             }
         }
         $this->assertSame($tables, self::meschainTables());
+    }
+
+    public function testExtensionsModulesListsOnlyTheSettingsPageAsAModule(): void
+    {
+        // OpenCart lists every file of an extension under admin/controller/<type>/ in that
+        // type's list (the types are the files of its admin/controller/extension/), each with
+        // its own Install button. MesChain is one module: its settings page.
+        $types = ['analytics', 'captcha', 'currency', 'dashboard', 'feed', 'fraud', 'language', 'marketplace', 'module', 'other', 'payment', 'report', 'shipping', 'theme', 'total'];
+        exec('unzip -Z1 ' . escapeshellarg(self::shop()->zip), $entries, $code);
+        $this->assertSame(0, $code);
+        $listed = preg_grep('~^admin/controller/(' . implode('|', $types) . ')/[^/]+\.php$~', $entries);
+        $this->assertSame(['admin/controller/module/meschain.php'], array_values($listed));
+        foreach (['admin/controller/panel/cron.php', 'admin/controller/panel/mapping.php', 'admin/language/en-gb/panel/cron.php', 'admin/language/tr-tr/panel/mapping.php', 'admin/view/template/panel/cron.twig', 'admin/view/template/panel/mapping_list.twig'] as $file) {
+            $this->assertContains($file, $entries);
+        }
+
+        // Install on the former pages' names finds no such module and records nothing.
+        foreach (['meschain_cron', 'meschain_mapping'] as $name) {
+            self::shop()->login(1);
+            $result = self::shop()->request('extension/module.install', ['extension' => 'meschain', 'code' => $name]);
+            $this->assertSame(['error' => 'Error: Extension does not exist!'], $result->json(), $name);
+            $this->assertSame(0, self::countRows("SELECT COUNT(*) AS n FROM `oc_extension` WHERE `code` = '$name'"));
+        }
     }
 
     public function testWithoutTheExtensionInstallRefusesAndLeavesNothingBehind(): void
@@ -193,7 +245,8 @@ final class AdminModuleTest extends TestCase
             [self::CRON . '.returns', [], ''],
             [self::MAPPING, [], 'Categories'],
         ];
-        foreach (array_keys(\Opencart\Admin\Controller\Extension\Meschain\Module\MeschainMapping::KINDS) as $kind) {
+        $mapping = self::MAPPING_CLASS;
+        foreach (array_keys($mapping::KINDS) as $kind) {
             $pages[] = [self::MAPPING . '.list', ['kind' => $kind], ''];
         }
         foreach ($pages as [$route, $get, $expect]) {
@@ -264,6 +317,9 @@ final class AdminModuleTest extends TestCase
 
         $bad = self::shop()->request(self::CRON . '.sync', [], ['job' => 'rm -rf'])->json();
         $this->assertSame(['error' => 'Unknown sync job.'], $bad);
+
+        // No worker runs here: take the queued job out again, so later runs find an empty queue.
+        self::shop()->db()->query("DELETE FROM `oc_trendyol_sync_queue` WHERE `queue_id` = " . (int)$first['queue_id']);
     }
 
     public function testHostileNamesAreEscapedInProductsAndLogs(): void
@@ -274,7 +330,9 @@ final class AdminModuleTest extends TestCase
         $db->query("INSERT INTO `oc_product_description` SET `product_id` = 900001, `language_id` = 1, `name` = '$hostile', `description` = '', `tag` = '', `meta_title` = '', `meta_description` = '', `meta_keyword` = ''");
         $reasons = $db->escape(json_encode([self::HOSTILE, ['message' => '<img src=x onerror=alert(2)>']]));
         $db->query("INSERT INTO `oc_trendyol_products` SET `product_id` = 900001, `barcode` = '8690000900001', `sync_status` = 'rejected', `trendyol_status` = '$hostile', `reasons` = '$reasons', `created_at` = NOW(), `updated_at` = NOW()");
-        $db->query("INSERT INTO `oc_trendyol_sync_logs` SET `sync_type` = 'product_sync', `status` = 'failed', `started_at` = NOW(), `finished_at` = NOW(), `message` = '$hostile', `error` = '$hostile', `created_at` = NOW()");
+        // A real failed run (no seller id yet), whose texts then quote something hostile.
+        $run = self::failedRun();
+        $db->query("UPDATE `oc_trendyol_sync_logs` SET `message` = '$hostile', `error` = '$hostile' WHERE `sync_log_id` = " . (int)$run['sync_log_id']);
 
         self::shop()->login(1);
         $products = self::shop()->request(self::CRON . '.products', ['filter_sync_status' => 'rejected'])->output;
@@ -344,9 +402,6 @@ final class AdminModuleTest extends TestCase
         $db = self::shop()->db();
         self::shop()->login(1);
         $taxClass = (int)self::row("SELECT MIN(`tax_class_id`) AS id FROM `oc_tax_class`")['id'];
-        // The VAT map comes with the product sync's migration (4); until that is merged, the
-        // same DDL here (IF NOT EXISTS: a no-op once the migration creates it).
-        $db->query("CREATE TABLE IF NOT EXISTS `oc_trendyol_vat_map` (`tax_class_id` int NOT NULL PRIMARY KEY, `vat_rate` tinyint NOT NULL, `updated_at` datetime NOT NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4");
 
         // VAT mapping: saved, listed, refused when not one of Trendyol's rates, deleted.
         $saved = self::shop()->request(self::MAPPING . '.save', [], ['kind' => 'vat', 'tax_class_id' => (string)$taxClass, 'vat_rate' => '10'])->json();
@@ -365,12 +420,15 @@ final class AdminModuleTest extends TestCase
         $this->assertSame(0, self::countRows("SELECT COUNT(*) AS n FROM `oc_trendyol_vat_map`"));
         $this->assertSame(['error' => 'Unknown mapping kind.'], self::shop()->request(self::MAPPING . '.save', [], ['kind' => 'x; DROP TABLE'])->json());
 
-        // Log cleanup deletes old rows only, and refuses an out-of-range day count.
-        $db->query("INSERT INTO `oc_trendyol_sync_logs` SET `sync_type` = 'stock_sync', `status` = 'success', `started_at` = NOW() - INTERVAL 40 DAY, `created_at` = NOW() - INTERVAL 40 DAY");
+        // Log cleanup deletes old rows only, and refuses an out-of-range day count: a real run,
+        // moved 40 days back.
+        $old = (int)self::failedRun()['sync_log_id'];
+        $db->query("UPDATE `oc_trendyol_sync_logs` SET `started_at` = `started_at` - INTERVAL 40 DAY, `finished_at` = `finished_at` - INTERVAL 40 DAY, `created_at` = `created_at` - INTERVAL 40 DAY WHERE `sync_log_id` = $old");
         $before = self::countRows("SELECT COUNT(*) AS n FROM `oc_trendyol_sync_logs`");
         $this->assertSame(['error' => 'Enter a number of days from 1 to 3650.'], self::shop()->request(self::CRON . '.cleanup', [], ['days' => '0'])->json());
         $this->assertSame(['success' => '1 log row(s) deleted.'], self::shop()->request(self::CRON . '.cleanup', [], ['days' => '30'])->json());
         $this->assertSame($before - 1, self::countRows("SELECT COUNT(*) AS n FROM `oc_trendyol_sync_logs`"));
+        $this->assertSame(0, self::countRows("SELECT COUNT(*) AS n FROM `oc_trendyol_sync_logs` WHERE `sync_log_id` = $old"));
 
         // The crontab block for the shop's paths, as a download; shell metacharacters refused.
         $script = self::shop()->request(self::CRON . '.cronscript', [], ['php_path' => '/usr/bin/php', 'opencart_root' => '/var/www/shop', 'log_dir' => '/var/log/trendyol-cron']);
@@ -388,6 +446,137 @@ final class AdminModuleTest extends TestCase
         $this->assertCount(7, $chart['xaxis']);
         $this->assertCount(5, $chart['series']);
         $this->assertCount(7, $chart['series'][0]['data']);
+    }
+
+    public function testEveryMappingKindIsSavedAndDeletedThroughThePage(): void
+    {
+        $db = self::shop()->db();
+        $mapping = self::MAPPING_CLASS;
+        $this->assertSame(['category', 'brand', 'attribute', 'attribute_value', 'vat', 'order_status'], array_keys($mapping::KINDS), 'every kind the engine has (a new one needs its round trip here)');
+
+        // What there is to map on OpenCart's side.
+        $db->query("INSERT INTO `oc_category` SET `category_id` = 700, `image` = '', `parent_id` = 0, `top` = 0, `column` = 1, `sort_order` = 0, `status` = 1, `date_added` = NOW(), `date_modified` = NOW()");
+        $db->query("INSERT INTO `oc_category_description` SET `category_id` = 700, `language_id` = 1, `name` = 'Shirts', `description` = '', `meta_title` = 'Shirts', `meta_description` = '', `meta_keyword` = ''");
+        $db->query("INSERT INTO `oc_manufacturer` SET `manufacturer_id` = 700, `name` = 'Acme', `image` = '', `sort_order` = 0");
+        $db->query("INSERT INTO `oc_attribute` SET `attribute_id` = 700, `attribute_group_id` = 1, `sort_order` = 0");
+        $db->query("INSERT INTO `oc_attribute_description` SET `attribute_id` = 700, `language_id` = 1, `name` = 'Colour'");
+        $taxClass = (int)self::row("SELECT MIN(`tax_class_id`) AS id FROM `oc_tax_class`")['id'];
+
+        self::shop()->login(1);
+        $cases = [
+            'category' => [['category_id' => '700', 'trendyol_category_id' => '411', 'trendyol_category_name' => 'Gömlek'], 'oc_trendyol_category_map', []],
+            'brand' => [['manufacturer_id' => '700', 'trendyol_brand_id' => '1791', 'trendyol_brand_name' => 'Acme'], 'oc_trendyol_brand_map', []],
+            'vat' => [['tax_class_id' => (string)$taxClass, 'vat_rate' => '20'], 'oc_trendyol_vat_map', []],
+            'order_status' => [['trendyol_status' => 'Delivered', 'order_status_id' => '3'], 'oc_trendyol_order_status_map', []],
+            'attribute' => [['trendyol_category_id' => '411', 'trendyol_attribute_id' => '47', 'trendyol_attribute_name' => 'Renk', 'source' => 'attribute', 'source_id' => '700', 'custom_value' => ''], 'oc_trendyol_attribute_map', []],
+        ];
+        foreach ($cases as $kind => [$fields, $table, $get]) {
+            $this->assertSame(0, self::countRows("SELECT COUNT(*) AS n FROM `$table`"), "$kind starts empty");
+            $saved = self::shop()->request(self::MAPPING . '.save', [], ['kind' => $kind] + $fields)->json();
+            $this->assertSame(['success' => 'Success: the mapping was saved.'], $saved, $kind);
+            $this->assertSame(1, self::countRows("SELECT COUNT(*) AS n FROM `$table`"), "$kind saved");
+        }
+
+        // An attribute's values are mapped under the attribute mapping's number.
+        $attributeMap = (int)self::row("SELECT `attribute_map_id` FROM `oc_trendyol_attribute_map`")['attribute_map_id'];
+        $saved = self::shop()->request(self::MAPPING . '.save', [], ['kind' => 'attribute_value', 'attribute_map_id' => (string)$attributeMap, 'source_value' => 'Kırmızı & Mavi', 'trendyol_value_id' => '9001', 'trendyol_value_name' => 'Kırmızı'])->json();
+        $this->assertSame(['success' => 'Success: the mapping was saved.'], $saved);
+        $this->assertSame('Kırmızı & Mavi', self::row("SELECT `source_value` FROM `oc_trendyol_attribute_value_map`")['source_value'], 'stored as typed, not HTML-escaped');
+        $cases = ['attribute_value' => [[], 'oc_trendyol_attribute_value_map', ['attribute_map_id' => (string)$attributeMap]]] + $cases;
+
+        // Each row's delete button posts its own form, as the page's script does: the row is gone.
+        foreach ($cases as $kind => [$fields, $table, $get]) {
+            $list = self::shop()->request(self::MAPPING . '.list', ['kind' => $kind] + $get)->output;
+            $forms = self::deletableRows($list);
+            $this->assertCount(1, $forms, "$kind lists one deletable mapping");
+            $deleted = self::shop()->request(self::MAPPING . '.delete', [], $forms[0])->json();
+            $this->assertSame(['success' => '1 mapping(s) deleted.'], $deleted, "$kind: " . json_encode($forms[0]));
+            $this->assertSame(0, self::countRows("SELECT COUNT(*) AS n FROM `$table`"), "$kind deleted");
+            $this->assertSame([], self::deletableRows(self::shop()->request(self::MAPPING . '.list', ['kind' => $kind] + $get)->output), "$kind no longer listed as mapped");
+        }
+    }
+
+    public function testLogsFilterByEveryRunStatusThePageOffersAndShowItsBadge(): void
+    {
+        // Runs of the engine, not rows made up here: one that fails (no seller id), one that
+        // finishes (credentials for a sandbox; an empty inbox needs no call).
+        $failed = self::failedRun();
+        $ok = self::finishedRun();
+        $this->assertSame(['failed', 'ok'], [$failed['status'], $ok['status']], json_encode([$failed, $ok]));
+
+        self::shop()->login(1);
+        $page = self::shop()->request(self::CRON)->output;
+        $this->assertMatchesRegularExpression('~<select name="filter_status"[^>]*>(.*?)</select>~s', $page);
+        preg_match('~<select name="filter_status"[^>]*>(.*?)</select>~s', $page, $select);
+        preg_match_all('~<option value="([^"]*)">([^<]*)</option>~', $select[1], $options, PREG_SET_ORDER);
+        $offered = array_values(array_filter(array_column($options, 1), static fn (string $v): bool => $v !== ''));
+        $pages = [];
+        foreach ($offered as $status) {
+            $pages[$status] = self::shop()->request(self::CRON . '.logs', ['filter_status' => $status])->output;
+            $this->assertStringNotContainsString('alert-danger', $pages[$status], "filtering by $status is refused: " . trim(strip_tags($pages[$status])));
+        }
+        $this->assertSame(['running', 'ok', 'partial', 'failed', 'abandoned'], $offered, 'the statuses the engine stores');
+
+        $cron = self::CRON_CLASS;
+        $names = ['running' => 'Running', 'ok' => 'Success', 'partial' => 'Partial', 'failed' => 'Failed', 'abandoned' => 'Abandoned'];
+        foreach ($pages as $status => $logs) {
+            $stored = min(25, self::countRows("SELECT COUNT(*) AS n FROM `oc_trendyol_sync_logs` WHERE `status` = '$status'"));
+            $badge = '<span class="badge ' . $cron::RUN_STATUSES[$status] . '">' . $names[$status] . '</span>';
+            $this->assertSame($stored, substr_count($logs, '<span class="badge '), "$status: one row per stored run");
+            $this->assertSame($stored, substr_count($logs, $badge), "$status rows wear $badge");
+            if ($stored === 0) {
+                $this->assertStringContainsString('No results!', $logs);
+            }
+        }
+        $this->assertStringContainsString('<span class="badge bg-success">Success</span>', self::shop()->request(self::CRON . '.logs', ['filter_status' => 'ok'])->output);
+        $this->assertStringContainsString('<span class="badge bg-danger">Failed</span>', self::shop()->request(self::CRON . '.logs', ['filter_status' => 'failed'])->output);
+
+        // Monitoring: the webhook processor's last run finished, and says so in green.
+        $monitoring = self::shop()->request(self::CRON . '.monitoring')->output;
+        $this->assertMatchesRegularExpression('~<td>Webhook processor</td>(?:(?!</tr>).)*<span class="badge bg-success">Success</span>~s', $monitoring);
+        $tr = self::shop()->request(self::CRON . '.logs', ['filter_status' => 'ok'], [], null, 'tr-tr')->output;
+        $this->assertStringContainsString('<span class="badge bg-success">Başarılı</span>', $tr);
+    }
+
+    public function testTimesAreShownInTheShopsTimeZone(): void
+    {
+        $db = self::shop()->db();
+        $engine = self::engine();
+        // The engine's own records, stamped by it (in UTC): a run, the alert its failure
+        // raises, and a job the queue gave up on.
+        self::failedRun();
+        $db->query("INSERT INTO `oc_trendyol_sync_queue` SET `event_type` = 'stock_update', `priority` = 3, `payload` = '{}', `status` = 'dead', `attempts` = 8, `error_class` = 'poison', `last_error` = 'clock', `available_at` = UTC_TIMESTAMP(3), `created_at` = UTC_TIMESTAMP(3), `updated_at` = UTC_TIMESTAMP(3) - INTERVAL 2 HOUR");
+        $started = (string)$engine->syncLogs(['limit' => 1])['rows'][0]['started_at'];
+        $lastRun = (string)$engine->dashboard()['jobs']['webhook_processor']['last_run']['started_at'];
+        $alert = (string)$engine->alerts(['state' => 'open', 'limit' => 1])['rows'][0]['last_seen_at'];
+        $seen = (string)$engine->requirements()['cron_last_seen']['webhook_processor'];
+        $died = gmdate('Y-m-d H:i:s', intdiv((int)$engine->deadJobs(1, 0)[0]['died_at_ms'], 1000));
+
+        $zone = new \DateTimeZone('Europe/Istanbul');
+        $local = static fn (string $utc, string $format = 'd/m/Y H:i:s'): string => (new \DateTimeImmutable($utc, new \DateTimeZone('UTC')))->setTimezone($zone)->format($format);
+        $this->assertSame('13:29', substr($local('2024-05-01 10:29:00', 'd/m/Y H:i:s'), 11, 5), 'Istanbul is UTC+3');
+
+        $db->query("UPDATE `oc_setting` SET `value` = 'Europe/Istanbul' WHERE `store_id` = 0 AND `key` = 'config_timezone'");
+        try {
+            self::shop()->login(1);
+            $pages = [
+                'logs' => [self::shop()->request(self::CRON . '.logs')->output, [$started]],
+                'monitoring' => [self::shop()->request(self::CRON . '.monitoring')->output, [$lastRun, $alert]],
+                'setup' => [self::shop()->request(self::CRON)->output, [$seen]],
+                'dead' => [self::shop()->request(self::CRON . '.dead')->output, [$died]],
+            ];
+            foreach ($pages as $page => [$html, $times]) {
+                foreach ($times as $utc) {
+                    $this->assertStringContainsString($local($utc), $html, "$page shows $utc UTC in Istanbul time");
+                    $this->assertStringNotContainsString($utc, $html, "$page shows no UTC time");
+                }
+            }
+            // The Turkish admin writes the date its own way (its language's datetime_format).
+            $tr = self::shop()->request(self::CRON . '.logs', [], [], null, 'tr-tr')->output;
+            $this->assertStringContainsString($local($started, 'd.m.Y H:i:s'), $tr);
+        } finally {
+            $db->query("UPDATE `oc_setting` SET `value` = 'UTC' WHERE `store_id` = 0 AND `key` = 'config_timezone'");
+        }
     }
 
     public function testAlertsAreShownEscapedAndAcknowledgedAndDeadJobsReplayedOrDiscarded(): void
@@ -435,15 +624,15 @@ final class AdminModuleTest extends TestCase
     public function testLanguageFilesMatchAndEveryUsedKeyExists(): void
     {
         self::shop();
-        foreach (['meschain', 'meschain_cron', 'meschain_mapping'] as $controller) {
-            require_once DIR_EXTENSION . 'meschain/admin/controller/module/' . $controller . '.php';
+        foreach (['module/meschain', 'panel/cron', 'panel/mapping'] as $controller) {
+            require_once DIR_EXTENSION . 'meschain/admin/controller/' . $controller . '.php';
         }
         $dir = dirname(__DIR__, 2) . '/opencart-module/admin/';
-        $files = ['meschain', 'meschain_cron', 'meschain_mapping'];
+        $files = ['module/meschain', 'panel/cron', 'panel/mapping'];
         $keys = [];
         foreach ($files as $file) {
-            $en = self::strings($dir . 'language/en-gb/module/' . $file . '.php');
-            $tr = self::strings($dir . 'language/tr-tr/module/' . $file . '.php');
+            $en = self::strings($dir . 'language/en-gb/' . $file . '.php');
+            $tr = self::strings($dir . 'language/tr-tr/' . $file . '.php');
             $this->assertSame(array_keys($en), array_keys($tr), "$file: en-gb and tr-tr have the same keys in the same order");
             foreach ($tr as $k => $v) {
                 $this->assertNotSame('', trim($v), "tr-tr $file $k is empty");
@@ -453,9 +642,9 @@ final class AdminModuleTest extends TestCase
 
         // Keys used literally in templates and controllers.
         $uses = [
-            'meschain' => ['controller/module/meschain.php', 'view/template/module/meschain.twig'],
-            'meschain_cron' => ['controller/module/meschain_cron.php', 'view/template/module/meschain_cron.twig', 'view/template/module/meschain_cron_monitoring.twig', 'view/template/module/meschain_cron_logs.twig', 'view/template/module/meschain_cron_dead.twig', 'view/template/module/meschain_cron_products.twig', 'view/template/module/meschain_cron_returns.twig'],
-            'meschain_mapping' => ['controller/module/meschain_mapping.php', 'view/template/module/meschain_mapping.twig', 'view/template/module/meschain_mapping_list.twig'],
+            'module/meschain' => ['controller/module/meschain.php', 'view/template/module/meschain.twig'],
+            'panel/cron' => ['controller/panel/cron.php', 'view/template/panel/cron.twig', 'view/template/panel/cron_monitoring.twig', 'view/template/panel/cron_logs.twig', 'view/template/panel/cron_dead.twig', 'view/template/panel/cron_products.twig', 'view/template/panel/cron_returns.twig'],
+            'panel/mapping' => ['controller/panel/mapping.php', 'view/template/panel/mapping.twig', 'view/template/panel/mapping_list.twig'],
         ];
         foreach ($uses as $file => $sources) {
             foreach ($sources as $source) {
@@ -468,7 +657,7 @@ final class AdminModuleTest extends TestCase
                     if (str_ends_with($key, '_') || in_array($key, ['column_left', 'error_warning'], true)) {
                         continue; // a prefix completed at run time (checked below)
                     }
-                    if ($file === 'meschain' && str_starts_with($source, 'controller') && preg_match('/^(help|entry|tab|text)_$/', $key)) {
+                    if ($file === 'module/meschain' && str_starts_with($source, 'controller') && preg_match('/^(help|entry|tab|text)_$/', $key)) {
                         continue;
                     }
                     $this->assertArrayHasKey($key, $keys[$file], "$source uses $key");
@@ -477,39 +666,45 @@ final class AdminModuleTest extends TestCase
         }
 
         // Keys built at run time from the controllers' closed lists.
-        $cron = \Opencart\Admin\Controller\Extension\Meschain\Module\MeschainCron::class;
+        $cron = self::CRON_CLASS;
         foreach (array_merge($cron::JOBS, $cron::MANUAL_JOBS, ['monitor']) as $job) {
-            $this->assertArrayHasKey('text_job_' . $job, $keys['meschain_cron']);
+            $this->assertArrayHasKey('text_job_' . $job, $keys['panel/cron']);
         }
         foreach ($cron::MANUAL_JOBS as $job) {
-            $this->assertArrayHasKey('button_sync_' . $job, $keys['meschain_cron']);
+            $this->assertArrayHasKey('button_sync_' . $job, $keys['panel/cron']);
         }
-        foreach (['running', 'success', 'partial', 'failed', 'stopped'] as $status) {
-            $this->assertArrayHasKey('text_status_' . $status, $keys['meschain_cron']);
+        // Every run status the engine stores has its name, and the page knows no other.
+        $this->assertSame(['running', 'ok', 'partial', 'failed', 'abandoned'], array_keys($cron::RUN_STATUSES));
+        foreach (array_keys($cron::RUN_STATUSES) as $status) {
+            $this->assertArrayHasKey('text_status_' . $status, $keys['panel/cron']);
+        }
+        foreach (['success', 'stopped'] as $status) {
+            $this->assertArrayNotHasKey('text_status_' . $status, $keys['panel/cron'], 'the engine never writes ' . $status);
         }
         foreach (['pending', 'submitted', 'approved', 'rejected', 'failed', 'invalid'] as $status) {
-            $this->assertArrayHasKey('text_product_' . $status, $keys['meschain_cron']);
+            $this->assertArrayHasKey('text_product_' . $status, $keys['panel/cron']);
         }
         foreach ([1, 2, 3, 4] as $priority) {
-            $this->assertArrayHasKey('text_priority_' . $priority, $keys['meschain_cron']);
+            $this->assertArrayHasKey('text_priority_' . $priority, $keys['panel/cron']);
         }
-        foreach (array_keys(\Opencart\Admin\Controller\Extension\Meschain\Module\MeschainMapping::KINDS) as $kind) {
-            $this->assertArrayHasKey('tab_' . $kind, $keys['meschain_mapping']);
+        $mapping = self::MAPPING_CLASS;
+        foreach (array_keys($mapping::KINDS) as $kind) {
+            $this->assertArrayHasKey('tab_' . $kind, $keys['panel/mapping']);
         }
         foreach (['general', 'intervals', 'alerts', 'performance', 'debug', 'api', 'webhook', 'catalog', 'orders', 'other', 'uninstall'] as $group) {
-            $this->assertArrayHasKey('tab_' . $group, $keys['meschain']);
+            $this->assertArrayHasKey('tab_' . $group, $keys['module/meschain']);
         }
         foreach (['environment' => ['production', 'stage', 'sandbox'], 'webhook_auth' => ['api_key', 'basic'], 'barcode_source' => ['ean', 'upc', 'sku', 'model', 'jan', 'isbn', 'mpn']] as $name => $choices) {
             foreach ($choices as $choice) {
-                $this->assertArrayHasKey("text_{$name}_{$choice}", $keys['meschain']);
+                $this->assertArrayHasKey("text_{$name}_{$choice}", $keys['module/meschain']);
             }
         }
         // Every setting the engine knows has a label and a help text in both languages.
         foreach (self::engineSettingNames() as $name) {
-            $this->assertArrayHasKey('entry_' . $name, $keys['meschain'], "label for setting $name");
+            $this->assertArrayHasKey('entry_' . $name, $keys['module/meschain'], "label for setting $name");
         }
         foreach (['text_menu', 'text_menu_cron', 'text_menu_settings', 'text_menu_mapping'] as $key) {
-            $this->assertArrayHasKey($key, $keys['meschain']);
+            $this->assertArrayHasKey($key, $keys['module/meschain']);
         }
     }
 
@@ -599,33 +794,160 @@ final class AdminModuleTest extends TestCase
         $this->assertGreaterThan(30, $checked);
     }
 
+    public function testTheDocsNameTheCronRowsTheMigrationsAndTheExceptionsAsTheyAre(): void
+    {
+        self::shop();
+        $root = dirname(__DIR__, 2);
+        $readme = (string)file_get_contents($root . '/README.md');
+
+        // One name per OpenCart cron row, the installer's, in every comment and document.
+        $settings = \Opencart\Admin\Controller\Extension\Meschain\Module\Meschain::class;
+        $codes = [$settings::CRON_CODE, $settings::MAINTENANCE_CRON_CODE];
+        $texts = ['README.md' => $readme];
+        $files = new \RecursiveIteratorIterator(new \RecursiveDirectoryIterator($root . '/opencart-module', \FilesystemIterator::SKIP_DOTS));
+        foreach ($files as $file) {
+            $texts[substr($file->getPathname(), strlen($root) + 1)] = (string)file_get_contents($file->getPathname());
+        }
+        foreach ($texts as $name => $text) {
+            preg_match_all('/\bmeschain_[a-z_]*(?:sync|maintenance)\b/', $text, $m);
+            foreach ($m[0] as $code) {
+                $this->assertContains($code, $codes, "$name names the cron row $code");
+            }
+        }
+        $this->assertStringContainsString('`' . $settings::CRON_CODE . '`', $texts['opencart-module/catalog/controller/cron/meschain.php']);
+
+        // The migrate() example says what migrate() answers, on a new shop and after.
+        $engine = \MesChain\Engine::fromArray(TestShop::config([], TestShop::freshDatabase('readme')));
+        $first = $engine->migrate();
+        $again = $engine->migrate();
+        $latest = $first['schema_version'];
+        $this->assertSame(range(1, $latest), $first['applied']);
+        $this->assertStringContainsString("['applied' => [1, 2, …, $latest], 'schema_version' => $latest]", $readme);
+        $this->assertSame(['applied' => [], 'schema_version' => $latest], $again);
+        $this->assertStringContainsString("['applied' => [], 'schema_version' => $latest]", $readme);
+        preg_match_all("/'schema_version' => (\d+)/", $readme, $versions);
+        $this->assertSame([(string)$latest], array_values(array_unique($versions[1])), 'no other schema version in the README');
+
+        // Every exception class the extension declares, with every code its stub lists.
+        $this->assertSame(1, preg_match('/^Errors are exceptions.*?(?=\n\n)/ms', $readme, $paragraph));
+        $stubs = (string)file_get_contents($root . '/php/meschain.stubs.php');
+        $exceptions = array_filter((new \ReflectionExtension('meschain'))->getClassNames(), static fn (string $class): bool => is_a($class, \MesChain\Exception::class, true));
+        $this->assertGreaterThanOrEqual(6, count($exceptions));
+        foreach ($exceptions as $class) {
+            $this->assertStringContainsString('`' . $class . '`', $paragraph[0], "the README names $class");
+            $short = substr($class, strlen('MesChain\\'));
+            $this->assertSame(1, preg_match('~/\*\*((?:(?!\*/).)*)\*/\s*class ' . preg_quote($short, '~') . ' ~s', $stubs, $doc), "$class has a stub");
+            preg_match_all('/\b[1-9]\d\d\b/', $doc[1], $numbers);
+            foreach ($numbers[0] as $number) {
+                $this->assertStringContainsString($number, $paragraph[0], "the README gives $class's code $number");
+            }
+        }
+    }
+
     public function testUninstallRemovesItsTracesButKeepsTheDataUnlessAskedToDropIt(): void
     {
         $tables = self::meschainTables();
         $this->assertNotSame([], $tables);
 
-        $this->assertArrayHasKey('success', self::uninstall()->json());
+        // The owner's credentials and choices, saved through the page.
+        $secret = 'keep-' . bin2hex(random_bytes(8));
+        $key = 'key-' . bin2hex(random_bytes(8));
+        self::shop()->login(1);
+        $saved = self::shop()->request(self::SETTINGS . '.save', [], [
+            'module_meschain_seller_id' => '424242',
+            'module_meschain_api_key' => $key,
+            'module_meschain_api_secret' => $secret,
+            'module_meschain_batch_size' => '66',
+            'module_meschain_drop_tables_on_uninstall' => '0',
+        ])->json();
+        $this->assertSame(['success' => 'Success: the MesChain settings were saved.'], $saved);
+        $settings = self::settingRows();
+        $this->assertSame([$secret, $key, '424242', '66'], [$settings['module_meschain_api_secret'], $settings['module_meschain_api_key'], $settings['module_meschain_seller_id'], $settings['module_meschain_batch_size']]);
+
+        $uninstalled = self::uninstall();
+        $this->assertArrayHasKey('success', $uninstalled->json());
+        $this->assertStringNotContainsString($secret, $uninstalled->output);
         $this->assertSame(0, self::countRows("SELECT COUNT(*) AS n FROM `oc_event` WHERE `code` = 'meschain_menu'"));
         $this->assertSame(0, self::countRows("SELECT COUNT(*) AS n FROM `oc_event` WHERE `code` = 'meschain_order_status'"));
         $this->assertSame(0, self::countRows("SELECT COUNT(*) AS n FROM `oc_cron` WHERE `code` IN ('meschain_trendyol_sync', 'meschain_maintenance')"));
         $this->assertSame(0, self::countRows("SELECT COUNT(*) AS n FROM `oc_extension` WHERE `code` = 'meschain'"));
         foreach ([1, 10] as $group) {
-            foreach (self::grants($group) as $type => $routes) {
-                foreach ($routes as $route => $n) {
-                    $this->assertSame(0, $n, "group $group $type $route revoked");
+            foreach ([self::grants($group), self::grants($group, self::LEGACY_ROUTES)] as $grants) {
+                foreach ($grants as $type => $routes) {
+                    foreach ($routes as $route => $n) {
+                        $this->assertSame(0, $n, "group $group $type $route revoked");
+                    }
                 }
             }
         }
         $this->assertSame([], glob(DIR_SYSTEM . 'library/meschain/cron/*.php') ?: []);
         $this->assertSame($tables, self::meschainTables(), 'tables are kept by default');
         $this->assertSame(1, self::countRows("SELECT COUNT(*) AS n FROM `oc_trendyol_products` WHERE `product_id` = 900001"), 'and so is their data');
+        $this->assertSame([], self::settingRows(), 'OpenCart took the module\'s settings away');
 
-        // Reinstall, choose "drop tables", uninstall: now the tables go (OpenCart's stay).
+        // Reinstall: the settings that went with the kept data are back, secrets included, and
+        // the page still shows a secret only as "set".
         $this->assertArrayHasKey('success', self::install()->json());
+        $settings = self::settingRows();
+        $this->assertSame([$secret, $key, '424242', '66'], [$settings['module_meschain_api_secret'] ?? null, $settings['module_meschain_api_key'] ?? null, $settings['module_meschain_seller_id'] ?? null, $settings['module_meschain_batch_size'] ?? null]);
+        $this->assertSame('0', $settings['module_meschain_drop_tables_on_uninstall']);
+        $this->assertSame(0, self::countRows("SELECT COUNT(*) AS n FROM `oc_setting` WHERE `code` <> 'module_meschain' AND `value` LIKE '%" . $secret . "%'"), 'no copy of a secret is left behind');
+        self::shop()->login(1);
+        $page = self::shop()->request(self::SETTINGS)->output;
+        $this->assertStringNotContainsString($secret, $page);
+        $this->assertStringContainsString('<span class="badge bg-success">set</span>', $page);
+
+        // Choose "drop tables", uninstall: now the tables go (OpenCart's stay), and the settings
+        // with them: a reinstall starts from the defaults.
         self::shop()->db()->query("UPDATE `oc_setting` SET `value` = '1' WHERE `key` = 'module_meschain_drop_tables_on_uninstall'");
         $this->assertArrayHasKey('success', self::uninstall()->json());
         $this->assertSame([], self::meschainTables());
         $this->assertSame(1, self::countRows("SELECT COUNT(*) AS n FROM `oc_product` WHERE `product_id` = 900001"));
+        $this->assertSame(0, self::countRows("SELECT COUNT(*) AS n FROM `oc_setting` WHERE `value` LIKE '%" . $secret . "%'"), 'no copy of a secret is left behind');
+
+        $this->assertArrayHasKey('success', self::install()->json());
+        $settings = self::settingRows();
+        $this->assertArrayNotHasKey('module_meschain_api_secret', $settings);
+        $this->assertSame('', $settings['module_meschain_seller_id'] ?? '');
+        $this->assertNotSame('66', $settings['module_meschain_batch_size']);
+        $this->assertSame(0, self::countRows("SELECT COUNT(*) AS n FROM `oc_setting` WHERE `value` LIKE '%" . $secret . "%'"));
+        $this->assertArrayHasKey('success', self::uninstall()->json());
+    }
+
+    /** @return array<string, string> the module's oc_setting rows, by key */
+    private static function settingRows(): array
+    {
+        $rows = [];
+        foreach (self::shop()->db()->query("SELECT `key`, `value` FROM `oc_setting` WHERE `code` = 'module_meschain'")->rows as $row) {
+            $rows[(string)$row['key']] = (string)$row['value'];
+        }
+        return $rows;
+    }
+
+    /**
+     * The rows of a mapping list that have a delete button, each as the fields its form posts
+     * (what jQuery's serialize() sends: named inputs, and each select's chosen option).
+     *
+     * @return list<array<string, string>>
+     */
+    private static function deletableRows(string $html): array
+    {
+        $dom = new \DOMDocument();
+        $dom->loadHTML('<?xml encoding="UTF-8">' . $html, LIBXML_NOERROR | LIBXML_NOWARNING);
+        $xpath = new \DOMXPath($dom);
+        $rows = [];
+        foreach ($xpath->query('//form[.//button[@data-meschain-delete]]') as $form) {
+            $fields = [];
+            foreach ($xpath->query('.//input[@name]', $form) as $input) {
+                $fields[$input->getAttribute('name')] = $input->getAttribute('value');
+            }
+            foreach ($xpath->query('.//select[@name]', $form) as $select) {
+                $chosen = $xpath->query('.//option[@selected]', $select)->item(0) ?? $xpath->query('.//option', $select)->item(0);
+                $fields[$select->getAttribute('name')] = $chosen ? $chosen->getAttribute('value') : '';
+            }
+            $rows[] = $fields;
+        }
+        return $rows;
     }
 
     /** @return array<string, string> */
@@ -639,7 +961,43 @@ final class AdminModuleTest extends TestCase
     /** @return list<string> */
     private static function engineSettingNames(): array
     {
-        $engine = \MesChain\Engine::fromArray(TestShop::config([], self::shop()->database));
-        return array_map(static fn (array $field): string => (string)$field['name'], $engine->settingsForm());
+        return array_map(static fn (array $field): string => (string)$field['name'], self::engine()->settingsForm());
+    }
+
+    /** The engine on the shop's database, as the cron scripts open it. */
+    private static function engine(): \MesChain\Engine
+    {
+        return \MesChain\Engine::fromArray(TestShop::config([], self::shop()->database));
+    }
+
+    /**
+     * A real run of the webhook processor that fails: without a seller id it cannot start
+     * (it still writes its Logs row, and raises an alert).
+     *
+     * @return array<string, mixed> the engine's report
+     */
+    private static function failedRun(): array
+    {
+        $engine = self::engine();
+        $engine->saveSettings(['seller_id' => '']);
+        return $engine->run('webhook_processor', ['force' => true, 'trigger' => 'manual']);
+    }
+
+    /**
+     * A real run of the webhook processor that finishes: credentials for a sandbox that is not
+     * there are enough, as an empty inbox needs no call to Trendyol. The seller id is taken
+     * away again afterwards.
+     *
+     * @return array<string, mixed> the engine's report
+     */
+    private static function finishedRun(): array
+    {
+        $engine = self::engine();
+        $engine->saveSettings(['seller_id' => '1001', 'api_key' => 'run-key', 'api_secret' => 'run-secret', 'environment' => 'sandbox', 'sandbox_url' => 'http://127.0.0.1:9']);
+        try {
+            return $engine->run('webhook_processor', ['force' => true, 'trigger' => 'manual']);
+        } finally {
+            $engine->saveSettings(['seller_id' => '']);
+        }
     }
 }

@@ -3,10 +3,11 @@
  * A small OpenCart 4.0.2.3 admin to run the MesChain module in, without OpenCart itself.
  *
  * The classes under system/ and admin/ beside this file have OpenCart's names and signatures and
- * behave as the reference describes (namespaced autoloading, Proxy models with events, the
- * language view event, HTML-escaped Request copies, Twig with autoescape off). This class plays
- * OpenCart's front controller for one admin request: settings from oc_setting, events from
- * oc_event, installed extensions' namespaces from oc_extension, the user from the session, then
+ * behave as OpenCart's own (namespaced autoloading, Proxy models with events, the language view
+ * event, HTML-escaped Request copies, Twig with autoescape off). This class plays OpenCart's
+ * front controller for one admin request: settings from oc_setting (config_timezone made PHP's
+ * and the connection's time zone), the language's default file, events from oc_event,
+ * installed extensions' namespaces from oc_extension, the user from the session, then
  * the same two guards OpenCart's startup runs — the `user_token` check (else the login page)
  * and the route's `access` permission (else error/permission) — before the route's controller.
  *
@@ -152,6 +153,25 @@ final class Kernel
         }
         $registry->set('config', $config);
         $registry->set('db', $this->db);
+
+        // startup/setting: the shop's time zone becomes PHP's and the connection's for this
+        // request (put back afterwards, so the tests' own queries keep the server's zone).
+        $zone = date_default_timezone_get();
+        $connectionZone = (string)$this->db->query("SELECT @@session.time_zone AS tz")->row['tz'];
+        if ($config->get('config_timezone')) {
+            date_default_timezone_set((string)$config->get('config_timezone'));
+            $this->db->query("SET time_zone = '" . $this->db->escape(date('P')) . "'");
+        }
+        try {
+            return $this->dispatch($registry, $config, $route, $language);
+        } finally {
+            date_default_timezone_set($zone);
+            $this->db->query("SET time_zone = '" . $this->db->escape($connectionZone) . "'");
+        }
+    }
+
+    private function dispatch(\Opencart\System\Engine\Registry $registry, \Opencart\System\Library\Config $config, string $route, string $language): Result
+    {
         $registry->set('request', new \Opencart\System\Library\Request());
         $response = new \Opencart\System\Library\Response();
         $registry->set('response', $response);
@@ -159,8 +179,10 @@ final class Kernel
         $registry->set('document', new \Opencart\System\Library\Document());
         $registry->set('url', new \Opencart\System\Library\Url(HTTP_SERVER));
 
+        // startup/language: the language's default file (date formats) first.
         $lang = new \Opencart\System\Library\Language($language);
         $lang->addPath(DIR_LANGUAGE);
+        $lang->load('default');
         $registry->set('language', $lang);
 
         $template = new \Opencart\System\Library\Template('Twig');

@@ -7,8 +7,9 @@
  * calls install() here, which does the rest in an order that can be repeated: the engine's
  * migrations first (nothing else is touched when the extension is missing or the database
  * refuses), then the menu event, the permissions of every MesChain page, OpenCart's own cron row,
- * the cron scripts and the default settings. uninstall() takes all of that away again but keeps
- * the data, unless the owner ticked "drop tables on uninstall".
+ * the cron scripts and the settings. uninstall() takes all of that away again but keeps the data
+ * and the settings that go with it (credentials included), unless the owner ticked "drop tables
+ * on uninstall": then both go.
  *
  * The settings themselves are validated and stored by the engine (one list of settings, one
  * validator, shared with the cron scripts); this page only shows them and passes them on.
@@ -17,11 +18,22 @@ namespace Opencart\Admin\Controller\Extension\Meschain\Module;
 
 class Meschain extends \Opencart\System\Engine\Controller {
 	public const ROUTE = 'extension/meschain/module/meschain';
-	public const ROUTE_CRON = 'extension/meschain/module/meschain_cron';
-	public const ROUTE_MAPPING = 'extension/meschain/module/meschain_mapping';
+	/**
+	 * The other pages live under admin/controller/panel/: OpenCart lists every file under an
+	 * extension's admin/controller/module/ as a module of its own (with its own Install button),
+	 * and "panel" is not one of its extension types, so nothing lists them there.
+	 */
+	public const ROUTE_CRON = 'extension/meschain/panel/cron';
+	public const ROUTE_MAPPING = 'extension/meschain/panel/mapping';
 
 	/** Every admin controller of the extension: each gets access and modify on install. */
 	public const CONTROLLERS = [self::ROUTE, self::ROUTE_CRON, self::ROUTE_MAPPING];
+
+	/**
+	 * Where those pages were before they moved to panel/: a shop upgrading still has these
+	 * routes in its user groups (and maybe module records, if someone pressed their Install).
+	 */
+	public const LEGACY_MODULES = ['meschain_cron', 'meschain_mapping'];
 
 	public const EVENT_CODE = 'meschain_menu';
 	public const EVENT_TRIGGER = 'admin/view/common/column_left/before';
@@ -38,6 +50,14 @@ class Meschain extends \Opencart\System\Engine\Controller {
 
 	/** A UI choice stored beside the engine's settings (the engine ignores unknown module keys). */
 	public const DROP_TABLES_KEY = 'module_meschain_drop_tables_on_uninstall';
+
+	/**
+	 * Where the settings wait between an uninstall that keeps the tables and the next install:
+	 * one serialized oc_setting row under a code of MesChain's own, which OpenCart's uninstall
+	 * (it deletes code `module_meschain`) leaves alone.
+	 */
+	public const KEPT_CODE = 'meschain_kept';
+	public const KEPT_KEY = 'meschain_kept_settings';
 
 	/** Values of a boolean setting's "allowed" text: such settings are shown as switches. */
 	private const BOOLEAN_ALLOWED = '1/0, true/false, on/off, yes/no';
@@ -195,6 +215,7 @@ class Meschain extends \Opencart\System\Engine\Controller {
 		]);
 
 		$this->grantPermissions((int)$this->user->getGroupId());
+		$this->forgetLegacyPages();
 
 		$this->load->model('setting/cron');
 		if (!$this->model_setting_cron->getCronByCode(self::CRON_CODE)) {
@@ -208,13 +229,14 @@ class Meschain extends \Opencart\System\Engine\Controller {
 		}
 
 		$this->copyCronScripts();
-		$this->storeDefaultSettings();
+		$this->storeSettings();
 	}
 
 	/**
-	 * Called by Extensions > Extensions > Modules > Uninstall (OpenCart has already removed its
-	 * record and the module's oc_setting rows; the settings of this request are still in
-	 * $this->config, which is where the "drop tables" choice is read).
+	 * Called by Extensions > Extensions > Modules > Uninstall. OpenCart has already removed its
+	 * record and every oc_setting row of code `module_meschain` before it calls this; the
+	 * settings of this request are still in $this->config, which is where the "drop tables"
+	 * choice and the settings kept for a reinstall are read from.
 	 */
 	public function uninstall(): void {
 		$this->load->model('setting/event');
@@ -227,7 +249,7 @@ class Meschain extends \Opencart\System\Engine\Controller {
 
 		$groups = $this->model_user_user_group->getUserGroups();
 		foreach ($groups as $group) {
-			$this->revokePermissions((int)$group['user_group_id']);
+			$this->revokePermissions((int)$group['user_group_id'], array_merge(self::CONTROLLERS, self::legacyRoutes()));
 		}
 
 		$this->load->model('setting/cron');
@@ -236,8 +258,13 @@ class Meschain extends \Opencart\System\Engine\Controller {
 
 		$this->removeCronScripts();
 
+		// The settings stay with the data: kept while the tables are, gone when they are.
+		$this->load->model('setting/setting');
+		$this->model_setting_setting->deleteSetting(self::KEPT_CODE);
 		if ($this->config->get(self::DROP_TABLES_KEY)) {
 			$model->dropTables();
+		} else {
+			$this->keepSettings();
 		}
 	}
 
@@ -341,6 +368,30 @@ class Meschain extends \Opencart\System\Engine\Controller {
 		return array_values(array_filter($groups, static fn (array $g): bool => $g['fields'] !== []));
 	}
 
+	/**
+	 * Takes back what the layout before panel/ left behind in an upgraded shop: every group's
+	 * grants on the old module routes, and the module records of those pages (only MesChain's).
+	 */
+	private function forgetLegacyPages(): void {
+		$this->load->model('setting/extension');
+		foreach (self::LEGACY_MODULES as $code) {
+			$record = $this->model_setting_extension->getExtensionByCode('module', $code);
+			if (($record['extension'] ?? '') === 'meschain') {
+				$this->model_setting_extension->uninstall('module', $code);
+			}
+		}
+
+		$this->load->model('user/user_group');
+		foreach ($this->model_user_user_group->getUserGroups() as $group) {
+			$this->revokePermissions((int)$group['user_group_id'], self::legacyRoutes());
+		}
+	}
+
+	/** @return list<string> the routes the pages had under admin/controller/module/ */
+	private static function legacyRoutes(): array {
+		return array_map(static fn (string $code): string => 'extension/meschain/module/' . $code, self::LEGACY_MODULES);
+	}
+
 	/** Grants access and modify on every MesChain page once (a reinstall adds nothing twice). */
 	private function grantPermissions(int $user_group_id): void {
 		if ($user_group_id <= 0) {
@@ -367,12 +418,13 @@ class Meschain extends \Opencart\System\Engine\Controller {
 		}
 	}
 
-	private function revokePermissions(int $user_group_id): void {
+	/** @param list<string> $routes */
+	private function revokePermissions(int $user_group_id, array $routes): void {
 		$group = $this->model_user_user_group->getUserGroup($user_group_id);
 		$permission = is_array($group['permission'] ?? null) ? $group['permission'] : [];
 		foreach (['access', 'modify'] as $type) {
 			$granted = is_array($permission[$type] ?? null) ? $permission[$type] : [];
-			foreach (self::CONTROLLERS as $route) {
+			foreach ($routes as $route) {
 				if (in_array($route, $granted, true)) {
 					$this->model_user_user_group->removePermission($user_group_id, $type, $route);
 				}
@@ -385,10 +437,10 @@ class Meschain extends \Opencart\System\Engine\Controller {
 		$this->load->model('setting/extension');
 		$this->model_setting_extension->uninstall('module', 'meschain');
 		$this->load->model('user/user_group');
-		$this->revokePermissions((int)$this->user->getGroupId());
+		$this->revokePermissions((int)$this->user->getGroupId(), self::CONTROLLERS);
 	}
 
-	/** The cron scripts packed in the zip, copied to where the seed's crontab expects them. */
+	/** The cron scripts packed in the zip, copied to where the generated crontab (Setup tab) runs them from. */
 	private function copyCronScripts(): void {
 		$source = DIR_EXTENSION . 'meschain/system/library/meschain/cron/';
 		$target = DIR_SYSTEM . 'library/meschain/cron/';
@@ -423,12 +475,14 @@ class Meschain extends \Opencart\System\Engine\Controller {
 	}
 
 	/**
-	 * Writes the defaults of settings the shop has not set yet (a reinstall keeps the owner's
-	 * values: OpenCart's uninstall deleted them, but a repaired install must not reset them).
+	 * The settings of a fresh install, a reinstall and a repair: what the shop has stored wins
+	 * (a repaired install must not reset it), then what the last uninstall kept, then the
+	 * engine's defaults for the rest. The kept copy is used once and deleted.
 	 */
-	private function storeDefaultSettings(): void {
+	private function storeSettings(): void {
 		$this->load->model('setting/setting');
 		$stored = $this->model_setting_setting->getSetting('module_meschain');
+		$kept = $this->model_setting_setting->getSetting(self::KEPT_CODE)[self::KEPT_KEY] ?? [];
 
 		$form = $this->model_extension_meschain_module_meschain->call('settingsForm');
 		$defaults = [];
@@ -440,9 +494,32 @@ class Meschain extends \Opencart\System\Engine\Controller {
 			}
 		}
 
-		$values = $stored + $defaults;
+		$values = $stored + (is_array($kept) ? $kept : []) + $defaults;
 		$values += [self::DROP_TABLES_KEY => '0'];
 		$this->model_setting_setting->editSetting('module_meschain', $values);
+		$this->model_setting_setting->deleteSetting(self::KEPT_CODE);
+	}
+
+	/**
+	 * Copies this request's MesChain settings (secrets too) into the kept row for the next
+	 * install. OpenCart's Config cannot list its keys, so the engine's list of settings names
+	 * them; without the engine there is no list and nothing is kept.
+	 */
+	private function keepSettings(): void {
+		$form = $this->model_extension_meschain_module_meschain->call('settingsForm');
+		if (!$form['ok'] || !is_array($form['data'])) {
+			return;
+		}
+		$kept = [];
+		foreach ($form['data'] as $field) {
+			$key = (string)($field['key'] ?? '');
+			if ($key !== '' && $this->config->has($key)) {
+				$kept[$key] = $this->config->get($key);
+			}
+		}
+		if ($kept) {
+			$this->model_setting_setting->editSetting(self::KEPT_CODE, [self::KEPT_KEY => $kept]);
+		}
 	}
 
 	/** Stores the "drop tables on uninstall" choice beside the engine's settings. */

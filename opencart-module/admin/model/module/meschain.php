@@ -114,6 +114,30 @@ class Meschain extends \Opencart\System\Engine\Model {
 		return $dropped;
 	}
 
+	/**
+	 * A time the engine gave, as the admin shows times. The engine's database session runs in
+	 * UTC, so every time it returns is a UTC `Y-m-d H:i:s`; OpenCart's admin startup has made
+	 * the shop's time zone (config_timezone) PHP's default, and its pages print times with the
+	 * language's `datetime_format`. Blank stays blank; text that is not a time is shown as is.
+	 */
+	public function shopTime(mixed $utc): string {
+		$timestamp = $this->utcTimestamp($utc);
+		if ($timestamp === null) {
+			return is_scalar($utc) ? (string)$utc : '';
+		}
+		$format = $this->language->get('datetime_format');
+		return date($format === 'datetime_format' ? 'd/m/Y H:i:s' : $format, $timestamp);
+	}
+
+	/** The Unix time of an engine time (UTC `Y-m-d H:i:s`), or null when it is blank or not a time. */
+	public function utcTimestamp(mixed $utc): ?int {
+		if (!is_string($utc) || $utc === '') {
+			return null;
+		}
+		$time = \DateTimeImmutable::createFromFormat('!Y-m-d H:i:s', substr($utc, 0, 19), new \DateTimeZone('UTC'));
+		return $time === false ? null : $time->getTimestamp();
+	}
+
 	/** The config file the engine reads: the admin's own (it carries the shop's DB_* defines). */
 	public function configPath(): string {
 		if (is_file(DIR_APPLICATION . 'config.php')) {

@@ -2,7 +2,7 @@
 /**
  * MesChain in OpenCart's own cron (Extensions > Cron Jobs), for shops without crontab access.
  *
- * install() adds two `oc_cron` rows: `meschain_sync` (cycle `hour`, action
+ * install() adds two `oc_cron` rows: `meschain_trendyol_sync` (cycle `hour`, off by default, action
  * `extension/meschain/cron/meschain`) runs the orchestrator — every job that is switched on and
  * due by its interval — and `meschain_maintenance` (cycle `day`, action
  * `extension/meschain/cron/meschain.maintenance`) cleans up old logs and optimizes the tables.

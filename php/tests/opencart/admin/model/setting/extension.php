@@ -7,6 +7,10 @@ class Extension extends \Opencart\System\Engine\Model {
 		return $this->db->query("SELECT * FROM `" . DB_PREFIX . "extension` WHERE `type` = '" . $this->db->escape($type) . "' ORDER BY `code` ASC")->rows;
 	}
 
+	public function getExtensionByCode(string $type, string $code): array {
+		return $this->db->query("SELECT * FROM `" . DB_PREFIX . "extension` WHERE `type` = '" . $this->db->escape($type) . "' AND `code` = '" . $this->db->escape($code) . "'")->row;
+	}
+
 	public function install(string $type, string $extension, string $code): void {
 		if (!in_array($code, array_column($this->getExtensionsByType($type), 'code'))) {
 			$this->db->query("INSERT INTO `" . DB_PREFIX . "extension` SET `extension` = '" . $this->db->escape($extension) . "', `type` = '" . $this->db->escape($type) . "', `code` = '" . $this->db->escape($code) . "'");

@@ -8,21 +8,26 @@
  * and offers search pickers fed by Trendyol's own reference data (through the engine's
  * rate-limited client), so ids are picked, not typed.
  */
-namespace Opencart\Admin\Controller\Extension\Meschain\Module;
+namespace Opencart\Admin\Controller\Extension\Meschain\Panel;
 
-class MeschainMapping extends \Opencart\System\Engine\Controller {
-	private const ROUTE = 'extension/meschain/module/meschain_mapping';
+use Opencart\Admin\Controller\Extension\Meschain\Module\Meschain;
+
+class Mapping extends \Opencart\System\Engine\Controller {
+	private const ROUTE = 'extension/meschain/panel/mapping';
 	private const MODEL = 'extension/meschain/module/meschain';
 	private const PAGE_SIZE = 50;
 
 	/**
-	 * Per kind: the fields a saved row carries (from the form) and the ones that identify it.
+	 * Per kind, as the engine's saveMapping() and deleteMapping() take them: the fields a saved
+	 * row carries (from the form), and the key a delete names the row by. Attribute mappings
+	 * and attribute value mappings are deleted by their own ids (the listed rows carry them),
+	 * not by what they map.
 	 */
 	public const KINDS = [
 		'category'        => ['fields' => ['category_id', 'trendyol_category_id', 'trendyol_category_name'], 'key' => ['category_id']],
 		'brand'           => ['fields' => ['manufacturer_id', 'trendyol_brand_id', 'trendyol_brand_name'], 'key' => ['manufacturer_id']],
-		'attribute'       => ['fields' => ['trendyol_category_id', 'trendyol_attribute_id', 'trendyol_attribute_name', 'source', 'source_id', 'trendyol_value_id', 'custom_value'], 'key' => ['trendyol_category_id', 'trendyol_attribute_id']],
-		'attribute_value' => ['fields' => ['attribute_map_id', 'source_value', 'trendyol_value_id', 'trendyol_value_name'], 'key' => ['attribute_map_id', 'source_value']],
+		'attribute'       => ['fields' => ['attribute_map_id', 'trendyol_category_id', 'trendyol_attribute_id', 'trendyol_attribute_name', 'source', 'source_id', 'trendyol_value_id', 'custom_value'], 'key' => ['attribute_map_id']],
+		'attribute_value' => ['fields' => ['attribute_map_id', 'source_value', 'trendyol_value_id', 'trendyol_value_name'], 'key' => ['value_map_id']],
 		'vat'             => ['fields' => ['tax_class_id', 'vat_rate'], 'key' => ['tax_class_id']],
 		'order_status'    => ['fields' => ['trendyol_status', 'order_status_id'], 'key' => ['trendyol_status']],
 	];
@@ -31,7 +36,7 @@ class MeschainMapping extends \Opencart\System\Engine\Controller {
 	public const VAT_RATES = [0, 1, 10, 20];
 
 	/** Fields that are whole numbers (sent to the engine as int, or null when blank). */
-	private const INTEGER_FIELDS = ['category_id', 'trendyol_category_id', 'manufacturer_id', 'trendyol_brand_id', 'trendyol_attribute_id', 'source_id', 'trendyol_value_id', 'attribute_map_id', 'tax_class_id', 'vat_rate', 'order_status_id'];
+	private const INTEGER_FIELDS = ['category_id', 'trendyol_category_id', 'manufacturer_id', 'trendyol_brand_id', 'trendyol_attribute_id', 'source_id', 'trendyol_value_id', 'attribute_map_id', 'value_map_id', 'tax_class_id', 'vat_rate', 'order_status_id'];
 
 	public function index(): void {
 		$this->load->language(self::ROUTE);
@@ -76,7 +81,7 @@ class MeschainMapping extends \Opencart\System\Engine\Controller {
 
 		if (!isset(self::KINDS[$kind])) {
 			$data['error'] = $this->language->get('error_kind');
-			$this->response->setOutput($this->load->view('extension/meschain/module/meschain_mapping_list', $data));
+			$this->response->setOutput($this->load->view(self::ROUTE . '_list', $data));
 			return;
 		}
 
@@ -91,7 +96,7 @@ class MeschainMapping extends \Opencart\System\Engine\Controller {
 		if ($kind === 'attribute_value') {
 			if ($data['attribute_map_id'] <= 0) {
 				// Values belong to one attribute mapping: ask which before listing.
-				$this->response->setOutput($this->load->view('extension/meschain/module/meschain_mapping_list', $data));
+				$this->response->setOutput($this->load->view(self::ROUTE . '_list', $data));
 				return;
 			}
 			$filter['attribute_map_id'] = $data['attribute_map_id'];
@@ -130,7 +135,7 @@ class MeschainMapping extends \Opencart\System\Engine\Controller {
 			}
 		}
 
-		$this->response->setOutput($this->load->view('extension/meschain/module/meschain_mapping_list', $data));
+		$this->response->setOutput($this->load->view(self::ROUTE . '_list', $data));
 	}
 
 	/**
@@ -264,9 +269,10 @@ class MeschainMapping extends \Opencart\System\Engine\Controller {
 			'order_status' => $values['trendyol_status'],
 		};
 
+		// The key comes from the listed row itself: it may be an id the form never edits.
 		$key = [];
 		foreach (self::KINDS[$kind]['key'] as $field) {
-			$key[$field] = $values[$field];
+			$key[$field] = isset($row[$field]) ? (string)$row[$field] : '';
 		}
 
 		$mapped = !empty($row['mapped']) || match ($kind) {

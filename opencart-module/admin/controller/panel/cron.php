@@ -11,19 +11,33 @@
  * Reading a tab needs the route's access permission (OpenCart checks it before any method
  * runs); every JSON endpoint also needs modify, checked here, and answers a JSON error otherwise.
  */
-namespace Opencart\Admin\Controller\Extension\Meschain\Module;
+namespace Opencart\Admin\Controller\Extension\Meschain\Panel;
 
-class MeschainCron extends \Opencart\System\Engine\Controller {
-	private const ROUTE = 'extension/meschain/module/meschain_cron';
+use Opencart\Admin\Controller\Extension\Meschain\Module\Meschain;
+
+class Cron extends \Opencart\System\Engine\Controller {
+	private const ROUTE = 'extension/meschain/panel/cron';
 	private const MODEL = 'extension/meschain/module/meschain';
 
-	/** The jobs the Monitoring tab lists, in the seed's order. */
+	/** The jobs the Monitoring tab lists: the orchestrator first, then the jobs it runs. */
 	public const JOBS = ['trendyol_sync', 'product_sync', 'order_sync', 'stock_sync', 'webhook_processor'];
 
 	/** Manual sync buttons: the job each one enqueues. */
 	public const MANUAL_JOBS = ['product_sync', 'order_sync', 'stock_sync', 'webhook_processor', 'full_sync'];
 
-	private const LOG_STATUSES = ['running', 'success', 'partial', 'failed', 'stopped'];
+	/**
+	 * A run's status as the engine stores it in trendyol_sync_logs, with its badge. These are
+	 * the Logs filter's choices too; `skipped` and `locked` (runs that did not happen) are
+	 * never stored, so they are not offered.
+	 */
+	public const RUN_STATUSES = [
+		'running'   => 'bg-info text-dark',
+		'ok'        => 'bg-success',
+		'partial'   => 'bg-warning text-dark',
+		'failed'    => 'bg-danger',
+		'abandoned' => 'bg-danger',
+	];
+
 	private const PRODUCT_STATUSES = ['pending', 'submitted', 'approved', 'rejected', 'failed', 'invalid'];
 	private const PAGE_SIZE = 25;
 
@@ -58,7 +72,7 @@ class MeschainCron extends \Opencart\System\Engine\Controller {
 		}
 
 		$data['log_types'] = $this->jobOptions(array_merge(self::JOBS, ['full_sync', 'monitor']));
-		$data['log_statuses'] = $this->statusOptions(self::LOG_STATUSES, 'text_status_');
+		$data['log_statuses'] = $this->statusOptions(array_keys(self::RUN_STATUSES), 'text_status_');
 		$data['product_statuses'] = $this->statusOptions(self::PRODUCT_STATUSES, 'text_product_');
 
 		$data['error_warning'] = $model->loaded() ? '' : $model->notLoadedMessage();
@@ -96,12 +110,12 @@ class MeschainCron extends \Opencart\System\Engine\Controller {
 					'enabled'     => !empty($info['enabled']),
 					'running'     => !empty($info['running']),
 					'interval'    => (int)($info['interval_minutes'] ?? 0),
-					'last_status' => $last ? (string)$last['status'] : '',
+					'last_status_class' => $last ? self::badge((string)$last['status']) : 'bg-secondary',
 					'last_status_text' => $last ? $this->statusName((string)$last['status']) : $this->language->get('text_never'),
-					'last_started' => $last ? (string)$last['started_at'] : '',
+					'last_started' => $last ? $model->shopTime($last['started_at'] ?? null) : '',
 					'last_duration' => $last ? (int)$last['duration_ms'] : 0,
 					'last_message' => $last ? (string)($last['error'] ?? '') . ((string)($last['error'] ?? '') !== '' ? ' ' : '') . (string)($last['message'] ?? '') : '',
-					'next_due'    => (string)($info['next_due_at'] ?? ''),
+					'next_due'    => $model->shopTime($info['next_due_at'] ?? null),
 					'runs'        => $runs,
 					'ok'          => (int)($today['ok'] ?? 0),
 					'failed'      => (int)($today['failed'] ?? 0),
@@ -125,11 +139,11 @@ class MeschainCron extends \Opencart\System\Engine\Controller {
 			}
 			$data['dead_total'] = (int)($d['queue']['dead_total'] ?? 0);
 			$data['alerts_open'] = (int)($d['alerts_open'] ?? 0);
-			$data['last_order_at'] = (string)($d['last_order_at'] ?? '');
+			$data['last_order_at'] = $model->shopTime($d['last_order_at'] ?? null);
 			$data['webhook'] = [
 				'deliveries' => (int)($d['webhook']['deliveries_24h'] ?? 0),
 				'rejected'   => (int)($d['webhook']['rejected_24h'] ?? 0),
-				'last'       => (string)($d['webhook']['last_received_at'] ?? ''),
+				'last'       => $model->shopTime($d['webhook']['last_received_at'] ?? null),
 			];
 		}
 
@@ -142,7 +156,7 @@ class MeschainCron extends \Opencart\System\Engine\Controller {
 					'title'    => (string)($row['title'] ?? ''),
 					'message'  => (string)($row['message'] ?? ''),
 					'count'    => (int)($row['occurrences'] ?? 1),
-					'last_seen' => (string)($row['last_seen_at'] ?? ''),
+					'last_seen' => $model->shopTime($row['last_seen_at'] ?? null),
 				];
 			}
 		} else {
@@ -182,6 +196,7 @@ class MeschainCron extends \Opencart\System\Engine\Controller {
 	public function logs(): void {
 		$this->load->language(self::ROUTE);
 		$this->load->model(self::MODEL);
+		$model = $this->model_extension_meschain_module_meschain;
 
 		$filter = ['page' => max(1, (int)($this->request->get['page'] ?? 1)), 'limit' => self::PAGE_SIZE];
 		$type = (string)($this->request->get['filter_sync_type'] ?? '');
@@ -194,7 +209,7 @@ class MeschainCron extends \Opencart\System\Engine\Controller {
 		}
 
 		$data = ['error' => '', 'rows' => [], 'pagination' => ''];
-		$result = $this->model_extension_meschain_module_meschain->call('syncLogs', [$filter]);
+		$result = $model->call('syncLogs', [$filter]);
 		if (!$result['ok']) {
 			$data['error'] = $result['error'];
 		} else {
@@ -202,10 +217,10 @@ class MeschainCron extends \Opencart\System\Engine\Controller {
 				$data['rows'][] = [
 					'id'       => (int)($row['sync_log_id'] ?? 0),
 					'type'     => $this->jobName((string)($row['sync_type'] ?? '')),
-					'status'   => (string)($row['status'] ?? ''),
+					'status_class' => self::badge((string)($row['status'] ?? '')),
 					'status_text' => $this->statusName((string)($row['status'] ?? '')),
 					'trigger'  => (string)($row['trigger'] ?? ''),
-					'started'  => (string)($row['started_at'] ?? ''),
+					'started'  => $model->shopTime($row['started_at'] ?? null),
 					'duration' => (int)($row['duration_ms'] ?? 0),
 					'items_ok' => (int)($row['items_ok'] ?? 0),
 					'items_failed' => (int)($row['items_failed'] ?? 0),
@@ -299,7 +314,7 @@ class MeschainCron extends \Opencart\System\Engine\Controller {
 			'status_text'  => $this->statusName($status),
 			'attempts'     => (int)($result['data']['attempts'] ?? 0),
 			'last_error'   => self::text((string)($result['data']['last_error'] ?? '')),
-			'processed_at' => (string)($result['data']['processed_at'] ?? ''),
+			'processed_at' => $this->model_extension_meschain_module_meschain->shopTime($result['data']['processed_at'] ?? null),
 			// The queue's end states (pending and running go on).
 			'finished'     => in_array($status, ['done', 'dead', 'discarded'], true),
 		]);
@@ -309,10 +324,11 @@ class MeschainCron extends \Opencart\System\Engine\Controller {
 	public function dead(): void {
 		$this->load->language(self::ROUTE);
 		$this->load->model(self::MODEL);
+		$model = $this->model_extension_meschain_module_meschain;
 		$page = max(1, (int)($this->request->get['page'] ?? 1));
 
 		$data = ['error' => '', 'rows' => [], 'pagination' => ''];
-		$result = $this->model_extension_meschain_module_meschain->call('deadJobs', [self::PAGE_SIZE, ($page - 1) * self::PAGE_SIZE]);
+		$result = $model->call('deadJobs', [self::PAGE_SIZE, ($page - 1) * self::PAGE_SIZE]);
 		if (!$result['ok']) {
 			$data['error'] = $result['error'];
 		} else {
@@ -328,10 +344,11 @@ class MeschainCron extends \Opencart\System\Engine\Controller {
 					'attempts'    => (int)($row['attempts'] ?? 0),
 					'error_class' => (string)($row['error_class'] ?? ''),
 					'last_error'  => (string)($row['last_error'] ?? ''),
-					'died_at'     => (string)($row['died_at'] ?? $row['updated_at'] ?? (isset($row['died_at_ms']) ? date('Y-m-d H:i:s', intdiv((int)$row['died_at_ms'], 1000)) : '')),
+					// The engine gives when it died as Unix milliseconds.
+					'died_at'     => isset($row['died_at_ms']) ? $model->shopTime(gmdate('Y-m-d H:i:s', intdiv((int)$row['died_at_ms'], 1000))) : '',
 				];
 			}
-			$stats = $this->model_extension_meschain_module_meschain->call('queueStats');
+			$stats = $model->call('queueStats');
 			$total = $stats['ok'] ? (int)($stats['data']['dead_total'] ?? 0) : count($data['rows']);
 			$data['pagination'] = $this->pagination($total, $page, 'dead');
 		}
@@ -350,6 +367,7 @@ class MeschainCron extends \Opencart\System\Engine\Controller {
 	public function products(): void {
 		$this->load->language(self::ROUTE);
 		$this->load->model(self::MODEL);
+		$model = $this->model_extension_meschain_module_meschain;
 
 		$filter = ['page' => max(1, (int)($this->request->get['page'] ?? 1)), 'limit' => self::PAGE_SIZE];
 		$status = (string)($this->request->get['filter_sync_status'] ?? '');
@@ -363,7 +381,7 @@ class MeschainCron extends \Opencart\System\Engine\Controller {
 		}
 
 		$data = ['error' => '', 'rows' => [], 'counts' => [], 'pagination' => ''];
-		$result = $this->model_extension_meschain_module_meschain->call('productStatuses', [$filter]);
+		$result = $model->call('productStatuses', [$filter]);
 		if (!$result['ok']) {
 			$data['error'] = $result['error'];
 		} else {
@@ -384,7 +402,7 @@ class MeschainCron extends \Opencart\System\Engine\Controller {
 					'sync_status_text' => $this->language->get('text_product_' . (string)($row['sync_status'] ?? '')),
 					'trendyol_status' => (string)($row['trendyol_status'] ?? ''),
 					'reasons'    => $reasons,
-					'updated_at' => (string)($row['updated_at'] ?? ''),
+					'updated_at' => $model->shopTime($row['updated_at'] ?? null),
 					'edit'       => $this->url->link('catalog/product.form', 'user_token=' . $this->session->data['user_token'] . '&product_id=' . (int)($row['product_id'] ?? 0), true),
 				];
 			}
@@ -434,9 +452,9 @@ class MeschainCron extends \Opencart\System\Engine\Controller {
 					'status'       => (string)($row['claim_status'] ?? ''),
 					'items'        => $items,
 					'item_ids'     => implode(',', $item_ids),
-					'claim_date'   => (string)($row['claim_date'] ?? ''),
+					'claim_date'   => $model->shopTime($row['claim_date'] ?? null),
 					'decision'     => (string)($row['decision'] ?? ''),
-					'decided_at'   => (string)($row['decided_at'] ?? ''),
+					'decided_at'   => $model->shopTime($row['decided_at'] ?? null),
 					'order'        => (int)($row['order_id'] ?? 0) > 0 ? $this->url->link('sale/order.info', 'user_token=' . $this->session->data['user_token'] . '&order_id=' . (int)$row['order_id'], true) : '',
 				];
 			}
@@ -538,7 +556,8 @@ class MeschainCron extends \Opencart\System\Engine\Controller {
 				$tables[] = ['name' => (string)$name, 'ok' => (bool)$present];
 			}
 			foreach (($r['cron_last_seen'] ?? []) as $job => $seen) {
-				$cron[] = ['name' => $this->jobName((string)$job), 'seen' => (string)($seen ?? ''), 'ok' => $seen !== null && strtotime((string)$seen) > time() - 86400];
+				$at = $model->utcTimestamp($seen);
+				$cron[] = ['name' => $this->jobName((string)$job), 'seen' => $model->shopTime($seen), 'ok' => $at !== null && $at > time() - 86400];
 			}
 		} else {
 			$error = $requirements['error'];
@@ -624,6 +643,11 @@ class MeschainCron extends \Opencart\System\Engine\Controller {
 		return $text === $key ? $job : $text;
 	}
 
+	/** The badge of a run status (a status this page does not know yet shows neutral). */
+	private static function badge(string $status): string {
+		return self::RUN_STATUSES[$status] ?? 'bg-secondary';
+	}
+
 	private function statusName(string $status): string {
 		$key = 'text_status_' . $status;
 		$text = $this->language->get($key);
@@ -632,7 +656,7 @@ class MeschainCron extends \Opencart\System\Engine\Controller {
 
 	private function pagination(int $total, int $page, string $method): string {
 		$pages = max(1, (int)ceil($total / self::PAGE_SIZE));
-		return $this->load->view('extension/meschain/module/meschain_cron_pagination', [
+		return $this->load->view(self::ROUTE . '_pagination', [
 			'total'  => $total,
 			'page'   => min($page, $pages),
 			'pages'  => $pages,
@@ -646,7 +670,7 @@ class MeschainCron extends \Opencart\System\Engine\Controller {
 	/** @param array<string, mixed> $data */
 	private function html(string $tab, array $data): void {
 		// OpenCart's view/*/before language event hands the loaded strings to the template.
-		$this->response->setOutput($this->load->view('extension/meschain/module/meschain_cron_' . $tab, $data));
+		$this->response->setOutput($this->load->view(self::ROUTE . '_' . $tab, $data));
 	}
 
 	/** @param array<string, mixed> $json */
