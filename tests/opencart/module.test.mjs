@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { spawnShop } from './lib/shop.mjs';
 import { launchBrowser, openSession } from './lib/browser.mjs';
 import {
-  signIn, uploadModule, moduleRows, installModule, uninstallModule, openFromMenu, openAdmin, alertText,
+  signIn, uploadModule, moduleRows, installModule, uninstallModule, openFromMenu, openAdmin, act,
   MODULE_NAME,
 } from './lib/admin.mjs';
 import { saveSettings, sandboxSettings, setField, save, DEMO_SELLER } from './lib/settings.mjs';
@@ -89,8 +89,7 @@ describe('the MesChain module in OpenCart 4.0.2.3', () => {
     await openAdmin(owner, shop, 'user/user_permission.form');
     await page.fill('#input-name', 'Sales clerk');
     await page.check('input[name="permission[access][]"][value="sale/order"]');
-    await page.click('button[form="form-user-group"]');
-    assert.ok((await alertText(page)).success);
+    assert.ok((await act(page, () => page.click('button[form="form-user-group"]'))).success);
     await openAdmin(owner, shop, 'user/user.form');
     await page.fill('#input-username', 'clerk');
     await page.selectOption('#input-user-group', { label: 'Sales clerk' });
@@ -100,8 +99,7 @@ describe('the MesChain module in OpenCart 4.0.2.3', () => {
     await page.fill('#input-password', 'Clerk-pass-1');
     await page.fill('#input-confirm', 'Clerk-pass-1');
     await page.check('#input-status');
-    await page.click('button[form="form-user"]');
-    assert.ok((await alertText(page)).success);
+    assert.ok((await act(page, () => page.click('button[form="form-user"]'))).success);
 
     const clerk = await openSession(browser, { artifacts: shop.artifacts, label: 'clerk' });
     try {

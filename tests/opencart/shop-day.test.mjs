@@ -10,11 +10,12 @@ import { join } from 'node:path';
 import { spawnShop, EXTENSION } from './lib/shop.mjs';
 import { run } from './lib/process.mjs';
 import { launchBrowser, openSession } from './lib/browser.mjs';
-import { signIn, uploadModule, installModule, openAdmin, openFromMenu, alertText } from './lib/admin.mjs';
+import { signIn, uploadModule, installModule, openAdmin, openFromMenu, act } from './lib/admin.mjs';
 import { saveSettings, sandboxSettings, DEMO_SELLER } from './lib/settings.mjs';
 import { pickAndSave, mappingRow, openMappingTab, pressSync, openCronTab } from './lib/panels.mjs';
 
-const BARCODE = 'MBP-8690000000123';
+// OpenCart keeps at most 14 characters of an EAN.
+const BARCODE = '8690000001234';
 const PRODUCT = 'MacBook Pro';
 
 /** Trendyol's own answer (the sandbox, with the demo seller's credentials). */
@@ -29,11 +30,13 @@ async function trendyol(shop, path) {
   return response.json();
 }
 
-/** Minutes between a "Y-m-d H:i" text and now, read on Istanbul's clock (UTC+3, no DST). */
+/** A time as OpenCart's en-gb admin prints it (d/m/Y H:i:s). */
+const ADMIN_TIME = /(\d{2})\/(\d{2})\/(\d{4}) (\d{2}:\d{2}:\d{2})/;
+
+/** Minutes between an admin time and now, read on Istanbul's clock (UTC+3, no DST). */
 function minutesFromIstanbulNow(text) {
-  const [date, time] = text.trim().split(/\s+/);
-  const shown = Date.parse(`${date}T${time.length === 5 ? `${time}:00` : time}+03:00`);
-  return Math.abs(Date.now() - shown) / 60_000;
+  const [, day, month, year, time] = text.match(ADMIN_TIME);
+  return Math.abs(Date.now() - Date.parse(`${year}-${month}-${day}T${time}+03:00`)) / 60_000;
 }
 
 describe('a shop owner\'s day with MesChain', () => {
@@ -50,7 +53,8 @@ describe('a shop owner\'s day with MesChain', () => {
     await signIn(owner, shop);
     await uploadModule(owner, shop);
     assert.ok((await installModule(owner, shop)).success);
-    await saveSettings(owner, shop, sandboxSettings(shop, { store_url: shop.url }));
+    // Webhook processing off: a manual press must still run (the switch governs automatic runs).
+    await saveSettings(owner, shop, sandboxSettings(shop, { store_url: shop.url, webhook_processing: false }));
   });
 
   after(async () => {
@@ -67,8 +71,7 @@ describe('a shop owner\'s day with MesChain', () => {
     await page.fill('#input-decimal-place', '2');
     await page.fill('#input-value', '1.00000000');
     await page.check('#input-status');
-    await page.click('button[form="form-currency"]');
-    assert.ok((await alertText(page)).success);
+    assert.ok((await act(page, () => page.click('button[form="form-currency"]'))).success);
   });
 
   it('the owner gives a product its barcode (Catalog > Products > Edit > Data)', async () => {
@@ -78,21 +81,55 @@ describe('a shop owner\'s day with MesChain', () => {
     await Promise.all([page.waitForURL(/catalog\/product\.form/), row.locator('a.btn-primary').first().click()]);
     await page.click('a[href="#tab-data"]');
     await page.fill('#input-ean', BARCODE);
-    await page.click('button[form="form-product"]');
-    assert.ok((await alertText(page)).success, 'product saved');
+    assert.ok((await act(page, () => page.click('button[form="form-product"]'))).success, 'product saved');
   });
 
   it('maps its category and brand on MesChain > Mappings', async () => {
     const { page } = owner;
     await openMappingTab(owner, shop, 'category');
-    await pickAndSave(page, mappingRow(page, 'category', 'Laptops & Notebooks'), 'Elbise', 'Elbise (411)');
-    assert.ok((await alertText(page)).success);
+    assert.ok((await act(page, () => pickAndSave(page, mappingRow(page, 'category', 'Laptops & Notebooks'), 'Elbise', 'Elbise (411)'))).success);
     await openMappingTab(owner, shop, 'brand');
-    await pickAndSave(page, mappingRow(page, 'brand', 'Apple'), 'MesChain Demo', 'MesChain Demo (1791)');
-    assert.ok((await alertText(page)).success);
+    assert.ok((await act(page, () => pickAndSave(page, mappingRow(page, 'brand', 'Apple'), 'MesChain Demo', 'MesChain Demo (1791)'))).success);
     await owner.screenshot('mappings-brand');
     await openMappingTab(owner, shop, 'category');
     assert.match(await mappingRow(page, 'category', 'Laptops & Notebooks').innerText(), /Elbise/);
+  });
+
+  it('maps an attribute and one of its values, and deletes both mappings again', async () => {
+    const { page } = owner;
+    await openMappingTab(owner, shop, 'attribute');
+    const add = page.locator('#list-attribute form[data-meschain-save]').first();
+    await pickIn(add, '[data-meschain-picker=category]', 'Elbise', 'Elbise (411)');
+    await pickIn(add, '[data-meschain-picker=attribute]', 'Renk', 'Renk');
+    await add.locator('select[name=source]').selectOption('fixed');
+    await add.locator('input[name=custom_value]').fill('Siyah');
+    assert.ok((await act(page, () => add.locator('button[type=submit]').click())).success);
+    const attributeRow = page.locator('#list-attribute tbody tr', { hasText: 'Renk (411/47)' });
+    await attributeRow.waitFor();
+    // The row names its mapping number, which the value tab asks for.
+    const mapId = (await attributeRow.locator('td').first().innerText()).match(/#(\d+)/)[1];
+
+    await openMappingTab(owner, shop, 'attribute_value');
+    await page.fill('#values-map-id', mapId);
+    await page.locator('#list-attribute_value form[data-meschain-values] button[type=submit]').click();
+    const addValue = page.locator('#list-attribute_value form[data-meschain-save]').first();
+    await addValue.waitFor();
+    await addValue.locator('input[name=source_value]').fill('Siyah');
+    await addValue.locator('input[name=trendyol_value_id]').fill('6980');
+    await addValue.locator('input[name=trendyol_value_name]').fill('Siyah');
+    assert.ok((await act(page, () => addValue.locator('button[type=submit]').click())).success);
+    const valueRow = page.locator('#list-attribute_value tbody tr', { hasText: '6980' });
+    await valueRow.waitFor();
+    await owner.screenshot('mapping-value');
+
+    const valueDeleted = await act(page, () => valueRow.locator('[data-meschain-delete]').click());
+    assert.ok(valueDeleted.success, `value mapping deleted: ${valueDeleted.text}`);
+    await valueRow.waitFor({ state: 'detached' });
+    await openMappingTab(owner, shop, 'attribute');
+    const attributeDeleted = await act(page, () => attributeRow.locator('[data-meschain-delete]').click());
+    assert.ok(attributeDeleted.success, `attribute mapping deleted: ${attributeDeleted.text}`);
+    await attributeRow.waitFor({ state: 'detached' });
+    assert.equal(await shop.value('SELECT COUNT(*) FROM oc_trendyol_attribute_map'), '0');
   });
 
   it('"Sync Products" sends the product to Trendyol and finishes', async () => {
@@ -123,11 +160,23 @@ describe('a shop owner\'s day with MesChain', () => {
     const packages = (await trendyol(shop, `/integration/order/sellers/${DEMO_SELLER.id}/orders?size=50`)).content;
     assert.equal(packages.length, 3);
 
+    // The OpenCart status each Trendyol status becomes, as MesChain > Mappings shows it.
+    await openMappingTab(owner, shop, 'order_status');
+    await owner.screenshot('mapping-order-status');
+    const statusOf = async (trendyolStatus) => {
+      const row = mappingRow(page, 'order_status', trendyolStatus);
+      assert.equal(await row.count(), 1, `Mappings lists Trendyol's ${trendyolStatus}`);
+      return (await row.locator('select[name=order_status_id] option:checked').innerText()).trim();
+    };
+    const expectedStatus = {};
+    for (const pkg of packages) expectedStatus[pkg.status] ??= await statusOf(pkg.status);
+
     for (const pkg of packages) {
-      await openAdmin(owner, shop, 'sale/order', { filter_order_id: '' });
+      await openAdmin(owner, shop, 'sale/order');
       const customer = `${pkg.customerFirstName} ${pkg.customerLastName}`;
       const listRow = page.locator('#order tbody tr').filter({ hasText: customer });
       assert.equal(await listRow.count(), 1, `Sales > Orders lists ${customer}`);
+      assert.match(await listRow.innerText(), new RegExp(expectedStatus[pkg.status]), `the order's status is ${expectedStatus[pkg.status]}`);
       await Promise.all([page.waitForURL(/sale\/order\.info/), listRow.locator('a.btn-primary, a[href*="sale/order.info"]').first().click()]);
       const info = await page.locator('#content').innerText();
       assert.ok(info.includes(pkg.customerFirstName) && info.includes(pkg.customerLastName), 'the order names the customer');
@@ -169,7 +218,7 @@ describe('a shop owner\'s day with MesChain', () => {
     await page.locator('#chart-weekly canvas').first().waitFor();
     const row = page.locator('#monitoring tr', { hasText: 'Product sync' }).first();
     const text = await row.innerText();
-    const time = text.match(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}(:\d{2})?/);
+    const time = text.match(ADMIN_TIME);
     assert.ok(time, `a last run time: ${text}`);
     assert.ok(minutesFromIstanbulNow(time[0]) < 10, `"${time[0]}" is Istanbul's time (now ${new Date().toISOString()})`);
     await owner.screenshot('monitoring');
@@ -212,11 +261,30 @@ describe('a shop owner\'s day with MesChain', () => {
     assert.match(await owner.page.locator('#tab-products').innerText(), new RegExp(BARCODE));
   });
 
+  it('a sync button says so when MesChain is switched off, and queues nothing', async () => {
+    await saveSettings(owner, shop, { status: false });
+    await openFromMenu(owner, shop, 'Cron Management');
+    const queued = await shop.value('SELECT COUNT(*) FROM oc_trendyol_sync_queue');
+    const answer = await act(owner.page, () => owner.page.locator('[data-meschain-sync]', { hasText: 'Sync Orders' }).click());
+    assert.equal(answer.success, false);
+    assert.match(answer.text, /switched off/);
+    await owner.screenshot('switched-off');
+    assert.equal(await shop.value('SELECT COUNT(*) FROM oc_trendyol_sync_queue'), queued);
+  });
+
   it('logged no PHP problem and no browser error', () => {
     assert.deepEqual(shop.phpProblems(), []);
     assert.deepEqual(owner.problems, []);
   });
 });
+
+/** Types `query` into a picker of `form` and takes the suggestion that reads `pick`. */
+async function pickIn(form, picker, query, pick) {
+  await form.locator(picker).pressSequentially(query, { delay: 20 });
+  const suggestion = form.locator('.dropdown-menu .dropdown-item', { hasText: pick });
+  await suggestion.first().waitFor();
+  await suggestion.first().click();
+}
 
 /** A guest buys one `product` in the storefront: cart, checkout, Cash On Delivery, confirm. */
 async function storefrontCheckout(shop, browser, product) {

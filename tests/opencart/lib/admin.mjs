@@ -45,6 +45,13 @@ export async function alertText(page) {
   return { text: (await alert.innerText()).trim(), success: (await alert.getAttribute('class')).includes('alert-success') };
 }
 
+/** Clears the page's alerts, runs `action` (a click), and returns the alert it brings. */
+export async function act(page, action) {
+  await page.locator('#alert').first().evaluate((el) => { el.innerHTML = ''; });
+  await action();
+  return alertText(page);
+}
+
 /** Extensions > Installer > Upload, then the list's Install button, as the owner does. */
 export async function uploadModule(session, shop, zip = OCMOD_ZIP) {
   const { page } = session;

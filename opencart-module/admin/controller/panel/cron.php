@@ -41,6 +41,9 @@ class Cron extends \Opencart\System\Engine\Controller {
 	private const PRODUCT_STATUSES = ['pending', 'submitted', 'approved', 'rejected', 'failed', 'invalid'];
 	private const PAGE_SIZE = 25;
 
+	/** The engine's ConfigException code for "MesChain is switched off in Settings". */
+	private const CODE_SWITCHED_OFF = 120;
+
 	public function index(): void {
 		$this->load->language(self::ROUTE);
 		$this->load->model(self::MODEL);
@@ -271,7 +274,12 @@ class Cron extends \Opencart\System\Engine\Controller {
 		$this->json(['success' => sprintf($this->language->get('text_acknowledged'), (int)$result['data'])]);
 	}
 
-	/** Manual sync: enqueues the job and answers at once (a second click finds it queued). */
+	/**
+	 * Manual sync: queues the job (a second click finds it queued) and starts it at once in the
+	 * background of this PHP process, so the page sees it run without waiting for a cron run or
+	 * the worker. When this process goes away first, the job's lease runs out and the worker or
+	 * the next cron run takes it over.
+	 */
 	public function sync(): void {
 		if (!$this->canModify()) {
 			return;
@@ -281,19 +289,31 @@ class Cron extends \Opencart\System\Engine\Controller {
 			$this->json(['error' => $this->language->get('error_job')]);
 			return;
 		}
-		$result = $this->model_extension_meschain_module_meschain->call('enqueue', [$job, ['trigger' => 'admin', 'user_id' => (int)$this->user->getId()]]);
+		$model = $this->model_extension_meschain_module_meschain;
+		$result = $model->call('enqueue', [$job, ['trigger' => 'admin', 'user_id' => (int)$this->user->getId()]]);
 		if (!$result['ok']) {
-			$this->json(['error' => self::text($result['error'])]);
+			$this->json(['error' => $this->engineError($result)]);
+			return;
+		}
+		$queue_id = (int)($result['data']['queue_id'] ?? 0);
+		$started = $model->call('startJob', [$queue_id]);
+		if (!$started['ok']) {
+			$this->json(['error' => $this->engineError($started), 'queue_id' => $queue_id]);
 			return;
 		}
 		$this->json([
 			'success'  => sprintf($this->language->get(!empty($result['data']['created']) ? 'text_queued' : 'text_already_queued'), $this->jobName($job)),
-			'queue_id' => (int)($result['data']['queue_id'] ?? 0),
+			'queue_id' => $queue_id,
 			'created'  => !empty($result['data']['created']),
+			'started'  => !empty($started['data']['started']),
 		]);
 	}
 
-	/** Progress of a queued job, for the manual sync buttons. */
+	/**
+	 * Progress of a queued job, for the manual sync buttons. A job still waiting when the page
+	 * asks is started here (its first start may have been in a PHP process that ended); one
+	 * waiting for a retry says until when.
+	 */
 	public function job(): void {
 		if (!$this->canModify()) {
 			return;
@@ -303,21 +323,51 @@ class Cron extends \Opencart\System\Engine\Controller {
 			$this->json(['error' => $this->language->get('error_selection')]);
 			return;
 		}
-		$result = $this->model_extension_meschain_module_meschain->call('job', [$id]);
+		$model = $this->model_extension_meschain_module_meschain;
+		$result = $model->call('job', [$id]);
 		if (!$result['ok']) {
-			$this->json(['error' => self::text($result['error'])]);
+			$this->json(['error' => $this->engineError($result)]);
 			return;
+		}
+		$note = '';
+		if ((string)($result['data']['status'] ?? '') === 'pending') {
+			$started = $model->call('startJob', [$id]);
+			if (!$started['ok']) {
+				$this->json(['error' => $this->engineError($started)]);
+				return;
+			}
+			$reason = (string)($started['data']['reason'] ?? '');
+			if ($reason === 'waiting_retry') {
+				$note = $this->language->get('text_waiting_retry');
+			}
+			$again = $model->call('job', [$id]);
+			if ($again['ok']) {
+				$result = $again;
+			}
 		}
 		$status = (string)($result['data']['status'] ?? '');
 		$this->json([
 			'status'       => $status,
 			'status_text'  => $this->statusName($status),
 			'attempts'     => (int)($result['data']['attempts'] ?? 0),
-			'last_error'   => self::text((string)($result['data']['last_error'] ?? '')),
-			'processed_at' => $this->model_extension_meschain_module_meschain->shopTime($result['data']['processed_at'] ?? null),
+			'last_error'   => self::text(trim((string)($result['data']['last_error'] ?? '') . ' ' . $note)),
+			'processed_at' => $model->shopTime($result['data']['processed_at'] ?? null),
 			// The queue's end states (pending and running go on).
 			'finished'     => in_array($status, ['done', 'dead', 'discarded'], true),
 		]);
+	}
+
+	/**
+	 * An engine failure as the page shows it: MesChain switched off in Settings is said in the
+	 * admin's language with what to do; anything else is the engine's own sentence.
+	 *
+	 * @param array{ok: bool, error?: string, code?: int, kind?: string} $result
+	 */
+	private function engineError(array $result): string {
+		if ((int)($result['code'] ?? 0) === self::CODE_SWITCHED_OFF) {
+			return $this->language->get('error_switched_off');
+		}
+		return self::text((string)($result['error'] ?? ''));
 	}
 
 	/** Dead letters: jobs that ran out of attempts or can never succeed. */
