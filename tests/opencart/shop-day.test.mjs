@@ -216,11 +216,17 @@ describe('a shop owner\'s day with MesChain', () => {
     const { page } = owner;
     await openCronTab(owner, shop, 'monitoring');
     await page.locator('#chart-weekly canvas').first().waitFor();
-    const row = page.locator('#monitoring tr', { hasText: 'Product sync' }).first();
-    const text = await row.innerText();
-    const time = text.match(ADMIN_TIME);
-    assert.ok(time, `a last run time: ${text}`);
+    assert.match(await page.locator('#chart-weekly .legend').innerText(), /Product sync/, 'the weekly chart has its legend');
+    const row = page.locator('#monitoring tbody tr', { hasText: 'Product sync' }).first();
+    const cells = (await row.locator('td').allInnerTexts()).map((c) => c.trim());
+    const time = cells[2].match(ADMIN_TIME);
+    assert.ok(time, `a last run time: ${cells.join(' | ')}`);
     assert.ok(minutesFromIstanbulNow(time[0]) < 10, `"${time[0]}" is Istanbul's time (now ${new Date().toISOString()})`);
+    // Today's figures: the product sync ran three times (two presses and Full Sync's share),
+    // each one a success, and called Trendyol.
+    const [runs, ok, failed] = cells[6].match(/\d+/g).map(Number);
+    assert.ok(runs >= 2 && ok === runs && failed === 0, `runs today (ok / failed): ${cells[6]}`);
+    assert.ok(Number(cells[9]) > 0, `API calls today: ${cells[9]}`);
     await owner.screenshot('monitoring');
   });
 
