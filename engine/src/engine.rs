@@ -531,7 +531,8 @@ impl Engine {
 /// The running system: job runs, the orchestrator, alerts, metrics, maintenance.
 impl Engine {
     /// Runs one job (`product_sync`, `order_sync`, `stock_sync`, `webhook_processor`), or the
-    /// orchestrator's tick for `trendyol_sync` (reported as one run, the worst of its jobs).
+    /// orchestrator's tick for `trendyol_sync` (reported as one run, the worst of its jobs, with
+    /// the tick's own sync-log row).
     pub async fn run(
         &self,
         job: &str,
@@ -543,7 +544,7 @@ impl Engine {
             return Ok(crate::runner::RunReport {
                 job: job.to_string(),
                 status: tick.status,
-                sync_log_id: 0,
+                sync_log_id: tick.sync_log_id,
                 items_ok: sum(|r| r.items_ok),
                 items_failed: sum(|r| r.items_failed),
                 api_calls: sum(|r| r.api_calls),
