@@ -512,6 +512,15 @@ pub const MIGRATIONS: &[Migration] = &[
             "DROP INDEX IF EXISTS `stock_scan` ON `{prefix}trendyol_products`",
         ],
     },
+    Migration {
+        version: 9,
+        name: "webhook deliveries by queue job",
+        statements: &[
+            // A delivery's log row is marked processed in the statement that completes its
+            // queue job, found by the job's id.
+            "CREATE INDEX IF NOT EXISTS `queue` ON `{prefix}trendyol_webhook_logs` (`queue_id`)",
+        ],
+    },
 ];
 
 /// The seven tables the seed guide names, for status checks.
