@@ -116,15 +116,25 @@ pub async fn enqueue(db: &Database, job: ManualJob, payload: Map<String, Value>)
     .await
 }
 
-/// A queued job's progress, for the page that polls after a button click.
+/// A queue id from PHP: positive.
+pub fn parse_queue_id(queue_id: i64) -> Result<u64> {
+    u64::try_from(queue_id)
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(|| bad("queue_id", format!("{queue_id} is not a queue id")))
+}
+
+/// A queued job's progress, for the page that polls after a button click. While the job runs,
+/// `worker` names the process holding it (`host:pid`) and `started_at` when it took the job
+/// (the latest attempt's start, kept after it ends).
 pub async fn job(db: &Database, queue_id: i64) -> Result<Value> {
-    if queue_id < 1 {
-        return Err(bad("queue_id", format!("{queue_id} is not a queue id")));
-    }
+    let queue_id = parse_queue_id(queue_id)?;
     let sql = format!(
         "SELECT queue_id, event_type, priority, status, attempts, max_attempts, error_class, last_error, \
          DATE_FORMAT(available_at, {DATETIME}), DATE_FORMAT(created_at, {DATETIME}), \
-         DATE_FORMAT(updated_at, {DATETIME}), DATE_FORMAT(processed_at, {DATETIME}) \
+         DATE_FORMAT(updated_at, {DATETIME}), DATE_FORMAT(processed_at, {DATETIME}), \
+         IF(status = 'running', lease_owner, NULL), DATE_FORMAT(claimed_at, {DATETIME}), \
+         IF(status = 'running', DATE_FORMAT(lease_expires_at, {DATETIME}), NULL) \
          FROM {} WHERE queue_id = ?",
         db.table(crate::queue::TABLE)
     );
@@ -165,6 +175,15 @@ pub async fn job(db: &Database, queue_id: i64) -> Result<Value> {
     m.insert(
         "processed_at".into(),
         col::<Option<String>>(&mut row, 11)?.into(),
+    );
+    m.insert("worker".into(), col::<Option<String>>(&mut row, 12)?.into());
+    m.insert(
+        "started_at".into(),
+        col::<Option<String>>(&mut row, 13)?.into(),
+    );
+    m.insert(
+        "lease_expires_at".into(),
+        col::<Option<String>>(&mut row, 14)?.into(),
     );
     Ok(Value::Object(m))
 }

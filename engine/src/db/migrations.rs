@@ -521,6 +521,15 @@ pub const MIGRATIONS: &[Migration] = &[
             "CREATE INDEX IF NOT EXISTS `queue` ON `{prefix}trendyol_webhook_logs` (`queue_id`)",
         ],
     },
+    Migration {
+        version: 10,
+        name: "queue claim time",
+        statements: &[
+            // When a job's current (or last) attempt was claimed: what the admin's progress
+            // shows as "running since", beside the worker holding the job.
+            "ALTER TABLE `{prefix}trendyol_sync_queue` ADD COLUMN IF NOT EXISTS `claimed_at` datetime(3) DEFAULT NULL",
+        ],
+    },
 ];
 
 /// The seven tables the seed guide names, for status checks.
