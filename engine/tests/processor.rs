@@ -26,7 +26,11 @@ async fn shop(sb: &RunningSandbox) -> (Shop, mysql_async::Pool, Engine) {
     let shop = order_common::shop(
         sb,
         120,
-        &[("webhook_auth", "api_key"), ("webhook_api_key", API_KEY)],
+        &[
+            ("status", "1"),
+            ("webhook_auth", "api_key"),
+            ("webhook_api_key", API_KEY),
+        ],
     )
     .await;
     let pool = shop.pool.clone();

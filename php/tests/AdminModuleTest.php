@@ -250,6 +250,15 @@ final class AdminModuleTest extends TestCase
     public function testManualSyncEnqueuesOnceAndReportsProgress(): void
     {
         self::shop()->login(1);
+        // As installed, MesChain is switched off: a click queues nothing and says why.
+        $queued = self::countRows("SELECT COUNT(*) AS n FROM `oc_trendyol_sync_queue`");
+        $off = self::shop()->request(self::CRON . '.sync', [], ['job' => 'stock_sync'])->json();
+        $this->assertStringContainsString('switched off in Settings', $off['error'] ?? '', json_encode($off));
+        $this->assertSame($queued, self::countRows("SELECT COUNT(*) AS n FROM `oc_trendyol_sync_queue`"));
+        $db = self::shop()->db();
+        $db->query("DELETE FROM `oc_setting` WHERE `code` = 'module_meschain' AND `key` = 'module_meschain_status'");
+        $db->query("INSERT INTO `oc_setting` SET `store_id` = 0, `code` = 'module_meschain', `key` = 'module_meschain_status', `value` = '1', `serialized` = 0");
+
         $first = self::shop()->request(self::CRON . '.sync', [], ['job' => 'stock_sync'])->json();
         $this->assertArrayHasKey('success', $first, json_encode($first));
         $this->assertTrue($first['created']);
@@ -264,6 +273,7 @@ final class AdminModuleTest extends TestCase
 
         $bad = self::shop()->request(self::CRON . '.sync', [], ['job' => 'rm -rf'])->json();
         $this->assertSame(['error' => 'Unknown sync job.'], $bad);
+        $db->query("UPDATE `oc_setting` SET `value` = '0' WHERE `code` = 'module_meschain' AND `key` = 'module_meschain_status'");
     }
 
     public function testHostileNamesAreEscapedInProductsAndLogs(): void

@@ -1,8 +1,11 @@
 //! The manual sync buttons: Sync Products, Sync Orders, Sync Stock, Process Webhooks, Full Sync.
 //!
 //! A button queues a `run:<job>` job ([`ManualJob`]) and returns at once with its queue id; the
-//! page then polls [`job`] for its progress. The request never waits on Trendyol, and the run
-//! happens under the worker's time and memory limits instead of php-fpm's.
+//! page then has that very job started in the background of its own PHP process
+//! ([`processor::start`](crate::processor::start)), so it runs with no cron or worker, and
+//! polls [`job`] for its progress. The request never waits on Trendyol, and the run happens under
+//! the engine's own time and memory limits instead of php-fpm's. While MesChain is switched off
+//! (the Status setting) a button queues nothing and says so ([`Error::SwitchedOff`]).
 //!
 //! A double click (or two administrators) must not queue the same run twice, yet a click after
 //! the previous run finished must queue a new one — so a unique `dedupe_key` (remembered until
@@ -15,6 +18,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::{bad, DATETIME};
+use crate::config::Settings;
 use crate::db::Database;
 use crate::error::{Error, Result};
 use crate::queue::{JobKind, ManualJob, NewJob};
@@ -46,8 +50,26 @@ pub fn parse_job(name: &str) -> Result<ManualJob> {
     })
 }
 
-/// Queues `job` unless the same job is already pending or running.
-pub async fn enqueue(db: &Database, job: ManualJob, payload: Map<String, Value>) -> Result<Queued> {
+/// Refuses a button's work while MesChain is switched off; `refused` says what was not done.
+pub fn switched_on(settings: &Settings, refused: &str) -> Result<()> {
+    if settings.status {
+        Ok(())
+    } else {
+        Err(Error::SwitchedOff(format!(
+            "{refused}; switch it on in Extensions > MesChain > Settings to sync"
+        )))
+    }
+}
+
+/// Queues `job` unless the same job is already pending or running. Refused, with nothing queued,
+/// while MesChain is switched off.
+pub async fn enqueue(
+    db: &Database,
+    settings: &Settings,
+    job: ManualJob,
+    payload: Map<String, Value>,
+) -> Result<Queued> {
+    switched_on(settings, &format!("nothing was queued for {}", job.name()))?;
     let payload = Value::Object(payload);
     let size = serde_json::to_string(&payload)
         .map_err(|e| Error::Internal(e.to_string()))?

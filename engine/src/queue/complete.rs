@@ -81,9 +81,10 @@ impl FailureClass {
             | Error::Database { .. }
             | Error::Timeout { .. }
             | Error::Io { .. } => FailureClass::Transient,
-            Error::Config(_) | Error::Setting { .. } | Error::Migration(_) => {
-                FailureClass::Permanent
-            }
+            Error::Config(_)
+            | Error::Setting { .. }
+            | Error::SwitchedOff(_)
+            | Error::Migration(_) => FailureClass::Permanent,
             Error::Internal(_) => FailureClass::Poison,
         }
     }
