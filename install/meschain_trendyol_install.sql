@@ -415,3 +415,13 @@ DROP INDEX IF EXISTS `stock_scan` ON `oc_trendyol_products`;
 
 INSERT IGNORE INTO `oc_trendyol_schema_version` (`version`, `name`, `checksum`, `applied_at`) VALUES (8, 'stock scan by product id', 'ad674604d0b87db27afdb1090d116df44bbb57303067a47a124f6ad59743452a', UTC_TIMESTAMP());
 
+-- Migration 9: webhook deliveries by queue job
+CREATE INDEX IF NOT EXISTS `queue` ON `oc_trendyol_webhook_logs` (`queue_id`);
+
+INSERT IGNORE INTO `oc_trendyol_schema_version` (`version`, `name`, `checksum`, `applied_at`) VALUES (9, 'webhook deliveries by queue job', '2f5259387558a4f28aa72c11ec49d504c901d398e455fb1c0c9a13253d7124f1', UTC_TIMESTAMP());
+
+-- Migration 10: queue claim time
+ALTER TABLE `oc_trendyol_sync_queue` ADD COLUMN IF NOT EXISTS `claimed_at` datetime(3) DEFAULT NULL;
+
+INSERT IGNORE INTO `oc_trendyol_schema_version` (`version`, `name`, `checksum`, `applied_at`) VALUES (10, 'queue claim time', '6a8bcfdce927a6eee49b1e83a751d4fddcdf8290cdf97ee3c815e66ca0cbc9de', UTC_TIMESTAMP());
+

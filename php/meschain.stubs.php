@@ -159,6 +159,10 @@ namespace MesChain {
          * A manual sync: queues `$job` (product_sync, order_sync, stock_sync, webhook_processor,
          * full_sync) and returns at once with `[queue_id, created, job, priority]`; `created` is
          * false when the same job was already pending or running (a double click queues it once).
+         * Pass the queue id to startJob() to run it now.
+         *
+         * @throws \MesChain\ConfigException code 120 when MesChain is switched off in Settings
+         * (Status): nothing was queued.
          *
          * @param string $job
          * @param array|null $payload
@@ -190,7 +194,8 @@ namespace MesChain {
 
         /**
          * A queue job's progress: `status`, `attempts`, `max_attempts`, `last_error`,
-         * `created_at`, `processed_at`, …
+         * `created_at`, `processed_at`, `worker` (`host:pid` while running), `started_at` (when
+         * the latest attempt began), `lease_expires_at`, …
          *
          * @throws \MesChain\ConfigException when there is no such job.
          *
@@ -382,6 +387,26 @@ namespace MesChain {
         public function settingsForm(): array {}
 
         /**
+         * Starts the manual sync `$queue_id` (from enqueue()) now, in the background of this PHP
+         * process, and returns at once; poll job() for its progress. The job runs even when its
+         * own switch or webhook processing is off (the switches govern automatic runs). If this
+         * process ends first, the job's lease runs out and a worker or cron run takes it over.
+         * A job waiting out a retry's backoff is started too; one already running (here or
+         * elsewhere) or finished is left as it is.
+         *
+         * Returns `['started' => bool, 'queue_id' => int, 'status' => string, 'reason' =>
+         * 'started'|'already_running'|'finished'|'not_manual', 'message' =>
+         * string, 'worker' => ?string]`.
+         *
+         * @throws \MesChain\ConfigException when there is no such job (code 100), or code 120
+         * when MesChain is switched off in Settings (Status).
+         *
+         * @param int $queue_id
+         * @return array
+         */
+        public function startJob(int $queue_id): array {}
+
+        /**
          * Version, schema version, tables present, settings (secrets shown only as set/unset),
          * log directory.
          *
@@ -465,7 +490,8 @@ namespace MesChain {
     /** Any failure of the MesChain engine. `getCode()` is stable (see the subclasses). */
     class Exception extends \Exception {}
 
-    /** config.php or settings are unusable (100 config, 110 setting). */
+    /** config.php or settings are unusable (100 config, 110 setting), or MesChain is switched
+     *  off in Settings and refused the work (120). */
     class ConfigException extends Exception {}
 
     /** The database is unreachable (200), a statement failed (210) or a migration failed (220). */

@@ -14,7 +14,8 @@ namespace MesChain {
     /** Any failure of the MesChain engine. `getCode()` is stable (see the subclasses). */
     class Exception extends \Exception {}
 
-    /** config.php or settings are unusable (100 config, 110 setting). */
+    /** config.php or settings are unusable (100 config, 110 setting), or MesChain is switched
+     *  off in Settings and refused the work (120). */
     class ConfigException extends Exception {}
 
     /** The database is unreachable (200), a statement failed (210) or a migration failed (220). */

@@ -3,7 +3,7 @@
 //! ```text
 //! \Exception
 //!  └─ MesChain\Exception                 any failure of the engine
-//!      ├─ MesChain\ConfigException       config.php, settings (code 100, 110)
+//!      ├─ MesChain\ConfigException       config.php, settings, switched off (100, 110, 120)
 //!      ├─ MesChain\DatabaseException     unreachable, failed statement, migration (200..)
 //!      ├─ MesChain\TimeoutException      an operation passed its own deadline (300)
 //!      ├─ MesChain\ApiException          Trendyol said no or could not be reached (500..550)

@@ -513,6 +513,10 @@ impl PhpEngine {
     /// A manual sync: queues `$job` (product_sync, order_sync, stock_sync, webhook_processor,
     /// full_sync) and returns at once with `[queue_id, created, job, priority]`; `created` is
     /// false when the same job was already pending or running (a double click queues it once).
+    /// Pass the queue id to startJob() to run it now.
+    ///
+    /// @throws \MesChain\ConfigException code 120 when MesChain is switched off in Settings
+    /// (Status): nothing was queued.
     #[php(optional = payload)]
     pub fn enqueue(
         &self,
@@ -526,13 +530,33 @@ impl PhpEngine {
     }
 
     /// A queue job's progress: `status`, `attempts`, `max_attempts`, `last_error`,
-    /// `created_at`, `processed_at`, …
+    /// `created_at`, `processed_at`, `worker` (`host:pid` while running), `started_at` (when
+    /// the latest attempt began), `lease_expires_at`, …
     ///
     /// @throws \MesChain\ConfigException when there is no such job.
     pub fn job(&self, queue_id: i64) -> PhpResult<ZBox<ZendHashTable>> {
         let engine = self.inner.clone();
         let value = blocking(async move { engine.queue_job(queue_id).await })?;
         guarded(|| to_array(&value))
+    }
+
+    /// Starts the manual sync `$queue_id` (from enqueue()) now, in the background of this PHP
+    /// process, and returns at once; poll job() for its progress. The job runs even when its
+    /// own switch or webhook processing is off (the switches govern automatic runs). If this
+    /// process ends first, the job's lease runs out and a worker or cron run takes it over.
+    /// A job waiting out a retry's backoff is started too; one already running (here or
+    /// elsewhere) or finished is left as it is.
+    ///
+    /// Returns `['started' => bool, 'queue_id' => int, 'status' => string, 'reason' =>
+    /// 'started'|'already_running'|'finished'|'not_manual', 'message' =>
+    /// string, 'worker' => ?string]`.
+    ///
+    /// @throws \MesChain\ConfigException when there is no such job (code 100), or code 120
+    /// when MesChain is switched off in Settings (Status).
+    pub fn start_job(&self, queue_id: i64) -> PhpResult<ZBox<ZendHashTable>> {
+        let engine = self.inner.clone();
+        let started = blocking(async move { engine.start_manual(queue_id).await })?;
+        guarded(|| to_array(&started))
     }
 
     /// Per-product sync state. Filter: `sync_status` (pending, submitted, approved, rejected,

@@ -273,6 +273,27 @@ impl Engine {
         ))
     }
 
+    /// A job context whose database pool and Trendyol client are its own, for work that
+    /// outlives the call that starts it: closing this engine (a PHP request ending) does not
+    /// close them; the work closes them when it ends.
+    async fn detached_context(
+        &self,
+        settings: Settings,
+        budget: std::time::Duration,
+    ) -> Result<crate::runner::JobContext> {
+        let client_config = ClientConfig::from_settings(&settings)?;
+        crate::installation::guard(&self.database()?, &settings).await?;
+        let db = Database::new(
+            &self.config.db,
+            self.config.connect_timeout,
+            self.config.query_timeout,
+        )?;
+        let client = TrendyolClient::new(client_config, &db)?;
+        Ok(crate::runner::JobContext::standalone(
+            db, settings, client, budget,
+        ))
+    }
+
     /// Worker mode: processes queue jobs as they arrive for up to `budget`.
     pub async fn work(&self, budget: std::time::Duration) -> Result<crate::runner::JobOutcome> {
         let mut ctx = self.standalone_context(budget).await?;
@@ -431,14 +452,35 @@ impl Engine {
         admin::dead_letter::discard(&self.database()?, &ids).await
     }
 
-    /// A manual sync button: queues `job` unless it is already pending or running.
+    /// A manual sync button: queues `job` unless it is already pending or running. Refused
+    /// ([`Error::SwitchedOff`]) while MesChain is switched off.
     pub async fn enqueue_manual(
         &self,
         job: &str,
         payload: serde_json::Map<String, serde_json::Value>,
     ) -> Result<admin::manual_sync::Queued> {
         let job = admin::manual_sync::parse_job(job)?;
-        admin::manual_sync::enqueue(&self.database()?, job, payload).await
+        let settings = self.settings().await?;
+        admin::manual_sync::enqueue(&self.database()?, &settings, job, payload).await
+    }
+
+    /// Starts the queued manual sync `queue_id` now, in a task of this process, and returns at
+    /// once (see [`crate::processor::start`]). The run gets the max execution time from the
+    /// settings, a pool and Trendyol client of its own, and outlives this engine.
+    pub async fn start_manual(&self, queue_id: i64) -> Result<crate::processor::Started> {
+        let queue_id = admin::manual_sync::parse_queue_id(queue_id)?;
+        let settings = self.settings().await?;
+        admin::manual_sync::switched_on(
+            &settings,
+            &format!("queue job {queue_id} was not started"),
+        )?;
+        let budget = std::time::Duration::from_secs(settings.max_execution_time.into());
+        let context = async {
+            let mut ctx = self.detached_context(settings, budget).await?;
+            ctx.trigger = "admin".into();
+            Ok(ctx)
+        };
+        crate::processor::start(&self.database()?, queue_id, context).await
     }
 
     pub async fn queue_job(&self, queue_id: i64) -> Result<serde_json::Value> {
@@ -531,7 +573,8 @@ impl Engine {
 /// The running system: job runs, the orchestrator, alerts, metrics, maintenance.
 impl Engine {
     /// Runs one job (`product_sync`, `order_sync`, `stock_sync`, `webhook_processor`), or the
-    /// orchestrator's tick for `trendyol_sync` (reported as one run, the worst of its jobs).
+    /// orchestrator's tick for `trendyol_sync` (reported as one run, the worst of its jobs, with
+    /// the tick's own sync-log row).
     pub async fn run(
         &self,
         job: &str,
@@ -543,7 +586,7 @@ impl Engine {
             return Ok(crate::runner::RunReport {
                 job: job.to_string(),
                 status: tick.status,
-                sync_log_id: 0,
+                sync_log_id: tick.sync_log_id,
                 items_ok: sum(|r| r.items_ok),
                 items_failed: sum(|r| r.items_failed),
                 api_calls: sum(|r| r.api_calls),

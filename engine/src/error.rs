@@ -21,6 +21,11 @@ pub enum Error {
         allowed: String,
     },
 
+    /// MesChain is switched off (the Status setting), so the asked-for work was refused and
+    /// nothing was queued or started. The text says what was refused.
+    #[error("MesChain is switched off in Settings (Status): {0}")]
+    SwitchedOff(String),
+
     /// The database could not be reached within the connect timeout, or refused us.
     #[error("database unavailable at {address}: {reason}")]
     DatabaseUnavailable { address: String, reason: String },
@@ -71,6 +76,7 @@ impl Error {
         match self {
             Error::Config(_) => 100,
             Error::Setting { .. } => 110,
+            Error::SwitchedOff(_) => 120,
             Error::DatabaseUnavailable { .. } => 200,
             Error::Database { .. } => 210,
             Error::Migration(_) => 220,
@@ -84,7 +90,7 @@ impl Error {
     /// The exception family the bridge maps this error to.
     pub fn family(&self) -> ErrorFamily {
         match self {
-            Error::Config(_) | Error::Setting { .. } => ErrorFamily::Config,
+            Error::Config(_) | Error::Setting { .. } | Error::SwitchedOff(_) => ErrorFamily::Config,
             Error::DatabaseUnavailable { .. } | Error::Database { .. } | Error::Migration(_) => {
                 ErrorFamily::Database
             }

@@ -502,6 +502,9 @@ async fn the_dead_letter_is_listed_replayed_and_discarded() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_manual_sync_is_queued_once_per_click_storm_and_its_progress_is_readable() {
     let (tdb, engine, _) = shop(0).await;
+    // The buttons queue nothing while MesChain is switched off (the default).
+    engine.close().await;
+    let engine = Engine::new(tdb.engine_config(&[("status", "1")])).unwrap();
     let engine = std::sync::Arc::new(engine);
     // Eight concurrent clicks on the same button: one job.
     let mut clicks = Vec::new();

@@ -26,7 +26,11 @@ async fn shop(sb: &RunningSandbox) -> (Shop, mysql_async::Pool, Engine) {
     let shop = order_common::shop(
         sb,
         120,
-        &[("webhook_auth", "api_key"), ("webhook_api_key", API_KEY)],
+        &[
+            ("status", "1"),
+            ("webhook_auth", "api_key"),
+            ("webhook_api_key", API_KEY),
+        ],
     )
     .await;
     let pool = shop.pool.clone();
@@ -117,6 +121,100 @@ async fn repeated_shuffled_webhooks_make_one_order_per_package() {
     }
     let again = drain(&engine).await;
     assert_eq!(again.items_ok, 0, "{again:?}");
+    sb.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_delivery_is_processed_once_its_work_is_done() {
+    let sb = sandbox(0).await;
+    let (_tdb, pool, engine) = shop(&sb).await;
+    let generated = control(
+        &sb,
+        "POST",
+        "/__sandbox/orders/generate",
+        json!({"count": 3, "splitShare": 0.0, "cancelShare": 0.0}),
+    )
+    .await;
+    let ids: Vec<u64> = serde_json::from_value(generated["packageIds"].clone()).unwrap();
+    let mut bodies = Vec::new();
+    for id in &ids {
+        let p = control(
+            &sb,
+            "GET",
+            &format!("/__sandbox/packages/{id}"),
+            Value::Null,
+        )
+        .await;
+        bodies.push(p["package"].clone());
+    }
+    // A package Trendyol does not know (yet): its job waits for another attempt.
+    let mut unknown = bodies[0].clone();
+    unknown["shipmentPackageId"] = json!(987_654_321u64);
+    unknown["id"] = json!(987_654_321u64);
+    bodies.push(unknown);
+    for body in &bodies {
+        assert_eq!(
+            deliver(&engine, &serde_json::to_vec(body).unwrap()).await,
+            202
+        );
+    }
+    // A repeat (nothing new to do), an empty page (nothing to do) and a refused delivery.
+    assert_eq!(
+        deliver(&engine, &serde_json::to_vec(&bodies[1]).unwrap()).await,
+        202
+    );
+    assert_eq!(deliver(&engine, br#"{"content": []}"#).await, 202);
+    let refused = engine
+        .accept_webhook(&Delivery {
+            body: &serde_json::to_vec(&bodies[2]).unwrap(),
+            headers: &[("x-api-key".to_string(), "wrong".to_string())],
+            remote_ip: "127.0.0.1",
+        })
+        .await;
+    assert_eq!(refused.http_status, 401);
+
+    let logs = "SELECT verdict, COALESCE(package_id, 0), processed, processed_at IS NOT NULL \
+                FROM oc_trendyol_webhook_logs ORDER BY webhook_log_id";
+    let mut conn = pool.get_conn().await.unwrap();
+    let rows: Vec<(String, u64, bool, bool)> = conn.query(logs).await.unwrap();
+    let row = |verdict: &str, package: u64, processed: bool| {
+        (verdict.to_string(), package, processed, processed)
+    };
+    assert_eq!(
+        rows,
+        vec![
+            row("accepted", ids[0], false),
+            row("accepted", ids[1], false),
+            row("accepted", ids[2], false),
+            row("accepted", 987_654_321, false),
+            row("duplicate", ids[1], true),
+            row("accepted", 0, true),
+            row("rejected_auth", 0, false),
+        ]
+    );
+
+    // Once the processor has done their jobs, the deliveries are processed; the one whose job
+    // is waiting for another attempt is not (yet).
+    let outcome = drain(&engine).await;
+    assert_eq!(
+        (outcome.items_ok, outcome.items_failed),
+        (3, 0),
+        "{outcome:?}"
+    );
+    let rows: Vec<(String, u64, bool, bool)> = conn.query(logs).await.unwrap();
+    assert_eq!(
+        rows,
+        vec![
+            row("accepted", ids[0], true),
+            row("accepted", ids[1], true),
+            row("accepted", ids[2], true),
+            row("accepted", 987_654_321, false),
+            row("duplicate", ids[1], true),
+            row("accepted", 0, true),
+            row("rejected_auth", 0, false),
+        ]
+    );
+    drop(conn);
     sb.shutdown().await.unwrap();
 }
 

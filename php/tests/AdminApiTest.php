@@ -104,17 +104,20 @@ final class AdminApiTest extends TestCase
     public function testManualSyncQueueAndDeadLetter(): void
     {
         $e = self::engine();
-        $first = $e->enqueue('stock_sync');
+        // The buttons queue nothing while MesChain is switched off (as this shop is).
+        $on = Engine::fromArray(TestShop::config(['settings' => ['status' => '1']], self::$database));
+        $first = $on->enqueue('stock_sync');
         $this->assertTrue($first['created']);
-        $second = $e->enqueue('stock_sync', []);
+        $second = $on->enqueue('stock_sync', []);
         $this->assertFalse($second['created']);
         $this->assertSame($first['queue_id'], $second['queue_id']);
         $job = $e->job($first['queue_id']);
         $this->assertSame('pending', $job['status']);
-        foreach (['attempts', 'last_error', 'created_at', 'processed_at'] as $key) {
+        foreach (['attempts', 'last_error', 'created_at', 'processed_at', 'worker', 'started_at'] as $key) {
             $this->assertArrayHasKey($key, $job);
         }
-        $this->assertRefused('job', fn () => $e->enqueue('rm -rf'));
+        $this->assertRefused('job', fn () => $on->enqueue('rm -rf'));
+        $this->assertRefused('queue_id', fn () => $on->startJob(987654));
         $this->assertRefused('queue_id', fn () => $e->job(987654));
 
         TestShop::mysqli(self::$database)->query("UPDATE oc_trendyol_sync_queue SET status = 'dead' WHERE queue_id = " . (int) $first['queue_id']);

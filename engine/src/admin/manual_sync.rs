@@ -1,8 +1,11 @@
 //! The manual sync buttons: Sync Products, Sync Orders, Sync Stock, Process Webhooks, Full Sync.
 //!
 //! A button queues a `run:<job>` job ([`ManualJob`]) and returns at once with its queue id; the
-//! page then polls [`job`] for its progress. The request never waits on Trendyol, and the run
-//! happens under the worker's time and memory limits instead of php-fpm's.
+//! page then has that very job started in the background of its own PHP process
+//! ([`processor::start`](crate::processor::start)), so it runs with no cron or worker, and
+//! polls [`job`] for its progress. The request never waits on Trendyol, and the run happens under
+//! the engine's own time and memory limits instead of php-fpm's. While MesChain is switched off
+//! (the Status setting) a button queues nothing and says so ([`Error::SwitchedOff`]).
 //!
 //! A double click (or two administrators) must not queue the same run twice, yet a click after
 //! the previous run finished must queue a new one — so a unique `dedupe_key` (remembered until
@@ -15,6 +18,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::{bad, DATETIME};
+use crate::config::Settings;
 use crate::db::Database;
 use crate::error::{Error, Result};
 use crate::queue::{JobKind, ManualJob, NewJob};
@@ -46,8 +50,26 @@ pub fn parse_job(name: &str) -> Result<ManualJob> {
     })
 }
 
-/// Queues `job` unless the same job is already pending or running.
-pub async fn enqueue(db: &Database, job: ManualJob, payload: Map<String, Value>) -> Result<Queued> {
+/// Refuses a button's work while MesChain is switched off; `refused` says what was not done.
+pub fn switched_on(settings: &Settings, refused: &str) -> Result<()> {
+    if settings.status {
+        Ok(())
+    } else {
+        Err(Error::SwitchedOff(format!(
+            "{refused}; switch it on in Extensions > MesChain > Settings to sync"
+        )))
+    }
+}
+
+/// Queues `job` unless the same job is already pending or running. Refused, with nothing queued,
+/// while MesChain is switched off.
+pub async fn enqueue(
+    db: &Database,
+    settings: &Settings,
+    job: ManualJob,
+    payload: Map<String, Value>,
+) -> Result<Queued> {
+    switched_on(settings, &format!("nothing was queued for {}", job.name()))?;
     let payload = Value::Object(payload);
     let size = serde_json::to_string(&payload)
         .map_err(|e| Error::Internal(e.to_string()))?
@@ -116,15 +138,25 @@ pub async fn enqueue(db: &Database, job: ManualJob, payload: Map<String, Value>)
     .await
 }
 
-/// A queued job's progress, for the page that polls after a button click.
+/// A queue id from PHP: positive.
+pub fn parse_queue_id(queue_id: i64) -> Result<u64> {
+    u64::try_from(queue_id)
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(|| bad("queue_id", format!("{queue_id} is not a queue id")))
+}
+
+/// A queued job's progress, for the page that polls after a button click. While the job runs,
+/// `worker` names the process holding it (`host:pid`) and `started_at` when it took the job
+/// (the latest attempt's start, kept after it ends).
 pub async fn job(db: &Database, queue_id: i64) -> Result<Value> {
-    if queue_id < 1 {
-        return Err(bad("queue_id", format!("{queue_id} is not a queue id")));
-    }
+    let queue_id = parse_queue_id(queue_id)?;
     let sql = format!(
         "SELECT queue_id, event_type, priority, status, attempts, max_attempts, error_class, last_error, \
          DATE_FORMAT(available_at, {DATETIME}), DATE_FORMAT(created_at, {DATETIME}), \
-         DATE_FORMAT(updated_at, {DATETIME}), DATE_FORMAT(processed_at, {DATETIME}) \
+         DATE_FORMAT(updated_at, {DATETIME}), DATE_FORMAT(processed_at, {DATETIME}), \
+         IF(status = 'running', lease_owner, NULL), DATE_FORMAT(claimed_at, {DATETIME}), \
+         IF(status = 'running', DATE_FORMAT(lease_expires_at, {DATETIME}), NULL) \
          FROM {} WHERE queue_id = ?",
         db.table(crate::queue::TABLE)
     );
@@ -165,6 +197,15 @@ pub async fn job(db: &Database, queue_id: i64) -> Result<Value> {
     m.insert(
         "processed_at".into(),
         col::<Option<String>>(&mut row, 11)?.into(),
+    );
+    m.insert("worker".into(), col::<Option<String>>(&mut row, 12)?.into());
+    m.insert(
+        "started_at".into(),
+        col::<Option<String>>(&mut row, 13)?.into(),
+    );
+    m.insert(
+        "lease_expires_at".into(),
+        col::<Option<String>>(&mut row, 14)?.into(),
     );
     Ok(Value::Object(m))
 }

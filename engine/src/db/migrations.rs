@@ -512,6 +512,24 @@ pub const MIGRATIONS: &[Migration] = &[
             "DROP INDEX IF EXISTS `stock_scan` ON `{prefix}trendyol_products`",
         ],
     },
+    Migration {
+        version: 9,
+        name: "webhook deliveries by queue job",
+        statements: &[
+            // A delivery's log row is marked processed in the statement that completes its
+            // queue job, found by the job's id.
+            "CREATE INDEX IF NOT EXISTS `queue` ON `{prefix}trendyol_webhook_logs` (`queue_id`)",
+        ],
+    },
+    Migration {
+        version: 10,
+        name: "queue claim time",
+        statements: &[
+            // When a job's current (or last) attempt was claimed: what the admin's progress
+            // shows as "running since", beside the worker holding the job.
+            "ALTER TABLE `{prefix}trendyol_sync_queue` ADD COLUMN IF NOT EXISTS `claimed_at` datetime(3) DEFAULT NULL",
+        ],
+    },
 ];
 
 /// The seven tables the seed guide names, for status checks.

@@ -222,13 +222,17 @@ async fn store(
 ) -> Result<(usize, usize)> {
     let db = engine.database()?;
     if events.is_empty() {
-        // An empty page: nothing to queue, but the delivery is still on record.
+        // An empty page: nothing to queue, but the delivery is still on record — and, with
+        // nothing to do, processed.
         insert_log(
             &db,
             &mut db.conn().await?,
             delivery,
             &Verdict::stored(0, 0, 0),
-            &LogPackage::default(),
+            &LogPackage {
+                processed: true,
+                ..LogPackage::default()
+            },
         )
         .await?;
         return Ok((0, 0));
@@ -243,12 +247,14 @@ async fn store(
             let (mut queued, mut duplicates) = (0, 0);
             for event in events {
                 let enqueued = enqueue_in(&db, &mut tx, &event.job).await?;
-                let verdict = if enqueued.created {
+                // A repeat brings nothing new to do: the event's job is the one already queued
+                // (whose own delivery is processed when that job is done).
+                let (verdict, processed) = if enqueued.created {
                     queued += 1;
-                    verdict::ACCEPTED
+                    (verdict::ACCEPTED, false)
                 } else {
                     duplicates += 1;
-                    verdict::DUPLICATE
+                    (verdict::DUPLICATE, true)
                 };
                 let row = LogPackage {
                     seller_id: event.seller_id,
@@ -258,6 +264,7 @@ async fn store(
                     queue_id: Some(enqueued.id),
                     body: Some(event.logged_body.clone()),
                     verdict: Some(verdict),
+                    processed,
                 };
                 insert_log(&db, &mut tx, delivery, &Verdict::stored(1, 0, 0), &row).await?;
             }
@@ -281,6 +288,9 @@ struct LogPackage {
     body: Option<String>,
     /// Overrides the verdict's name (a stored package is `accepted` or `duplicate` on its own).
     verdict: Option<&'static str>,
+    /// Nothing is left to do for it (a repeat, an empty page). A new event's row is marked
+    /// when its queue job is done (see `queue::complete`); a refused delivery's never is.
+    processed: bool,
 }
 
 async fn insert_log<Q: Queryable>(
@@ -302,8 +312,9 @@ async fn insert_log<Q: Queryable>(
     conn.exec_drop(
         format!(
             "INSERT INTO {} (received_at, remote_ip, http_status, verdict, reason, seller_id, \
-             package_id, package_status, dedupe_key, queue_id, body_bytes, body_redacted) \
-             VALUES (NOW(3), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             package_id, package_status, dedupe_key, queue_id, body_bytes, body_redacted, \
+             processed, processed_at) \
+             VALUES (NOW(3), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, IF(processed, NOW(), NULL))",
             db.table(LOG_TABLE)
         ),
         (
@@ -318,6 +329,7 @@ async fn insert_log<Q: Queryable>(
             package.queue_id,
             u32::try_from(delivery.body.len()).unwrap_or(u32::MAX),
             package.body.as_deref(),
+            package.processed,
         ),
     )
     .await

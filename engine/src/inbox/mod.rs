@@ -31,6 +31,12 @@
 //! The queue rows and their `trendyol_webhook_logs` rows are written in one short transaction, so
 //! a delivery is either fully stored (and answered 2xx) or not at all (and answered 5xx).
 //!
+//! A log row says `processed` (with `processed_at`) once nothing is left to do for it: a repeat
+//! or an empty page at once, a new event when its queue job is done — marked by the queue in the
+//! statement that completes the job, so the two never disagree. A job that waits for another
+//! attempt or lies in the dead letter leaves its delivery unprocessed; a refused delivery is
+//! never processed.
+//!
 //! - [`auth`]: reading and checking the credential;
 //! - [`verdict`]: what the endpoint answers;
 //! - [`accept`](mod@accept): the whole intake, from headers to commit;

@@ -8,6 +8,13 @@
 //! not return yet is retried with backoff, then dead-lettered with the reason. Every result is
 //! recorded under the job's lease: a worker that lost its lease (it stalled past it and another
 //! worker took the job) cannot record anything, and the import it may have done is idempotent.
+//!
+//! The admin's sync buttons are queue jobs too (`manual`): run here when the processor meets
+//! them, or started at once by the click that queued them ([`start`]).
+
+mod manual;
+
+pub use manual::{start, Started};
 
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
@@ -18,9 +25,9 @@ use crate::db::Database;
 use crate::error::{ApiErrorClass, Error, Result};
 use crate::queue::{
     claim, complete, fail_with, ClaimedJob, EventType, FailOptions, FailOutcome, FailureClass,
-    JobKind, ManualJob,
+    JobKind,
 };
-use crate::runner::{JobContext, JobOutcome, RunStatus, StopReason};
+use crate::runner::{JobContext, JobOutcome, StopReason};
 use crate::sync::orders::outbound::{self, StatusPush};
 use crate::sync::orders::OrderImport;
 use crate::trendyol::{OrdersQuery, TrendyolClient};
@@ -317,46 +324,8 @@ async fn handle_other(
             | EventType::InventoryUpdated
             | EventType::PriceUpdated,
         ) => Ok(()),
-        // The admin's manual sync buttons: each job is a run of its own (its lock, its sync-log
-        // row with the trigger `admin`) under this run's deadline, and its outcome is the queue
-        // job's (the admin shows the queue row as progress). A cron run of the same job in
-        // progress holds the lock: the button's job waits for it and tries again.
-        JobKind::Run(manual) => {
-            let names: Vec<&str> = match manual {
-                ManualJob::FullSync => vec!["order_sync", "stock_sync", "product_sync"],
-                ManualJob::WebhookProcessor => Vec::new(), // this very run is the processing
-                other => vec![other.name()],
-            };
-            for name in names {
-                let job = crate::runner::jobs::job_fn(name).map_err(|e| JobFailure::from(&e))?;
-                let (run, error) = crate::runner::run_within(ctx, name, job, "admin")
-                    .await
-                    .map_err(|e| JobFailure::from(&e))?;
-                tracing::info!(
-                    job = name,
-                    sync_log_id = run.sync_log_id,
-                    "manual run: {}",
-                    run.message
-                );
-                // A failed run always carries its error: the queue classifies it as before.
-                if let Some(e) = error {
-                    return Err(JobFailure::from(&e));
-                }
-                if run.status == RunStatus::Locked {
-                    return Err(JobFailure::transient(format!(
-                        "{name} is running already ({}); the manual run follows it",
-                        run.message
-                    )));
-                }
-                if !run.finished {
-                    return Err(JobFailure::transient(format!(
-                        "{name} stopped before it was done ({}); it continues on the next attempt",
-                        run.message
-                    )));
-                }
-            }
-            Ok(())
-        }
+        // The admin's manual sync buttons, under this run's deadline (see `manual`).
+        JobKind::Run(button) => manual::run(ctx, job, *button, manual::Within::Processor).await,
         JobKind::Unknown(kind) => Err(JobFailure::poison(format!(
             "unknown job kind '{kind}' (written by a newer MesChain?)"
         ))),

@@ -17,6 +17,9 @@
 //! worker that does not know it; their leases expire and they are claimed again — late, never
 //! lost.
 //!
+//! [`claim_by_id`] is the same claim for one named job — the admin's button starting the job it
+//! just queued — with the same lease, fencing token and reaping.
+//!
 //! Expired leases are returned by [`reap_expired`], which every [`claim`] runs first: a job whose
 //! worker died goes back to `pending` (available at once — the lease already made it wait), or to
 //! `dead` with an alert if that was its last attempt, so a job that kills its worker every time
@@ -80,6 +83,46 @@ pub async fn claim(
     max: usize,
     priorities: Option<RangeInclusive<u8>>,
 ) -> Result<Vec<ClaimedJob>> {
+    if max == 0 {
+        return Ok(Vec::new());
+    }
+    claim_picked(db, worker_id, lease, Pick::Next { max, priorities }).await
+}
+
+/// Leases the job `id` to `worker_id` for `lease` if it is pending and not locked by another
+/// claimer at this moment: the claim an admin's button makes for the very job it queued. A job
+/// waiting out a retry's backoff is taken too — the click is the owner asking for that attempt
+/// now. `None` when it is not pending (claimed, finished or absent). Expired leases are reaped
+/// first, as [`claim`] does, so a job whose worker died can be claimed this way too.
+pub async fn claim_by_id(
+    db: &Database,
+    id: u64,
+    worker_id: &str,
+    lease: Duration,
+) -> Result<Option<ClaimedJob>> {
+    Ok(claim_picked(db, worker_id, lease, Pick::One(id))
+        .await?
+        .pop())
+}
+
+/// Which ready jobs a claim takes.
+#[derive(Debug, Clone)]
+enum Pick {
+    /// The next `max` by priority, then age.
+    Next {
+        max: usize,
+        priorities: Option<RangeInclusive<u8>>,
+    },
+    /// Exactly this one.
+    One(u64),
+}
+
+async fn claim_picked(
+    db: &Database,
+    worker_id: &str,
+    lease: Duration,
+    pick: Pick,
+) -> Result<Vec<ClaimedJob>> {
     if lease.is_zero() {
         return Err(Error::setting(
             "queue.lease",
@@ -87,15 +130,12 @@ pub async fn claim(
             "a duration of at least a millisecond",
         ));
     }
-    if max == 0 {
-        return Ok(Vec::new());
-    }
     reap_expired(db, REAP_BATCH).await?;
     let owner: String = worker_id.chars().take(OWNER_MAX).collect();
     retry_conflicts(|| {
         db.timed(
             "claiming queue jobs",
-            claim_once(db, &owner, lease, max, priorities.clone()),
+            claim_once(db, &owner, lease, pick.clone()),
         )
     })
     .await
@@ -105,23 +145,33 @@ async fn claim_once(
     db: &Database,
     owner: &str,
     lease: Duration,
-    max: usize,
-    priorities: Option<RangeInclusive<u8>>,
+    pick: Pick,
 ) -> Result<Vec<ClaimedJob>> {
     let table = db.table(TABLE);
     let mut params: Vec<mysql_async::Value> = Vec::new();
-    let mut filter = String::new();
-    if let Some(range) = priorities {
-        filter.push_str(" AND priority BETWEEN ? AND ?");
-        params.push((*range.start()).into());
-        params.push((*range.end()).into());
-    }
-    params.push((max as u64).into());
-    let select = format!(
-        "SELECT queue_id FROM {table} \
-         WHERE status = 'pending' AND available_at <= NOW(3){filter} \
-         ORDER BY priority, available_at, queue_id LIMIT ? FOR UPDATE SKIP LOCKED"
-    );
+    let select = match pick {
+        Pick::Next { max, priorities } => {
+            let mut filter = String::new();
+            if let Some(range) = priorities {
+                filter.push_str(" AND priority BETWEEN ? AND ?");
+                params.push((*range.start()).into());
+                params.push((*range.end()).into());
+            }
+            params.push((max as u64).into());
+            format!(
+                "SELECT queue_id FROM {table} \
+                 WHERE status = 'pending' AND available_at <= NOW(3){filter} \
+                 ORDER BY priority, available_at, queue_id LIMIT ? FOR UPDATE SKIP LOCKED"
+            )
+        }
+        Pick::One(id) => {
+            params.push(id.into());
+            format!(
+                "SELECT queue_id FROM {table} \
+                 WHERE queue_id = ? AND status = 'pending' FOR UPDATE SKIP LOCKED"
+            )
+        }
+    };
 
     let mut conn = db.conn().await?;
     let mut tx = super::begin(
@@ -148,7 +198,7 @@ async fn claim_once(
         format!(
             "UPDATE {table} SET status = 'running', lease_owner = ?, \
              lease_token = lease_token + 1, \
-             lease_expires_at = NOW(3) + INTERVAL ? MICROSECOND, \
+             lease_expires_at = NOW(3) + INTERVAL ? MICROSECOND, claimed_at = NOW(3), \
              attempts = attempts + 1, updated_at = NOW(3) \
              WHERE queue_id IN ({in_list})"
         ),

@@ -34,6 +34,9 @@ pub(crate) const LEASE_EXPIRED: &str = "lease-expired";
 /// admin's list.
 const LAST_ERROR_MAX: usize = 2000;
 
+/// The webhook log (see `inbox`), whose rows name the queue job their delivery became.
+const WEBHOOK_LOG_TABLE: &str = "trendyol_webhook_logs";
+
 /// The fence every worker write carries.
 const FENCE: &str =
     "queue_id = ? AND lease_token = ? AND status = 'running' AND lease_expires_at > NOW(3)";
@@ -78,9 +81,10 @@ impl FailureClass {
             | Error::Database { .. }
             | Error::Timeout { .. }
             | Error::Io { .. } => FailureClass::Transient,
-            Error::Config(_) | Error::Setting { .. } | Error::Migration(_) => {
-                FailureClass::Permanent
-            }
+            Error::Config(_)
+            | Error::Setting { .. }
+            | Error::SwitchedOff(_)
+            | Error::Migration(_) => FailureClass::Permanent,
             Error::Internal(_) => FailureClass::Poison,
         }
     }
@@ -116,11 +120,18 @@ pub enum FailOutcome {
 
 /// Records success. `Err(LeaseLost)` means the result was not recorded: the job belongs to
 /// someone else now (or will, once reaped).
+///
+/// The webhook deliveries that brought the job in are marked processed in the same statement,
+/// so a delivery's log never says processed while its job is not done, nor the other way round.
 pub async fn complete(db: &Database, job: &ClaimedJob) -> Result<(), QueueError> {
     let sql = format!(
-        "UPDATE {} SET status = 'done', processed_at = NOW(3), lease_expires_at = NULL, \
-         updated_at = NOW(3) WHERE {FENCE}",
-        db.table(TABLE)
+        "UPDATE {} q LEFT JOIN {} w ON w.queue_id = q.queue_id AND w.processed = 0 \
+         SET q.status = 'done', q.processed_at = NOW(3), q.lease_expires_at = NULL, \
+         q.updated_at = NOW(3), w.processed = 1, w.processed_at = NOW() \
+         WHERE q.queue_id = ? AND q.lease_token = ? AND q.status = 'running' \
+         AND q.lease_expires_at > NOW(3)",
+        db.table(TABLE),
+        db.table(WEBHOOK_LOG_TABLE)
     );
     let changed = retry_conflicts(|| {
         db.timed("completing a queue job", async {

@@ -64,7 +64,7 @@ use std::time::Duration;
 
 pub use admin::{dead_jobs, discard, replay, stats, DeadJob, PriorityStats, QueueStats};
 pub use backoff::BackoffPolicy;
-pub use claim::{claim, reap_expired, ClaimedJob, ReapReport};
+pub use claim::{claim, claim_by_id, reap_expired, ClaimedJob, ReapReport};
 pub use cleanup::{cleanup, DEFAULT_CLEANUP_BATCH, DEFAULT_RETENTION};
 pub use complete::{
     complete, extend_lease, fail, fail_with, FailOptions, FailOutcome, FailureClass,

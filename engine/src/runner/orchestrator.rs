@@ -1,4 +1,4 @@
-//! `trendyol_sync`: the orchestrator the seed runs every 15 minutes.
+//! `trendyol_sync`: the orchestrator cron runs every 15 minutes.
 //!
 //! Each tick it runs every job that is switched on and due by its interval, one after the other
 //! in [`JOB_NAMES`](super::jobs::JOB_NAMES) order, within one shared time budget (the max
@@ -6,15 +6,25 @@
 //! come from [`run_job`]: the job's database lease means two orchestrators (two hosts, or a slow
 //! tick overlapping the next) never run a job twice at once, and the due check made under that
 //! lock means the second one skips a job the first has just finished.
+//!
+//! A tick is a run of its own too: it writes a `trendyol_sync_logs` row (sync type
+//! `trendyol_sync`) through [`sync_log`], like every job, so the Monitoring tab can tell when
+//! cron last ticked even when nothing was due. The row sums what the tick's runs did and names
+//! each job with what became of it. Ticks take no lock of their own — a slow tick must not hold
+//! back the next one's orders — so a tick whose process died is closed as abandoned by the next
+//! tick instead ([`sync_log::abandon_orphans`]). A tick that does nothing at all because
+//! MesChain is switched off, and a dry run, leave no row, as a skipped job leaves none.
 
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use tracing::Instrument;
 
+use super::context::peak_rss_bytes;
 use super::jobs::{self, JobFn, JOB_NAMES, ORCHESTRATOR};
+use super::lock;
 use super::run::{run_job_with, RunOptions, RunReport};
-use super::sync_log::RunStatus;
+use super::sync_log::{self, RunStatus, RunSummary};
 use crate::alerts;
 use crate::engine::Engine;
 use crate::error::Result;
@@ -26,6 +36,8 @@ pub struct TickReport {
     pub job: &'static str,
     /// The worst status among the runs (`failed` > `partial` > `locked` > `ok` > `skipped`).
     pub status: RunStatus,
+    /// The tick's own `trendyol_sync_logs` row; 0 when none was written (switched off, dry run).
+    pub sync_log_id: u64,
     pub runs: Vec<RunReport>,
     pub alerts_raised: u64,
     pub mails_sent: u64,
@@ -61,7 +73,18 @@ async fn tick(
         .unwrap_or(Duration::from_secs(settings.max_execution_time.into()));
     let deadline = started + budget;
     let mut runs = Vec::new();
-    if !settings.status && !options.force {
+    let switched_off = !settings.status && !options.force;
+    let run_id = if switched_off || options.dry_run {
+        0
+    } else {
+        let db = engine.database()?;
+        let host = lock::hostname();
+        if let Err(e) = sync_log::abandon_orphans(&db, ORCHESTRATOR, &host).await {
+            tracing::warn!("closing the rows of ticks that died failed: {e}");
+        }
+        sync_log::start(&db, ORCHESTRATOR, &options.trigger, &host).await?
+    };
+    if switched_off {
         tracing::info!("skipped: the cron system is switched off (Status)");
     } else {
         for name in JOB_NAMES {
@@ -124,16 +147,73 @@ async fn tick(
             .join(", ")
     };
     tracing::info!(status = %status, alerts_raised, mails_sent, "tick done: {message}");
+    let duration_ms = started.elapsed().as_millis() as u64;
+    if run_id > 0 {
+        let summary = summary(&runs, &message, duration_ms, alerts_raised, mails_sent);
+        sync_log::finish(&engine.database()?, run_id, stored_status(&runs), &summary).await?;
+    }
     Ok(TickReport {
         job: ORCHESTRATOR,
         status,
+        sync_log_id: run_id,
         runs,
         alerts_raised,
         mails_sent,
-        duration_ms: started.elapsed().as_millis() as u64,
+        duration_ms,
         finished,
         message,
     })
+}
+
+/// What the tick's own row says: its runs summed, and each run in `details`.
+fn summary(
+    runs: &[RunReport],
+    message: &str,
+    duration_ms: u64,
+    alerts_raised: u64,
+    mails_sent: u64,
+) -> RunSummary {
+    let sum = |f: fn(&RunReport) -> u64| runs.iter().map(f).sum();
+    let failures: Vec<String> = runs
+        .iter()
+        .filter(|r| r.status == RunStatus::Failed)
+        .map(|r| format!("{}: {}", r.job, r.message))
+        .collect();
+    RunSummary {
+        duration_ms,
+        peak_memory_bytes: peak_rss_bytes().unwrap_or(0),
+        items_ok: sum(|r| r.items_ok),
+        items_failed: sum(|r| r.items_failed),
+        api_calls: sum(|r| r.api_calls),
+        api_errors: sum(|r| r.api_errors),
+        message: message.to_string(),
+        error: (!failures.is_empty()).then(|| failures.join("\n")),
+        details: serde_json::json!({
+            "runs": runs.iter().map(|r| serde_json::json!({
+                "job": r.job,
+                "status": r.status,
+                "sync_log_id": r.sync_log_id,
+                "items_ok": r.items_ok,
+                "items_failed": r.items_failed,
+                "api_calls": r.api_calls,
+                "duration_ms": r.duration_ms,
+                "message": r.message,
+            })).collect::<Vec<_>>(),
+            "alerts_raised": alerts_raised,
+            "mails_sent": mails_sent,
+        }),
+    }
+}
+
+/// The tick's status as a stored run: `failed` or `partial` when one of its runs was, `ok`
+/// otherwise. A job that was skipped (not due) or locked (another tick has it) is the tick
+/// working as it should; `skipped` and `locked` are never stored.
+fn stored_status(runs: &[RunReport]) -> RunStatus {
+    match worst(runs) {
+        RunStatus::Failed | RunStatus::Abandoned => RunStatus::Failed,
+        RunStatus::Partial => RunStatus::Partial,
+        _ => RunStatus::Ok,
+    }
 }
 
 fn worst(runs: &[RunReport]) -> RunStatus {

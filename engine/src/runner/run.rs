@@ -1,8 +1,8 @@
 //! One job run from start to end: switches, lock, sync-log row, context, limits, alerts.
 //!
 //! [`run_job`] is what every entry point calls — the cron scripts, the orchestrator and the
-//! worker; [`run_within`] is the same run started from inside a running job (the queue
-//! processor running an admin's "sync now" button). In order it:
+//! worker; [`run_within`] is the same run started from a job's context (the queue processor, or
+//! the task a click starts, running an admin's "sync now" button). In order it:
 //!
 //! 1. reads the settings and honours the Status switch and the job's own switch (unless forced);
 //! 2. takes the job's database lease ([`super::lock`]) — another holder means `locked`, not a
@@ -146,12 +146,11 @@ pub async fn run_job_with(
     run_inner(engine, name, job, options).instrument(span).await
 }
 
-/// Runs `job` as a run of its own from inside the running job of `ctx`: the queue processor
-/// running an admin's "sync now". It takes the job's own lock, so it never runs beside a cron
-/// run of the same job (the report says `locked` instead), and writes its own sync-log row and
-/// API counters; it uses the running job's database, settings and Trendyol client, and ends
-/// by the running job's deadline. Switches and intervals are not consulted: a button is a
-/// forced run. The error that failed the run, if one did, comes back beside the report, for
+/// Runs `job` as a run of its own within `ctx` (a running job's, or a task's own): an admin's
+/// "sync now". It takes the job's own lock, so it never runs beside a cron run of the same job
+/// (the report says `locked` instead), and writes its own sync-log row and API counters; it
+/// uses `ctx`'s database, settings and Trendyol client, and ends by `ctx`'s deadline. Switches
+/// and intervals are not consulted: a button is a forced run. The error that failed the run, if one did, comes back beside the report, for
 /// the caller to classify.
 pub async fn run_within(
     ctx: &JobContext,

@@ -3,7 +3,8 @@
 //!
 //! A row is written when the run starts (`running`), so a run that dies leaves a trace, and
 //! completed at the end with what the run did. A `running` row whose process died is closed as
-//! `abandoned` by whoever takes over the job's lock.
+//! `abandoned` by whoever takes over the job's lock — or, for the orchestrator's ticks, which
+//! hold no lock, by the next tick ([`abandon_orphans`]).
 
 use std::time::Duration;
 
@@ -144,6 +145,64 @@ pub async fn abandon(db: &Database, id: u64, reason: &str) -> Result<bool> {
         Ok(conn.affected_rows() > 0)
     })
     .await
+}
+
+/// Longer than any run can last: the bridge accepts a budget of at most a day, and a run is cut
+/// off a grace period after its budget.
+const ORPHAN_AGE_HOURS: u32 = 25;
+
+/// Closes the `running` rows of `job` whose process is gone: on this host, rows whose process
+/// no longer exists; on any host, rows older than any run can last. For runs that hold no lock
+/// (the orchestrator's ticks), whose rows no lock take-over would ever close. Returns how many
+/// rows were closed.
+pub async fn abandon_orphans(db: &Database, job: &str, host: &str) -> Result<u64> {
+    let table = db.table(TABLE);
+    let rows: Vec<(u64, String, i64, i64)> = db
+        .timed("looking for runs whose process died", async {
+            let mut conn = db.conn().await?;
+            conn.exec(
+                format!(
+                    "SELECT sync_log_id, host, pid, \
+                     CAST(TIMESTAMPDIFF(SECOND, started_at, NOW(3)) AS SIGNED) FROM {table} \
+                     WHERE sync_type = ? AND status = 'running'"
+                ),
+                (job,),
+            )
+            .await
+            .map_err(Error::db("looking for runs whose process died"))
+        })
+        .await?;
+    let mut closed = 0;
+    for (id, row_host, pid, age_s) in rows {
+        let reason = if age_s > i64::from(ORPHAN_AGE_HOURS) * 3600 {
+            format!(
+                "the run on {row_host} never finished and is older than {ORPHAN_AGE_HOURS} hours"
+            )
+        } else if row_host == host && pid != i64::from(std::process::id()) && !process_exists(pid) {
+            format!("the run's process ({pid} on {row_host}) ended without finishing it (crashed or killed)")
+        } else {
+            continue;
+        };
+        if abandon(db, id, &reason).await? {
+            tracing::warn!(sync_log_id = id, "{job}: {reason}");
+            closed += 1;
+        }
+    }
+    Ok(closed)
+}
+
+/// Whether a process with this id exists on this host (signal 0 checks without sending).
+fn process_exists(pid: i64) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return false;
+    };
+    if pid <= 0 {
+        return false;
+    }
+    // SAFETY: kill with signal 0 only asks whether the process exists; nothing is sent.
+    let found = unsafe { libc::kill(pid, 0) } == 0;
+    // EPERM: it exists but belongs to another user.
+    found || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
 }
 
 /// How long ago (server clock) the last run of `job` that finished its work (`ok`) started.

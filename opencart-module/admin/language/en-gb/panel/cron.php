@@ -179,5 +179,5 @@ $_['error_permission']     = 'Warning: you do not have permission to modify MesC
 $_['error_days']           = 'Enter a number of days from 1 to 3650.';
 $_['error_selection']      = 'Select at least one row first.';
 $_['error_job']            = 'Unknown sync job.';
-$_['error_switched_off']   = 'MesChain is switched off (Settings > General > Status), so nothing was queued. Switch it on and save to sync.';
+$_['error_switched_off']   = 'MesChain is switched off in Settings (General > Status), so nothing was queued. Switch it on and save to sync.';
 $_['error_description']    = 'Enter an explanation (at most 500 characters).';
