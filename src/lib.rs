@@ -256,7 +256,7 @@ impl PhpEngine {
     /// in the queue (deduplicated) and logs it. `$rawBody` is the request body byte for byte
     /// (`file_get_contents('php://input')`); `$headers` maps names (any case) to a value or a
     /// list of values. Never throws for a bad delivery or a database failure: answer the
-    /// returned `status` (202 stored, 400/413 bad body, 401 credentials, 500 not stored).
+    /// returned `status` (200 stored, 400/413 bad body, 401 credentials, 500 not stored).
     ///
     /// Returns `['status' => int, 'verdict' => string, 'reason' => string, 'packages' => int,
     /// 'queued' => int, 'duplicates' => int]`.

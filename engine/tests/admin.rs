@@ -183,8 +183,8 @@ async fn the_dashboard_shows_jobs_today_queue_alerts_and_webhooks() {
     exec(&tdb, "INSERT INTO oc_trendyol_alerts (alert_type, title, message, first_seen_at, last_seen_at) VALUES \
         ('sync_error', 'a', 'b', NOW(), NOW()), ('low_stock', 'c', 'd', NOW(), NOW())").await;
     exec(&tdb, "INSERT INTO oc_trendyol_webhook_logs (received_at, http_status, verdict) VALUES \
-        (NOW(3) - INTERVAL 1 HOUR, 202, 'accepted'), (NOW(3) - INTERVAL 2 HOUR, 401, 'rejected_auth'), \
-        (NOW(3) - INTERVAL 3 DAY, 202, 'accepted')").await;
+        (NOW(3) - INTERVAL 1 HOUR, 200, 'accepted'), (NOW(3) - INTERVAL 2 HOUR, 401, 'rejected_auth'), \
+        (NOW(3) - INTERVAL 3 DAY, 200, 'accepted')").await;
     exec(&tdb, "INSERT INTO oc_trendyol_orders (seller_id, package_id, order_number, package_status, created_at, updated_at) \
         VALUES (1, 10, 'N1', 'Created', '2024-05-01 10:00:00', NOW())").await;
 

@@ -37,7 +37,7 @@ async fn old_rows_go_recent_rows_stay_and_tables_are_optimized() {
     .unwrap();
     conn.query_drop(
         "INSERT INTO oc_trendyol_webhook_logs (received_at, http_status, verdict) VALUES \
-         (NOW(3) - INTERVAL 31 DAY, 202, 'accepted'), (NOW(3), 202, 'accepted')",
+         (NOW(3) - INTERVAL 31 DAY, 200, 'accepted'), (NOW(3), 200, 'accepted')",
     )
     .await
     .unwrap();

@@ -89,7 +89,7 @@ async fn repeated_shuffled_webhooks_make_one_order_per_package() {
     }
     bodies.shuffle(&mut rand::rng());
     for body in &bodies {
-        assert_eq!(deliver(&engine, body).await, 202);
+        assert_eq!(deliver(&engine, body).await, 200);
     }
     let mut conn = pool.get_conn().await.unwrap();
     let jobs: u64 = conn
@@ -117,7 +117,7 @@ async fn repeated_shuffled_webhooks_make_one_order_per_package() {
 
     // The same deliveries again: duplicates, nothing new.
     for body in bodies.iter().take(50) {
-        assert_eq!(deliver(&engine, body).await, 202);
+        assert_eq!(deliver(&engine, body).await, 200);
     }
     let again = drain(&engine).await;
     assert_eq!(again.items_ok, 0, "{again:?}");
@@ -155,15 +155,15 @@ async fn a_delivery_is_processed_once_its_work_is_done() {
     for body in &bodies {
         assert_eq!(
             deliver(&engine, &serde_json::to_vec(body).unwrap()).await,
-            202
+            200
         );
     }
     // A repeat (nothing new to do), an empty page (nothing to do) and a refused delivery.
     assert_eq!(
         deliver(&engine, &serde_json::to_vec(&bodies[1]).unwrap()).await,
-        202
+        200
     );
-    assert_eq!(deliver(&engine, br#"{"content": []}"#).await, 202);
+    assert_eq!(deliver(&engine, br#"{"content": []}"#).await, 200);
     let refused = engine
         .accept_webhook(&Delivery {
             body: &serde_json::to_vec(&bodies[2]).unwrap(),

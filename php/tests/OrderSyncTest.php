@@ -151,7 +151,7 @@ final class OrderSyncTest extends TestCase
         foreach ($generated['packageIds'] as $id) {
             $package = self::$sandbox->control('GET', "/__sandbox/packages/$id")['package'];
             $verdict = $engine->acceptWebhook(json_encode($package), ['x-api-key' => 'php-hook-key-1', 'Content-Type' => 'application/json']);
-            $this->assertSame(202, $verdict['status'], $verdict['reason']);
+            $this->assertSame(200, $verdict['status'], $verdict['reason']);
         }
         $root = dirname(__DIR__, 2);
         $worker = fn () => proc_open([PHP_BINARY, '-n', '-d', 'extension=' . $root . '/target/release/libmeschain.so',

@@ -171,11 +171,11 @@ final class WebhookRouteTest extends TestCase
         $body = self::package(200, 'Created');
         $auth = [self::basic(self::USER, self::PASSWORD)];
         [$status, $json] = $this->post($body, $auth);
-        $this->assertSame(202, $status, json_encode($json));
+        $this->assertSame(200, $status, json_encode($json));
         $this->assertSame('accepted', $json['verdict']);
         for ($i = 0; $i < 2; $i++) {
             [$status, $json] = $this->post($body, $auth);
-            $this->assertSame(202, $status);
+            $this->assertSame(200, $status);
             $this->assertSame('duplicate', $json['verdict']);
         }
         $this->assertSame(1, $this->queueRows('pkg:2738:200:Created:1718000000000'));
@@ -187,7 +187,7 @@ final class WebhookRouteTest extends TestCase
         [$status] = $this->post(self::package(300, 'Shipped'), ['x-api-key: wrong-key-000']);
         $this->assertSame(401, $status);
         [$status, $json] = $this->post(self::package(300, 'Shipped'), ['X-Api-Key: ' . self::API_KEY]);
-        $this->assertSame(202, $status, json_encode($json));
+        $this->assertSame(200, $status, json_encode($json));
         $this->assertSame(1, $this->queueRows('pkg:2738:300:Shipped:1718000000000'));
     }
 

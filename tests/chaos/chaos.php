@@ -95,7 +95,7 @@ for ($i = 0; $i < $runs; $i++) {
         . 'faults in %d API requests: %d×500, %d×429, %d hang/reset | queue: %d done, %d dead | settled in %d rounds',
         $runSeed, $result['failures'] === [] ? 'ok' : 'FAILED', $f['seconds'] ?? 0, $f['products'] ?? 0,
         $f['products_approved'] ?? 0, $f['products_rejected'] ?? 0, $f['products_invalid'] ?? 0, $f['products_failed'] ?? 0,
-        $f['packages'] ?? 0, $f['orders'] ?? 0, $f['units_sold'] ?? 0, $deliveries, $f['delivered_202'] ?? 0,
+        $f['packages'] ?? 0, $f['orders'] ?? 0, $f['units_sold'] ?? 0, $deliveries, $f['delivered_200'] ?? 0,
         $f['sandbox_webhooks'] ?? 0, $f['kills'] ?? 0, $f['db_restarts'] ?? 0, $f['status_changes'] ?? 0, $f['owner_edits'] ?? 0,
         $f['sandbox_requests'] ?? 0, $f['sandbox_500'] ?? 0, $f['sandbox_429'] ?? 0, $f['sandbox_0'] ?? 0, $f['queue_done'] ?? 0, $f['queue_dead'] ?? 0,
         $f['settle_rounds'] ?? 0,

@@ -12,7 +12,7 @@ import { run } from './lib/process.mjs';
 import { launchBrowser, openSession } from './lib/browser.mjs';
 import { signIn, uploadModule, installModule, openAdmin, openFromMenu, act } from './lib/admin.mjs';
 import { saveSettings, sandboxSettings, DEMO_SELLER } from './lib/settings.mjs';
-import { pickAndSave, mappingRow, openMappingTab, pressSync, openCronTab } from './lib/panels.mjs';
+import { pickAndSave, mappingRow, openMappingTab, pressSync, openCronTab, clickAndLoad } from './lib/panels.mjs';
 
 // OpenCart keeps at most 14 characters of an EAN.
 const BARCODE = '8690000001234';
@@ -54,7 +54,11 @@ describe('a shop owner\'s day with MesChain', () => {
     await uploadModule(owner, shop);
     assert.ok((await installModule(owner, shop)).success);
     // Webhook processing off: a manual press must still run (the switch governs automatic runs).
-    await saveSettings(owner, shop, sandboxSettings(shop, { store_url: shop.url, webhook_processing: false }));
+    // Trendyol takes images only over https: a real shop gives its https image address (this
+    // one is served on plain http, and the sandbox does not fetch images).
+    await saveSettings(owner, shop, sandboxSettings(shop, {
+      store_url: shop.url, image_base_url: `https://${new URL(shop.url).host}/image/`, webhook_processing: false,
+    }));
   });
 
   after(async () => {
@@ -164,7 +168,8 @@ describe('a shop owner\'s day with MesChain', () => {
     await openMappingTab(owner, shop, 'order_status');
     await owner.screenshot('mapping-order-status');
     const statusOf = async (trendyolStatus) => {
-      const row = mappingRow(page, 'order_status', trendyolStatus);
+      const row = page.locator('#list-order_status tbody tr')
+        .filter({ has: page.locator('td:nth-child(2)', { hasText: new RegExp(`^\\s*${trendyolStatus}\\b`) }) });
       assert.equal(await row.count(), 1, `Mappings lists Trendyol's ${trendyolStatus}`);
       return (await row.locator('select[name=order_status_id] option:checked').innerText()).trim();
     };
@@ -239,16 +244,14 @@ describe('a shop owner\'s day with MesChain', () => {
     for (const [select, values] of [['filter_status', statuses], ['filter_sync_type', types]]) {
       for (const value of values) {
         await page.selectOption(`#filter-logs select[name=${select}]`, value);
-        await page.click('#filter-logs button[type=submit]');
-        await page.waitForLoadState('networkidle');
+        await clickAndLoad(page, '.logs', () => page.click('#filter-logs button[type=submit]'));
         const shown = await page.locator('#logs').innerText();
         assert.equal(await page.locator('#logs .alert-danger').count(), 0, `${select}=${value}: ${shown.slice(0, 300)}`);
       }
       await page.selectOption(`#filter-logs select[name=${select}]`, '');
     }
     await page.selectOption('#filter-logs select[name=filter_status]', 'ok');
-    await page.click('#filter-logs button[type=submit]');
-    await page.waitForLoadState('networkidle');
+    await clickAndLoad(page, '.logs', () => page.click('#filter-logs button[type=submit]'));
     const badges = page.locator('#logs tbody .badge');
     assert.ok(await badges.count() > 0, 'successful runs are listed under "ok"');
     for (const cls of await badges.evaluateAll((bs) => bs.map((b) => b.className))) {
@@ -260,11 +263,12 @@ describe('a shop owner\'s day with MesChain', () => {
   it('Setup, Dead letters, Products and Returns open without an error', async () => {
     for (const tab of ['setup', 'dead', 'products', 'returns']) {
       await openCronTab(owner, shop, tab);
-      await owner.page.waitForLoadState('networkidle');
       assert.equal(await owner.page.locator(`#tab-${tab} .alert-danger`).count(), 0, `${tab}: ${await owner.page.locator(`#tab-${tab}`).innerText()}`);
       await owner.screenshot(`tab-${tab}`);
+      if (tab === 'products') {
+        assert.match(await owner.page.locator('#tab-products').innerText(), new RegExp(BARCODE), 'the product is listed with its barcode');
+      }
     }
-    assert.match(await owner.page.locator('#tab-products').innerText(), new RegExp(BARCODE));
   });
 
   it('a sync button says so when MesChain is switched off, and queues nothing', async () => {

@@ -3,7 +3,7 @@
 //! # Why it looks like this
 //!
 //! A Trendyol webhook is a POST of a whole shipment package whose *status* is the event
-//! (reference §7). Three facts about it shape this module:
+//! (Trendyol's webhook documentation). Three facts about it shape this module:
 //!
 //! - **Deliveries are retried, and failures are punished.** Trendyol retries a delivery that was
 //!   not answered 2xx about every five minutes and deactivates the subscription after 13 failed

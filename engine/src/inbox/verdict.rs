@@ -38,7 +38,9 @@ impl Verdict {
     }
 
     /// Stored: `accepted` if anything was new (or there was nothing to store), `duplicate` if
-    /// every package was already queued. Both are 202: a repeat is a success to Trendyol.
+    /// every package was already queued. Both answer 200 OK: a repeat is a success to Trendyol,
+    /// and Trendyol's webhook documentation names no other success code, so the plainest one
+    /// is the safest (the body says which of the two it was).
     pub fn stored(packages: usize, queued: usize, duplicates: usize) -> Verdict {
         let verdict = if packages > 0 && queued == 0 {
             DUPLICATE
@@ -49,7 +51,7 @@ impl Verdict {
             packages,
             queued,
             duplicates,
-            ..Verdict::new(202, verdict, "")
+            ..Verdict::new(200, verdict, "")
         }
     }
 

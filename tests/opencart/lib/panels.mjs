@@ -59,12 +59,32 @@ export async function pressSync(session, shop, button, { timeoutMs = 90_000 } = 
   return { text, status: await line.getAttribute('data-status') };
 }
 
-/** Cron Management's tab `name` (monitoring, logs, setup, dead, products, returns). */
+/** Waits until the page's own requests (jQuery's) are answered and their results inserted. */
+export async function settled(page) {
+  await page.waitForFunction(() => window.jQuery && window.jQuery.active === 0);
+}
+
+/**
+ * Runs `action` (a click that loads a fragment) and waits for the request whose URL holds
+ * `routePart` to be answered and the page to settle.
+ */
+export async function clickAndLoad(page, routePart, action) {
+  await Promise.all([
+    page.waitForResponse((r) => r.url().includes(routePart) && r.request().method() === 'GET'),
+    action(),
+  ]);
+  await settled(page);
+}
+
+/** Cron Management, opened afresh from the menu, on its tab `name` with the tab's content. */
 export async function openCronTab(session, shop, name) {
   const { page } = session;
-  if (!(await page.locator(`#tab-${name}`).count())) {
-    await openFromMenu(session, shop, 'Cron Management');
+  await openFromMenu(session, shop, 'Cron Management');
+  await settled(page);
+  if (['logs', 'dead', 'products', 'returns'].includes(name)) {
+    await clickAndLoad(page, `.${name}`, () => page.click(`a[href="#tab-${name}"]`));
+  } else if (name !== 'monitoring') {
+    await page.click(`a[href="#tab-${name}"]`);
   }
-  await page.click(`a[href="#tab-${name}"]`);
   await page.locator(`#tab-${name}.active`).waitFor();
 }
