@@ -53,6 +53,18 @@ async fn deliver(engine: &Engine, body: &[u8]) -> u16 {
         .http_status
 }
 
+/// Orders generated in the sandbox: their package ids and each package as Trendyol shows it.
+async fn generated_packages(sb: &RunningSandbox, request: Value) -> (Vec<u64>, Vec<Value>) {
+    let generated = control(sb, "POST", "/__sandbox/orders/generate", request).await;
+    let ids: Vec<u64> = serde_json::from_value(generated["packageIds"].clone()).unwrap();
+    let mut packages = Vec::new();
+    for id in &ids {
+        let p = control(sb, "GET", &format!("/__sandbox/packages/{id}"), Value::Null).await;
+        packages.push(p["package"].clone());
+    }
+    (ids, packages)
+}
+
 async fn drain(engine: &Engine) -> meschain_engine::runner::JobOutcome {
     let ctx = engine
         .standalone_context(Duration::from_secs(120))
@@ -65,24 +77,14 @@ async fn drain(engine: &Engine) -> meschain_engine::runner::JobOutcome {
 async fn repeated_shuffled_webhooks_make_one_order_per_package() {
     let sb = sandbox(0).await;
     let (_tdb, pool, engine) = shop(&sb).await;
-    let generated = control(
+    let (ids, packages) = generated_packages(
         &sb,
-        "POST",
-        "/__sandbox/orders/generate",
         json!({"count": 300, "splitShare": 0.1, "cancelShare": 0.05}),
     )
     .await;
-    let ids: Vec<u64> = serde_json::from_value(generated["packageIds"].clone()).unwrap();
     let mut bodies = Vec::new();
-    for id in &ids {
-        let p = control(
-            &sb,
-            "GET",
-            &format!("/__sandbox/packages/{id}"),
-            Value::Null,
-        )
-        .await;
-        let body = serde_json::to_vec(&p["package"]).unwrap();
+    for package in &packages {
+        let body = serde_json::to_vec(package).unwrap();
         for _ in 0..3 {
             bodies.push(body.clone());
         }
@@ -128,25 +130,11 @@ async fn repeated_shuffled_webhooks_make_one_order_per_package() {
 async fn a_delivery_is_processed_once_its_work_is_done() {
     let sb = sandbox(0).await;
     let (_tdb, pool, engine) = shop(&sb).await;
-    let generated = control(
+    let (ids, mut bodies) = generated_packages(
         &sb,
-        "POST",
-        "/__sandbox/orders/generate",
         json!({"count": 3, "splitShare": 0.0, "cancelShare": 0.0}),
     )
     .await;
-    let ids: Vec<u64> = serde_json::from_value(generated["packageIds"].clone()).unwrap();
-    let mut bodies = Vec::new();
-    for id in &ids {
-        let p = control(
-            &sb,
-            "GET",
-            &format!("/__sandbox/packages/{id}"),
-            Value::Null,
-        )
-        .await;
-        bodies.push(p["package"].clone());
-    }
     // A package Trendyol does not know (yet): its job waits for another attempt.
     let mut unknown = bodies[0].clone();
     unknown["shipmentPackageId"] = json!(987_654_321u64);

@@ -309,8 +309,14 @@ final class AdminModuleTest extends TestCase
         $this->assertStringContainsString('switched off in Settings', $off['error'] ?? '', json_encode($off));
         $this->assertSame($queued, self::countRows("SELECT COUNT(*) AS n FROM `oc_trendyol_sync_queue`"));
         $db = self::shop()->db();
-        $db->query("DELETE FROM `oc_setting` WHERE `code` = 'module_meschain' AND `key` = 'module_meschain_status'");
-        $db->query("INSERT INTO `oc_setting` SET `store_id` = 0, `code` = 'module_meschain', `key` = 'module_meschain_status', `value` = '1', `serialized` = 0");
+        // Switched on, with credentials for a Trendyol that is not there (a closed port): the
+        // run starts and fails, which is all this test needs to see.
+        $on = ['status' => '1', 'seller_id' => '1001', 'api_key' => 'demo-api-key', 'api_secret' => 'demo-api-secret',
+            'environment' => 'sandbox', 'sandbox_url' => 'http://127.0.0.1:9'];
+        foreach ($on as $name => $value) {
+            $db->query("DELETE FROM `oc_setting` WHERE `code` = 'module_meschain' AND `key` = 'module_meschain_$name'");
+            $db->query("INSERT INTO `oc_setting` SET `store_id` = 0, `code` = 'module_meschain', `key` = 'module_meschain_$name', `value` = '" . $db->escape($value) . "', `serialized` = 0");
+        }
 
         $first = self::shop()->request(self::CRON . '.sync', [], ['job' => 'stock_sync'])->json();
         $this->assertArrayHasKey('success', $first, json_encode($first));
@@ -337,6 +343,7 @@ final class AdminModuleTest extends TestCase
         // Later tests find an empty queue and MesChain switched off again.
         $db->query("DELETE FROM `oc_trendyol_sync_queue` WHERE `queue_id` = " . (int)$first['queue_id']);
         $db->query("UPDATE `oc_setting` SET `value` = '0' WHERE `code` = 'module_meschain' AND `key` = 'module_meschain_status'");
+        $db->query("DELETE FROM `oc_setting` WHERE `code` = 'module_meschain' AND `key` IN ('module_meschain_seller_id', 'module_meschain_api_key', 'module_meschain_api_secret', 'module_meschain_environment', 'module_meschain_sandbox_url')");
     }
 
     public function testHostileNamesAreEscapedInProductsAndLogs(): void

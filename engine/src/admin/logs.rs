@@ -18,7 +18,15 @@ const TABLE: &str = "trendyol_sync_logs";
 /// The statuses the Logs filter accepts: every status the runner writes into a row (`abandoned`
 /// included: a run whose process died is closed with it), plus the two it reports for runs that
 /// never happened, which simply match nothing.
-pub const STATUSES: &[&str] = &["running", "ok", "partial", "failed", "abandoned", "skipped", "locked"];
+pub const STATUSES: &[&str] = &[
+    "running",
+    "ok",
+    "partial",
+    "failed",
+    "abandoned",
+    "skipped",
+    "locked",
+];
 
 /// Rows deleted per cleanup statement.
 const CLEANUP_BATCH: usize = 1000;
