@@ -310,9 +310,8 @@ class Cron extends \Opencart\System\Engine\Controller {
 	}
 
 	/**
-	 * Progress of a queued job, for the manual sync buttons. A job still waiting when the page
-	 * asks is started here (its first start may have been in a PHP process that ended); one
-	 * waiting for a retry says until when.
+	 * Progress of a queued job, for the manual sync buttons. A job never tried yet when the page
+	 * asks is started here (its first start may have been in a PHP process that ended).
 	 */
 	public function job(): void {
 		if (!$this->canModify()) {
@@ -329,16 +328,13 @@ class Cron extends \Opencart\System\Engine\Controller {
 			$this->json(['error' => $this->engineError($result)]);
 			return;
 		}
-		$note = '';
-		if ((string)($result['data']['status'] ?? '') === 'pending') {
+		// Only a job never tried: one that failed keeps its backoff, or an open page would spend
+		// its attempts every two seconds while Trendyol is down.
+		if ((string)($result['data']['status'] ?? '') === 'pending' && (int)($result['data']['attempts'] ?? 0) === 0) {
 			$started = $model->call('startJob', [$id]);
 			if (!$started['ok']) {
 				$this->json(['error' => $this->engineError($started)]);
 				return;
-			}
-			$reason = (string)($started['data']['reason'] ?? '');
-			if ($reason === 'waiting_retry') {
-				$note = $this->language->get('text_waiting_retry');
 			}
 			$again = $model->call('job', [$id]);
 			if ($again['ok']) {
@@ -350,7 +346,7 @@ class Cron extends \Opencart\System\Engine\Controller {
 			'status'       => $status,
 			'status_text'  => $this->statusName($status),
 			'attempts'     => (int)($result['data']['attempts'] ?? 0),
-			'last_error'   => self::text(trim((string)($result['data']['last_error'] ?? '') . ' ' . $note)),
+			'last_error'   => self::text((string)($result['data']['last_error'] ?? '')),
 			'processed_at' => $model->shopTime($result['data']['processed_at'] ?? null),
 			// The queue's end states (pending and running go on).
 			'finished'     => in_array($status, ['done', 'dead', 'discarded'], true),

@@ -12,7 +12,6 @@ $_['text_confirm']         = 'Are you sure?';
 $_['text_manual_sync']     = 'Manual sync';
 $_['text_queued']          = '%s was queued; progress is shown below.';
 $_['text_already_queued']  = '%s is already queued; showing its progress.';
-$_['text_waiting_retry']   = 'It failed and waits for its next attempt.';
 $_['text_weekly']          = 'Weekly performance (items synced per day)';
 $_['text_current_status']  = 'Current status';
 $_['text_queue_status']    = 'Queue status';

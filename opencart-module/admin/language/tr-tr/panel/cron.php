@@ -12,7 +12,6 @@ $_['text_confirm']         = 'Emin misiniz?';
 $_['text_manual_sync']     = 'Elle senkronizasyon';
 $_['text_queued']          = '%s kuyruğa alındı; ilerleme aşağıda gösteriliyor.';
 $_['text_already_queued']  = '%s zaten kuyrukta; ilerlemesi gösteriliyor.';
-$_['text_waiting_retry']   = 'Başarısız oldu; bir sonraki denemesini bekliyor.';
 $_['text_weekly']          = 'Haftalık performans (günlük senkronize edilen öğe)';
 $_['text_current_status']  = 'Güncel durum';
 $_['text_queue_status']    = 'Kuyruk durumu';
