@@ -149,17 +149,20 @@ async fn five_hundred_packages_become_exact_orders_and_stock_moves_once() {
         let status = package.status.as_ref().unwrap().as_str().to_string();
         let (order_id, stored_status) = by_package.get(&id).expect("package imported");
         assert_eq!(*stored_status, status, "package {id} status");
-        // Totals equal Trendyol's.
-        let (total, status_id, currency): (f64, u32, String) = conn
+        // Totals are Trendyol's lira, booked in the default currency: OpenCart shows
+        // total × currency_value.
+        let (total, status_id, currency, value): (f64, u32, String, f64) = conn
             .exec_first(
-                "SELECT total, order_status_id, currency_code FROM oc_order WHERE order_id = ?",
+                "SELECT total, order_status_id, currency_code, currency_value FROM oc_order \
+                 WHERE order_id = ?",
                 (order_id,),
             )
             .await
             .unwrap()
             .unwrap();
+        assert_eq!(value, 38.5);
         assert!(
-            (total - package.package_total_price.unwrap()).abs() < 0.005,
+            (total * value - package.package_total_price.unwrap()).abs() < 0.005,
             "package {id} total"
         );
         assert_eq!(currency, "TRY");

@@ -327,10 +327,14 @@ async fn the_window_form_of_the_sale_price_matches_the_per_row_form() {
     )
     .await
     .unwrap();
-    let per_row = desired_sql(&shop.db, &shop.settings);
+    let basis = meschain_engine::sync::shop_locale::PriceBasis::load(&shop.db, &shop.settings)
+        .await
+        .unwrap();
+    let per_row = desired_sql(&shop.db, &shop.settings, &basis);
     let window = desired_sql_for_window(
         &shop.db,
         &shop.settings,
+        &basis,
         shop.product_ids.start..=shop.product_ids.end - 1,
     );
     let read = |d: &meschain_engine::sync::catalog_price::DesiredSql| {

@@ -45,7 +45,9 @@ pub fn group(name: &str) -> &'static str {
         "batch_size" | "max_execution_time" | "memory_limit" => "performance",
         "seller_id" | "api_key" | "api_secret" | "environment" | "sandbox_url"
         | "integrator_name" | "calls_per_minute" | "calls_per_hour" => "api",
-        "language_id" | "barcode_source" | "stock_buffer" => "catalog",
+        "language_id" | "barcode_source" | "stock_buffer" | "store_id" | "customer_group_id" => {
+            "catalog"
+        }
         n if n.ends_with("_interval") => "intervals",
         n if n.starts_with("alert_") || n.contains("_alert") || n == "low_stock_threshold" => {
             "alerts"
@@ -193,19 +195,47 @@ fn reason(error: &Error) -> String {
     }
 }
 
+/// Adds to `problems` a store or customer group that this shop does not have (the values
+/// themselves were checked by [`merge_and_check`]).
+async fn check_against_shop(
+    db: &Database,
+    merged: &BTreeMap<String, String>,
+    problems: &mut BTreeMap<String, String>,
+) -> Result<()> {
+    let id = |name: &str| -> u32 {
+        if problems.contains_key(name) {
+            return 0;
+        }
+        merged
+            .get(name)
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(0)
+    };
+    let (store_id, group_id) = (id("store_id"), id("customer_group_id"));
+    for (name, reason) in
+        crate::sync::shop_locale::check_store_settings(db, store_id, group_id).await?
+    {
+        problems.insert(name.to_string(), reason);
+    }
+    Ok(())
+}
+
 /// What is wrong with a submission, by field; empty when it would save.
 pub async fn validate(
     db: &Database,
     submitted: &Map<String, Value>,
 ) -> Result<BTreeMap<String, String>> {
     let stored = stored(db).await?;
-    Ok(merge_and_check(&stored, submitted).1)
+    let (merged, mut problems) = merge_and_check(&stored, submitted);
+    check_against_shop(db, &merged, &mut problems).await?;
+    Ok(problems)
 }
 
 /// Validates the whole submission and writes it; nothing is written when any field is bad.
 pub async fn save(db: &Database, submitted: &Map<String, Value>) -> Result<()> {
     let stored = stored(db).await?;
-    let (merged, problems) = merge_and_check(&stored, submitted);
+    let (merged, mut problems) = merge_and_check(&stored, submitted);
+    check_against_shop(db, &merged, &mut problems).await?;
     if !problems.is_empty() {
         let list: Vec<String> = problems.iter().map(|(k, v)| format!("{k}: {v}")).collect();
         return Err(Error::Config(format!(

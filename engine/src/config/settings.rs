@@ -149,6 +149,12 @@ pub struct Settings {
     pub barcode_source: BarcodeSource,
     pub stock_buffer: u32,
     pub order_currency: String,
+    /// The OpenCart store whose catalog is synced and into which orders are imported (0: the
+    /// default store).
+    pub store_id: u32,
+    /// The customer group whose specials make the sale price (0: the shop's default group,
+    /// `config_customer_group_id`).
+    pub customer_group_id: u32,
     // Order sync
     /// The storefront URL written on imported orders (empty: the shop's `config_url`, if any).
     pub store_url: String,
@@ -319,6 +325,16 @@ pub const SPECS: &[SettingSpec] = &[
     ),
     spec("stock_buffer", "0", "a whole number from 0 to 10000"),
     spec("order_currency", "TRY", "a three-letter currency code"),
+    spec(
+        "store_id",
+        "0",
+        "an OpenCart store_id, 0 for the default store",
+    ),
+    spec(
+        "customer_group_id",
+        "0",
+        "an OpenCart customer_group_id, 0 for the shop's default group",
+    ),
     // Order sync
     spec(
         "store_url",
@@ -645,6 +661,8 @@ impl Settings {
             barcode_source,
             stock_buffer: number("stock_buffer", 0, 10_000)? as u32,
             order_currency: currency.to_ascii_uppercase(),
+            store_id: number("store_id", 0, u32::MAX as u64)? as u32,
+            customer_group_id: number("customer_group_id", 0, u32::MAX as u64)? as u32,
             store_url,
             order_lookback_hours: number("order_lookback_hours", 1, 2160)? as u32,
             order_overlap_minutes: number("order_overlap_minutes", 0, 1440)? as u32,
@@ -779,6 +797,8 @@ impl Settings {
         put("barcode_source", self.barcode_source.column().into());
         put("stock_buffer", self.stock_buffer.into());
         put("order_currency", self.order_currency.clone().into());
+        put("store_id", self.store_id.into());
+        put("customer_group_id", self.customer_group_id.into());
         put("image_base_url", self.image_base_url.clone().into());
         put("cargo_company_id", self.cargo_company_id.into());
         put(

@@ -7,11 +7,13 @@
 //!
 //! - quantity: OpenCart's quantity minus the safety buffer, never below 0, capped at Trendyol's
 //!   20,000; a disabled product offers 0;
-//! - list price: the product price; sale price: the active special of the default customer group
-//!   (OpenCart's own rule: dates open or spanning now, lowest priority first), never above the
-//!   list price;
-//! - both with VAT added when the shop's prices exclude it (the rate from the VAT mapping, else
-//!   the default rate), rounded to cents.
+//! - list price: the product price; sale price: the active special of the chosen customer group
+//!   (OpenCart's own rule: dates open or spanning today on the shop's clock, lowest priority
+//!   first), never above the list price;
+//! - both converted from the shop's default currency to lira with OpenCart's rate for TRY
+//!   (`amount * value`, as `cart/currency.php` does), with VAT added when the shop's prices
+//!   exclude it (the rate from the VAT mapping, else the default rate), rounded to kuruş. A shop
+//!   without TRY gets no price expressions at all ([`DesiredSql::prices`] is false).
 //!
 //! The sale price comes in two shapes with the same answer. [`desired_sql`] looks the special
 //! up per row (a correlated subquery): right for a page of products. [`desired_sql_for_window`]
@@ -23,12 +25,10 @@ use std::ops::RangeInclusive;
 
 use crate::config::Settings;
 use crate::db::Database;
+use crate::sync::shop_locale::PriceBasis;
 
 /// Trendyol's stock cap per barcode.
 pub const MAX_STOCK: i64 = trendyol_wire::inventory::MAX_STOCK;
-
-/// The customer group whose specials set the sale price (OpenCart's default group).
-const CUSTOMER_GROUP_ID: u32 = 1;
 
 /// A `LIMIT` no window reaches. A derived table with a `LIMIT` is materialized once: without
 /// it, MariaDB may choose to "split" the ranked specials into a lateral subquery re-run for
@@ -42,26 +42,38 @@ pub struct DesiredSql {
     pub quantity: String,
     pub list_price: String,
     pub sale_price: String,
+    /// False when the shop has no TRY: the price expressions are `NULL` and no price may be
+    /// sent (see [`crate::sync::shop_locale::NO_LIRA`]).
+    pub prices: bool,
 }
 
-/// OpenCart's rule for the special that applies now, as the conditions on `ps`.
-fn active_special_conditions() -> String {
+/// OpenCart's rule for the special that applies now, as the conditions on `ps`. Its dates are
+/// the shop's local dates, so "now" is today on the shop's clock, not UTC's.
+fn active_special_conditions(basis: &PriceBasis) -> String {
+    // `today` comes from the time zone database as `Y-m-d`; checked again since it goes into SQL.
+    let today =
+        if basis.today.len() == 10 && basis.today.chars().all(|c| c.is_ascii_digit() || c == '-') {
+            basis.today.as_str()
+        } else {
+            "0000-00-00"
+        };
     format!(
-        "ps.customer_group_id = {CUSTOMER_GROUP_ID} \
-         AND (ps.date_start = '0000-00-00' OR ps.date_start <= UTC_DATE()) \
-         AND (ps.date_end = '0000-00-00' OR ps.date_end > UTC_DATE())"
+        "ps.customer_group_id = {} \
+         AND (ps.date_start = '0000-00-00' OR ps.date_start <= '{today}') \
+         AND (ps.date_end = '0000-00-00' OR ps.date_end > '{today}')",
+        basis.customer_group_id
     )
 }
 
 /// The expressions for these settings, the special looked up per row.
-pub fn desired_sql(db: &Database, settings: &Settings) -> DesiredSql {
+pub fn desired_sql(db: &Database, settings: &Settings, basis: &PriceBasis) -> DesiredSql {
     let special = format!(
         "(SELECT ps.price FROM {} ps WHERE ps.product_id = p.product_id AND {} \
          ORDER BY ps.priority ASC, ps.price ASC LIMIT 1)",
         db.table("product_special"),
-        active_special_conditions()
+        active_special_conditions(basis)
     );
-    build(db, settings, String::new(), &special)
+    build(db, settings, basis, String::new(), &special)
 }
 
 /// The expressions for these settings when `p` is limited to products whose ids lie in
@@ -71,6 +83,7 @@ pub fn desired_sql(db: &Database, settings: &Settings) -> DesiredSql {
 pub fn desired_sql_for_window(
     db: &Database,
     settings: &Settings,
+    basis: &PriceBasis,
     product_ids: RangeInclusive<u32>,
 ) -> DesiredSql {
     let join = format!(
@@ -80,14 +93,20 @@ pub fn desired_sql_for_window(
             FROM {} ps WHERE {} AND ps.product_id BETWEEN {} AND {}) ranked \
           WHERE ranked.pick = 1 LIMIT {NOT_SPLIT}) sp ON sp.product_id = p.product_id",
         db.table("product_special"),
-        active_special_conditions(),
+        active_special_conditions(basis),
         product_ids.start(),
         product_ids.end()
     );
-    build(db, settings, join, "sp.price")
+    build(db, settings, basis, join, "sp.price")
 }
 
-fn build(db: &Database, settings: &Settings, special_join: String, special: &str) -> DesiredSql {
+fn build(
+    db: &Database,
+    settings: &Settings,
+    basis: &PriceBasis,
+    special_join: String,
+    special: &str,
+) -> DesiredSql {
     let (vat_join, factor) = if settings.prices_include_vat {
         (String::new(), "1".to_string())
     } else {
@@ -102,16 +121,29 @@ fn build(db: &Database, settings: &Settings, special_join: String, special: &str
             ),
         )
     };
+    // The base price in lira (OpenCart's `amount * value` for TRY) before VAT, rounded once at
+    // the end to TRY's decimals. No TRY: no price at all.
+    let (currency, decimals) = match &basis.lira {
+        Some(lira) => (lira.sql_value(), lira.decimals()),
+        None => ("NULL".to_string(), 2),
+    };
+    let price = |base: &str| -> String {
+        if basis.lira.is_none() {
+            return "CAST(NULL AS DECIMAL(15,4))".to_string();
+        }
+        format!("CAST(ROUND({base} * {factor}, {decimals}) AS DECIMAL(15,4))")
+    };
     DesiredSql {
         joins: vat_join + &special_join,
         quantity: format!(
             "LEAST(GREATEST(IF(p.status = 1, CAST(p.quantity AS SIGNED), 0) - {}, 0), {MAX_STOCK})",
             settings.stock_buffer
         ),
-        list_price: format!("CAST(ROUND(p.price * {factor}, 2) AS DECIMAL(15,4))"),
-        sale_price: format!(
-            "CAST(ROUND(LEAST(COALESCE({special}, p.price), p.price) * {factor}, 2) AS DECIMAL(15,4))"
-        ),
+        list_price: price(&format!("p.price * {currency}")),
+        sale_price: price(&format!(
+            "LEAST(COALESCE({special}, p.price), p.price) * {currency}"
+        )),
+        prices: basis.lira.is_some(),
     }
 }
 

@@ -18,6 +18,7 @@ use crate::error::{Error, Result};
 use crate::queue::{begin, enqueue_in, retry_conflicts, EventType, NewJob};
 use crate::sync::cursor;
 use crate::sync::orders::package::clip;
+use crate::sync::shop_locale::ShopClock;
 use crate::trendyol::{ClaimsQuery, TrendyolClient};
 
 /// OpenCart's return statuses of a fresh install.
@@ -48,6 +49,7 @@ pub async fn poll(
     } else {
         now_ms - i64::from(lookback_days) * 86_400_000
     };
+    let clock = ShopClock::load(db).await?;
     let mut report = ClaimsReport::default();
     let mut page = 0;
     loop {
@@ -62,7 +64,7 @@ pub async fn poll(
             .await?;
         for claim in &result.content {
             report.seen += 1;
-            match record(db, client.seller_id(), claim).await? {
+            match record(db, &clock, client.seller_id(), claim).await? {
                 Recorded::New { returns } => {
                     report.new += 1;
                     report.returns_created += returns;
@@ -133,7 +135,12 @@ fn claim_status(items: &[StoredItem]) -> String {
     items.first().map(|i| i.status.clone()).unwrap_or_default()
 }
 
-async fn record(db: &Database, seller_id: u64, claim: &Claim) -> Result<Recorded> {
+async fn record(
+    db: &Database,
+    clock: &ShopClock,
+    seller_id: u64,
+    claim: &Claim,
+) -> Result<Recorded> {
     if claim.id.trim().is_empty() || claim.id.len() > 64 {
         return Err(Error::Config("a claim without a usable id".into()));
     }
@@ -202,6 +209,7 @@ async fn record(db: &Database, seller_id: u64, claim: &Claim) -> Result<Recorded
                 .await
                 .map_err(Error::db("reading the claim's order"))?;
             let (first, last, email, phone, ordered) = customer.unwrap_or_default();
+            let now = clock.now();
             // One return per returned line (its items are units of that line).
             let mut per_line: HashMap<String, (String, i64, String)> = HashMap::new();
             for item in &items {
@@ -229,7 +237,7 @@ async fn record(db: &Database, seller_id: u64, claim: &Claim) -> Result<Recorded
                         "INSERT INTO {} (order_id, product_id, customer_id, firstname, lastname, email, \
                          telephone, product, model, quantity, opened, return_reason_id, return_action_id, \
                          return_status_id, comment, date_ordered, date_added, date_modified) \
-                         VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?, ?, 0, ?, 0, ?, ?, IFNULL(?, CURDATE()), NOW(), NOW())",
+                         VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?, ?, 0, ?, 0, ?, ?, ?, ?, ?)",
                         db.table("return")
                     ),
                     vec![
@@ -245,7 +253,10 @@ async fn record(db: &Database, seller_id: u64, claim: &Claim) -> Result<Recorded
                         RETURN_REASON.into(),
                         RETURN_PENDING.into(),
                         format!("Trendyol claim {}: {reason}", claim.id).into(),
-                        if ordered.is_empty() { None } else { Some(ordered.clone()) }.into(),
+                        // The order's own (local) date, else today on the shop's clock.
+                        if ordered.is_empty() { now[..10].to_string() } else { ordered.clone() }.into(),
+                        now.clone().into(),
+                        now.clone().into(),
                     ],
                 )
                 .await
@@ -263,7 +274,7 @@ async fn record(db: &Database, seller_id: u64, claim: &Claim) -> Result<Recorded
             tx.exec_drop(
                 format!(
                     "INSERT INTO {} (order_id, order_status_id, notify, comment, date_added) \
-                     VALUES (?, ?, 0, ?, NOW())",
+                     VALUES (?, ?, 0, ?, ?)",
                     db.table("order_history")
                 ),
                 (
@@ -275,6 +286,7 @@ async fn record(db: &Database, seller_id: u64, claim: &Claim) -> Result<Recorded
                         items.len(),
                         status
                     ),
+                    now,
                 ),
             )
             .await
@@ -422,6 +434,7 @@ async fn decide(
     return_status: u32,
     note: &str,
 ) -> Result<()> {
+    let now = ShopClock::load(db).await?.now();
     let mut conn = db.conn().await?;
     let mut tx = begin(
         &mut conn,
@@ -441,19 +454,19 @@ async fn decide(
     if let Some(return_id) = return_id {
         tx.exec_drop(
             format!(
-                "UPDATE {} SET return_status_id = ?, date_modified = NOW() WHERE return_id = ?",
+                "UPDATE {} SET return_status_id = ?, date_modified = ? WHERE return_id = ?",
                 db.table("return")
             ),
-            (return_status, return_id),
+            (return_status, now.as_str(), return_id),
         )
         .await
         .map_err(Error::db("updating the return"))?;
         tx.exec_drop(
             format!(
-                "INSERT INTO {} (return_id, return_status_id, notify, comment, date_added) VALUES (?, ?, 0, ?, NOW())",
+                "INSERT INTO {} (return_id, return_status_id, notify, comment, date_added) VALUES (?, ?, 0, ?, ?)",
                 db.table("return_history")
             ),
-            (return_id, return_status, format!("Trendyol claim {claim_id} {note}")),
+            (return_id, return_status, format!("Trendyol claim {claim_id} {note}"), now.as_str()),
         )
         .await
         .map_err(Error::db("noting the return decision"))?;
@@ -462,12 +475,13 @@ async fn decide(
         tx.exec_drop(
             format!(
                 "INSERT INTO {} (order_id, order_status_id, notify, comment, date_added) \
-                 SELECT order_id, order_status_id, 0, ?, NOW() FROM {} WHERE order_id = ?",
+                 SELECT order_id, order_status_id, 0, ?, ? FROM {} WHERE order_id = ?",
                 db.table("order_history"),
                 db.table("order")
             ),
             (
                 format!("Trendyol return (claim {claim_id}) {note}"),
+                now.as_str(),
                 order_id,
             ),
         )

@@ -6,6 +6,7 @@
 //! - [`stock`]: OpenCart stock and prices → Trendyol, delta only, plus reconciliation;
 //! - [`catalog_batches`], [`catalog_cargo`], [`catalog_pace`], [`catalog_price`]: what the two
 //!   catalog jobs share;
+//! - [`shop_locale`]: the shop's TRY rate, clock, store and customer group, as OpenCart sees them;
 //! - [`cursor`]: named poll positions that move only after the work they cover committed.
 
 pub mod catalog_batches;
@@ -16,4 +17,5 @@ pub mod claims;
 pub mod cursor;
 pub mod orders;
 pub mod products;
+pub mod shop_locale;
 pub mod stock;

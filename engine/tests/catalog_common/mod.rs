@@ -54,6 +54,11 @@ pub async fn shop(products: u32, sandbox: RunningSandbox, extra: &[(&str, &str)]
     let pool = tdb.pool();
     let mut conn = pool.get_conn().await.unwrap();
     install_opencart_schema(&mut conn, "oc_").await.unwrap();
+    // Prices go to Trendyol in lira, converted with the shop's TRY rate: at 1.0 the catalog
+    // tests' prices are OpenCart's own (the currency tests set other rates).
+    meschain_engine::fixtures::add_currency(&mut conn, "oc_", "TRY", "Türk Lirası", 1.0)
+        .await
+        .unwrap();
     drop(conn);
     let summary = generate_catalog(
         &pool,

@@ -111,3 +111,20 @@ export async function openFromMenu(session, shop, entry) {
   assert.equal(response.status(), 200);
   return href;
 }
+
+/**
+ * System > Localisation > Currencies > Add New, filled and saved as the owner does: a currency
+ * `code` worth `value` units per unit of the shop's default currency.
+ */
+export async function addCurrency(session, shop, { title, code, value, symbolRight = '', decimals = 2 }) {
+  const { page } = session;
+  await openAdmin(session, shop, 'localisation/currency.form');
+  await page.locator('#input-title').fill(title);
+  await page.locator('#input-code').fill(code);
+  await page.locator('#input-symbol-right').fill(symbolRight);
+  await page.locator('#input-decimal-place').fill(String(decimals));
+  await page.locator('#input-value').fill(String(value));
+  await page.locator('#input-status').check();
+  const saved = await act(page, () => page.locator('button[form=form-currency]').click());
+  assert.ok(saved.success, `currency ${code} saved: ${saved.text}`);
+}

@@ -16,11 +16,12 @@ use mysql_async::{Conn, Transaction, TxOpts, Value};
 use serde::Serialize;
 use trendyol_wire::{PackageStatus, ShipmentPackage};
 
-use super::package::{clip, round4, AddressFacts, PackageFacts};
+use super::package::{clip, AddressFacts, PackageFacts};
 use super::products::ProductIndex;
 use super::shop::ShopFacts;
 use super::status_map::StatusMap;
 use super::stock::{self, OrderLine, OrderState, StockMoves};
+use super::totals::OrderTotals;
 use crate::db::Database;
 use crate::error::{Error, Result};
 use crate::queue::{conflict_pause, LockConflict, LOCK_RETRIES};
@@ -268,6 +269,7 @@ impl Importer {
             "Trendyol order {} (package {})",
             facts.order_number, facts.package_id
         );
+        let totals = OrderTotals::from_facts(facts, |amount| shop.booked(amount));
         let mut columns: Vec<(&str, Value)> = vec![
             ("subscription_id", 0.into()),
             ("invoice_no", 0.into()),
@@ -352,7 +354,7 @@ impl Importer {
                 .into(),
             ),
             ("comment", comment.clone().into()),
-            ("total", facts.total.into()),
+            ("total", totals.total.into()),
             ("order_status_id", status_id.into()),
             ("affiliate_id", 0.into()),
             ("commission", 0.into()),
@@ -368,21 +370,29 @@ impl Importer {
             ("user_agent", "MesChain".into()),
             ("accept_language", "".into()),
         ]);
+        // OpenCart shows an order's dates as they are stored, in the shop's time zone: the
+        // Trendyol order time and now, both on the shop's clock.
+        let now = shop.clock.now();
+        let ordered_at = if facts.ordered_at_s > 0 {
+            shop.clock.local(facts.ordered_at_s)
+        } else {
+            None
+        };
+        columns.push((
+            "date_added",
+            ordered_at.unwrap_or_else(|| now.clone()).into(),
+        ));
+        columns.push(("date_modified", now.into()));
         let names: Vec<String> = columns.iter().map(|(n, _)| format!("`{n}`")).collect();
-        let mut values: Vec<Value> = columns.into_iter().map(|(_, v)| v).collect();
-        values.push(facts.ordered_at_s.into());
+        let values: Vec<Value> = columns.into_iter().map(|(_, v)| v).collect();
         tx.exec_drop(
             format!(
-                "INSERT INTO {} ({}, `date_added`, `date_modified`) VALUES ({}, \
-                 IF(? > 0, FROM_UNIXTIME(?), NOW()), NOW())",
+                "INSERT INTO {} ({}) VALUES ({})",
                 db.table("order"),
                 names.join(", "),
                 vec!["?"; names.len()].join(", ")
             ),
-            {
-                values.push(facts.ordered_at_s.into());
-                values
-            },
+            values,
         )
         .await
         .map_err(Error::db("inserting the OpenCart order"))?;
@@ -393,7 +403,7 @@ impl Importer {
 
         let mut unknown_lines = 0u32;
         let mut product_rows: Vec<Value> = Vec::new();
-        for line in &facts.lines {
+        for (line, booked) in facts.lines.iter().zip(&totals.lines) {
             let product = products.find(Some(&line.barcode), Some(&line.stock_code));
             if product.is_none() {
                 unknown_lines += 1;
@@ -414,8 +424,9 @@ impl Importer {
                 clip(&name, 255).into(),
                 clip(&model, 64).into(),
                 line.quantity.into(),
-                round4(line.unit_gross).into(),
-                round4(line.unit_gross * line.quantity as f64).into(),
+                booked.price.into(),
+                booked.total.into(),
+                booked.tax.into(),
             ]);
         }
         if !facts.lines.is_empty() {
@@ -424,7 +435,7 @@ impl Importer {
                     "INSERT INTO {} (order_id, product_id, master_id, name, model, quantity, price, \
                      total, tax, reward) VALUES {}",
                     db.table("order_product"),
-                    vec!["(?, ?, ?, ?, ?, ?, ?, ?, 0, 0)"; facts.lines.len()].join(", ")
+                    vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, 0)"; facts.lines.len()].join(", ")
                 ),
                 product_rows,
             )
@@ -432,35 +443,14 @@ impl Importer {
             .map_err(Error::db("inserting the order's products"))?;
         }
 
-        let mut totals: Vec<(&str, &str, &str, f64, u32)> =
-            vec![("opencart", "sub_total", "Sub-Total", facts.gross, 1)];
-        if facts.seller_discount != 0.0 {
-            totals.push((
-                "meschain",
-                "discount",
-                "Seller discount",
-                -facts.seller_discount,
-                2,
-            ));
-        }
-        if facts.trendyol_discount != 0.0 {
-            totals.push((
-                "meschain",
-                "trendyol_discount",
-                "Trendyol discount",
-                -facts.trendyol_discount,
-                3,
-            ));
-        }
-        totals.push(("opencart", "shipping", "Shipping (Trendyol)", 0.0, 4));
-        totals.push(("opencart", "total", "Total", facts.total, 9));
+        let rows = totals.rows();
         let mut total_rows: Vec<Value> = Vec::new();
-        for (extension, code, title, value, sort) in &totals {
+        for (extension, code, title, value, sort) in &rows {
             total_rows.extend([
                 order_id.into(),
                 (*extension).into(),
                 (*code).into(),
-                (*title).into(),
+                title.clone().into(),
                 (*value).into(),
                 (*sort).into(),
             ]);
@@ -469,7 +459,7 @@ impl Importer {
             format!(
                 "INSERT INTO {} (order_id, extension, code, title, value, sort_order) VALUES {}",
                 db.table("order_total"),
-                vec!["(?, ?, ?, ?, ?, ?)"; totals.len()].join(", ")
+                vec!["(?, ?, ?, ?, ?, ?)"; rows.len()].join(", ")
             ),
             total_rows,
         )
@@ -556,10 +546,10 @@ impl Importer {
             if let Some(status_id) = self.statuses.order_status_id(&facts.status) {
                 tx.exec_drop(
                     format!(
-                        "UPDATE {} SET order_status_id = ?, date_modified = NOW() WHERE order_id = ?",
+                        "UPDATE {} SET order_status_id = ?, date_modified = ? WHERE order_id = ?",
                         db.table("order")
                     ),
-                    (status_id, order_id),
+                    (status_id, self.shop.clock.now(), order_id),
                 )
                 .await
                 .map_err(Error::db("updating the OpenCart order status"))?;
@@ -618,10 +608,10 @@ impl Importer {
         tx.exec_drop(
             format!(
                 "INSERT INTO {} (order_id, order_status_id, notify, comment, date_added) \
-                 VALUES (?, ?, 0, ?, NOW())",
+                 VALUES (?, ?, 0, ?, ?)",
                 self.db.table("order_history")
             ),
-            (order_id, status_id, comment),
+            (order_id, status_id, comment, self.shop.clock.now()),
         )
         .await
         .map_err(Error::db("adding order history"))

@@ -3,6 +3,7 @@
 //! - [`package`]: a package checked and cut to OpenCart's columns;
 //! - [`shop`]: the shop facts an order row needs, read once per run;
 //! - [`products`]: order lines → OpenCart products (barcode, stock code);
+//! - [`totals`]: a package's amounts as OpenCart keeps an order's (net, tax, rows that add up);
 //! - [`import`]: one package → one order, in one transaction;
 //! - [`stock`]: stock taken exactly once per order line, whatever the arrival order;
 //! - [`status_map`]: Trendyol package status → OpenCart order status.
@@ -15,6 +16,7 @@ pub mod products;
 pub mod shop;
 pub mod status_map;
 pub mod stock;
+pub mod totals;
 
 pub use import::{ImportOutcome, Importer};
 pub use poll::{run, ImportCounts, OrderImport};

@@ -12,6 +12,7 @@ use mysql_async::prelude::*;
 use crate::config::Settings;
 use crate::db::Database;
 use crate::error::{Error, Result};
+use crate::sync::shop_locale::{Lira, ShopClock, StoreChoice};
 
 /// A currency row of `oc_currency`.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,6 +41,11 @@ pub struct ShopFacts {
     pub language_code: String,
     /// The currency orders are booked in: TRY when the shop has it.
     pub currency: Currency,
+    /// TRY's rate when the shop has TRY: every lira amount is stored divided by it (in the
+    /// default currency), as OpenCart's checkout stores an order placed in TRY.
+    pub lira: Option<Lira>,
+    /// The shop's clock: every date written into OpenCart's tables is its local time.
+    pub clock: ShopClock,
     /// Set when the shop has no TRY and orders are booked in another currency: the dashboard
     /// shows it, because every amount is then Trendyol's lira figure under another code.
     pub currency_warning: Option<String>,
@@ -68,6 +74,9 @@ impl ShopFacts {
             .await
             .map_err(Error::db("reading the shop's settings"))?;
         let config: HashMap<String, String> = config.into_iter().collect();
+        let store = StoreChoice::load(db, settings).await?;
+        let lira = Lira::load(db).await?;
+        let clock = ShopClock::load(db).await?;
         let language: Option<(u32, String)> = conn
             .exec_first(
                 format!(
@@ -165,20 +174,14 @@ impl ShopFacts {
             zones_by_name.insert(fold_turkish(&name), zone);
         }
         Ok(ShopFacts {
-            store_id: 0,
-            store_name: config
-                .get("config_name")
-                .cloned()
-                .unwrap_or_else(|| "Store".into()),
+            store_id: store.store_id,
+            store_name: store.store_name,
             store_url: if settings.store_url.is_empty() {
-                config.get("config_url").cloned().unwrap_or_default()
+                store.store_url
             } else {
                 settings.store_url.clone()
             },
-            customer_group_id: config
-                .get("config_customer_group_id")
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(1),
+            customer_group_id: store.customer_group_id,
             invoice_prefix: config
                 .get("config_invoice_prefix")
                 .cloned()
@@ -186,6 +189,8 @@ impl ShopFacts {
             language_id,
             language_code,
             currency,
+            lira,
+            clock,
             currency_warning,
             country_id,
             country_name,
@@ -193,6 +198,15 @@ impl ShopFacts {
             zones_by_code,
             zones_by_name,
         })
+    }
+
+    /// A lira amount as booked: in the default currency when the shop has TRY (`amount / value`,
+    /// so that `amount * currency_value` on the order gives the lira back), else as it is.
+    pub fn booked(&self, lira: f64) -> f64 {
+        match &self.lira {
+            Some(rate) => rate.to_default(lira),
+            None => lira,
+        }
     }
 
     /// The province of an address: by Trendyol's city code (the licence-plate number, which

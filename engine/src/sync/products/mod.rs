@@ -21,14 +21,24 @@ pub mod validate;
 
 use serde_json::json;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::runner::{JobContext, JobOutcome};
 use crate::sync::catalog_pace::Pacer;
+use crate::sync::shop_locale::{PriceBasis, NO_LIRA};
 
 pub use mapping::Mappings;
 
 /// The `product_sync` job.
 pub async fn run(ctx: &JobContext) -> Result<JobOutcome> {
+    // A product is created on Trendyol with its prices: without a lira rate there is nothing
+    // right to send, so the run refuses before it starts (the dashboard says how to fix it).
+    let basis = PriceBasis::load(&ctx.db, &ctx.settings).await?;
+    if basis.lira.is_none() {
+        if !ctx.dry_run {
+            crate::sync::stock::no_lira_alert(ctx).await?;
+        }
+        return Err(Error::Config(format!("products not sent: {NO_LIRA}")));
+    }
     let mut pacer = Pacer::new();
     let mut track = tracking::TrackReport::default();
     let mut approvals = approval::ApprovalReport::default();
@@ -40,7 +50,7 @@ pub async fn run(ctx: &JobContext) -> Result<JobOutcome> {
         stopped = approval::poll(ctx, &mut pacer, &mut approvals).await?;
     }
     if stopped.is_none() {
-        stopped = upload::upload(ctx, &mut mappings, &mut pacer, &mut push).await?;
+        stopped = upload::upload(ctx, &mut mappings, &basis, &mut pacer, &mut push).await?;
     }
     if stopped.is_none() && (push.created + push.updated) > 0 {
         stopped = tracking::track(ctx, &mut pacer, &mut track).await?;

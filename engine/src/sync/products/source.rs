@@ -3,7 +3,8 @@
 //! A page is one query for the ids of the products that may need work, then one query on
 //! `product` for those (with its description, manufacturer, the desired stock and prices, and
 //! this seller's `trendyol_products` row) plus one query per child table for the page's ids, so
-//! memory is one page whatever the catalog size. Only products that may have
+//! memory is one page whatever the catalog size. Only products of the chosen store
+//! (`product_to_store`, setting `store_id`) are read, and of those only the ones that may have
 //! changed are read: no `trendyol_products` row yet, a different `date_modified` than the one
 //! last handled (OpenCart's product form sets it on every save, specials and images included),
 //! or a different mapping version (the owner edited a mapping or a catalog setting).
@@ -18,6 +19,7 @@ use crate::db::Database;
 use crate::error::{Error, Result};
 use crate::sync::catalog_batches::marks;
 use crate::sync::catalog_price::{desired_sql, money};
+use crate::sync::shop_locale::PriceBasis;
 
 /// One OpenCart product as the mapping sees it.
 #[derive(Debug, Clone, Default)]
@@ -68,6 +70,7 @@ pub struct ExistingRow {
 pub async fn next_page(
     db: &Database,
     settings: &Settings,
+    basis: &PriceBasis,
     seller_id: u64,
     mapping_version: &str,
     after_id: u32,
@@ -81,22 +84,24 @@ pub async fn next_page(
         .exec(
             format!(
                 "SELECT p.product_id FROM {product} p \
+                 JOIN {to_store} ps ON ps.product_id = p.product_id AND ps.store_id = ? \
                  LEFT JOIN {tp} tp FORCE INDEX (product_scan) ON tp.product_id = p.product_id \
                       AND tp.product_option_value_id = 0 AND tp.seller_id = ? \
                  WHERE p.product_id > ? AND (tp.trendyol_product_id IS NULL \
                       OR NOT (tp.source_modified_at <=> p.date_modified) OR tp.mapping_version <> ?) \
                  ORDER BY p.product_id LIMIT ?",
                 product = db.table("product"),
+                to_store = db.table("product_to_store"),
                 tp = db.table("trendyol_products"),
             ),
-            (seller_id, after_id, mapping_version, limit),
+            (basis.store_id, seller_id, after_id, mapping_version, limit),
         )
         .await
         .map_err(Error::db("finding products that may have changed"))?;
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let desired = desired_sql(db, settings);
+    let desired = desired_sql(db, settings, basis);
     let sql = format!(
         "SELECT p.product_id, p.model, p.sku, p.`{barcode}`, p.manufacturer_id, \
          COALESCE(m.name, ''), p.tax_class_id, CAST(p.length AS CHAR), CAST(p.width AS CHAR), \

@@ -35,6 +35,7 @@ use crate::error::{ApiErrorClass, Error, Result};
 use crate::runner::{JobContext, StopReason};
 use crate::sync::catalog_batches::{self, marks, BatchKind};
 use crate::sync::catalog_pace::Pacer;
+use crate::sync::shop_locale::PriceBasis;
 
 /// The cursor of the product scan (last product id handled).
 pub const SCAN_CURSOR: &str = "product_sync.scan";
@@ -93,6 +94,7 @@ struct RowWrite {
 pub async fn upload(
     ctx: &JobContext,
     mappings: &mut Mappings,
+    basis: &PriceBasis,
     pacer: &mut Pacer,
     report: &mut UploadReport,
 ) -> Result<Option<StopReason>> {
@@ -122,6 +124,7 @@ pub async fn upload(
         let page = source::next_page(
             db,
             &ctx.settings,
+            basis,
             seller,
             &mappings.version,
             after,

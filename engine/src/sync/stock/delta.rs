@@ -30,6 +30,7 @@ use crate::sync::catalog_batches::{self, BatchKind};
 use crate::sync::catalog_pace::Pacer;
 use crate::sync::catalog_price::{desired_sql_for_window, money};
 use crate::sync::products::state;
+use crate::sync::shop_locale::PriceBasis;
 
 /// The cursor of the scan (last OpenCart `product_id` handled).
 pub const SCAN_CURSOR: &str = "stock_sync.scan";
@@ -74,6 +75,7 @@ struct Change {
 /// Scans and sends. Returns why it stopped early, if it did.
 pub async fn scan_and_send(
     ctx: &JobContext,
+    basis: &PriceBasis,
     pacer: &mut Pacer,
     report: &mut DeltaReport,
 ) -> Result<Option<StopReason>> {
@@ -101,12 +103,13 @@ pub async fn scan_and_send(
         // core, so on a multi-core server the pair takes about the time of one.
         let first = Window::after(after, last_product);
         let second = (first.last < last_product).then(|| Window::after(first.last, last_product));
-        let (first_scan, second_scan) = tokio::try_join!(scan_window(ctx, seller, first), async {
-            match second {
-                Some(window) => scan_window(ctx, seller, window).await.map(Some),
-                None => Ok(None),
-            }
-        })?;
+        let (first_scan, second_scan) =
+            tokio::try_join!(scan_window(ctx, basis, seller, first), async {
+                match second {
+                    Some(window) => scan_window(ctx, basis, seller, window).await.map(Some),
+                    None => Ok(None),
+                }
+            })?;
         for scanned in std::iter::once(first_scan).chain(second_scan) {
             report.windows += 1;
             report.changed += scanned.changes.len() as u64;
@@ -198,10 +201,22 @@ struct WindowScan {
 /// The rows of the products in `window` whose desired stock or prices differ from the confirmed
 /// ones — at most [`WINDOW_ROW_CAP`] of them, so a window where everything changed (a global
 /// price rise) holds a bounded number of rows whatever the number of variants per product.
-async fn scan_window(ctx: &JobContext, seller: u64, window: Window) -> Result<WindowScan> {
+async fn scan_window(
+    ctx: &JobContext,
+    basis: &PriceBasis,
+    seller: u64,
+    window: Window,
+) -> Result<WindowScan> {
     let db = &ctx.db;
     let tp = db.table("trendyol_products");
-    let d = desired_sql_for_window(db, &ctx.settings, window.first..=window.last);
+    let d = desired_sql_for_window(db, &ctx.settings, basis, window.first..=window.last);
+    // Without a lira rate there is no price to compare: only quantities can change (Trendyol's
+    // price and inventory items may carry the stock alone).
+    let price_differs = if d.prices {
+        "NOT (x.list <=> x.confirmed_list_price) OR NOT (x.sale <=> x.confirmed_sale_price)"
+    } else {
+        "FALSE"
+    };
     // The `stock_scan_by_product` index (migration 8) holds every column of `tp` this query
     // reads, its leading columns are the equalities and the product range, and it is ordered
     // as the result is: the scan is one range read of a narrow index, then each product's
@@ -209,8 +224,7 @@ async fn scan_window(ctx: &JobContext, seller: u64, window: Window) -> Result<Wi
     // barcode is not in the index; it is read below for the rows that differ.
     let sql = format!(
         "SELECT x.trendyol_product_id, x.product_id, x.qty, CAST(x.list AS CHAR), \
-         CAST(x.sale AS CHAR), NOT (x.qty <=> x.confirmed_quantity), \
-         NOT (x.list <=> x.confirmed_list_price) OR NOT (x.sale <=> x.confirmed_sale_price) \
+         CAST(x.sale AS CHAR), NOT (x.qty <=> x.confirmed_quantity), ({price_differs}) \
          FROM (SELECT tp.trendyol_product_id, tp.product_id, tp.confirmed_quantity, \
                tp.confirmed_list_price, tp.confirmed_sale_price, {qty} AS qty, {list} AS list, \
                {sale} AS sale \
@@ -220,8 +234,7 @@ async fn scan_window(ctx: &JobContext, seller: u64, window: Window) -> Result<Wi
                AND tp.product_id BETWEEN ? AND ? \
                AND (tp.stock_failed_at IS NULL \
                     OR tp.stock_failed_at < UTC_TIMESTAMP() - INTERVAL {interval} MINUTE)) x \
-         WHERE NOT (x.qty <=> x.confirmed_quantity) OR NOT (x.list <=> x.confirmed_list_price) \
-               OR NOT (x.sale <=> x.confirmed_sale_price) \
+         WHERE NOT (x.qty <=> x.confirmed_quantity) OR {price_differs} \
          ORDER BY x.product_id, x.trendyol_product_id LIMIT {WINDOW_ROW_CAP}",
         qty = d.quantity,
         list = d.list_price,

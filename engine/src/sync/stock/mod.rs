@@ -23,6 +23,7 @@ use crate::error::Result;
 use crate::runner::{JobContext, JobOutcome};
 use crate::sync::catalog_batches;
 use crate::sync::catalog_pace::Pacer;
+use crate::sync::shop_locale::{PriceBasis, NO_LIRA};
 
 /// How often a run reconciles with Trendyol's approved list.
 pub const RECONCILE_EVERY: Duration = Duration::from_secs(24 * 3600);
@@ -36,6 +37,10 @@ pub async fn run(ctx: &JobContext) -> Result<JobOutcome> {
     let mut confirmed = confirm::ConfirmReport::default();
     let mut reconciled = reconcile::ReconcileReport::default();
     let mut delta = delta::DeltaReport::default();
+    let basis = PriceBasis::load(&ctx.db, &ctx.settings).await?;
+    if basis.lira.is_none() && !ctx.dry_run {
+        no_lira_alert(ctx).await?;
+    }
 
     let mut stopped = confirm::confirm(ctx, &mut pacer, &mut confirmed).await?;
     let now_ms = SystemTime::now()
@@ -51,14 +56,14 @@ pub async fn run(ctx: &JobContext) -> Result<JobOutcome> {
         }
     }
     if stopped.is_none() {
-        stopped = delta::scan_and_send(ctx, &mut pacer, &mut delta).await?;
+        stopped = delta::scan_and_send(ctx, &basis, &mut pacer, &mut delta).await?;
     }
     if stopped.is_none() && delta.writes > 0 {
         stopped = confirm::confirm(ctx, &mut pacer, &mut confirmed).await?;
     }
 
     let message = format!(
-        "{} changed, {} sent in {} calls, {} confirmed, {} failed{}{}",
+        "{} changed, {} sent in {} calls, {} confirmed, {} failed{}{}{}",
         delta.changed,
         delta.items_sent,
         delta.writes,
@@ -73,6 +78,11 @@ pub async fn run(ctx: &JobContext) -> Result<JobOutcome> {
             ", stopped early (the next run resumes)"
         } else {
             ""
+        },
+        if basis.lira.is_none() {
+            format!("; stock only, no prices sent: {NO_LIRA}")
+        } else {
+            String::new()
         }
     );
     Ok(JobOutcome {
@@ -85,6 +95,24 @@ pub async fn run(ctx: &JobContext) -> Result<JobOutcome> {
             "delta": delta,
             "confirm": confirmed,
             "reconcile": reconciled,
+            "prices_sent": basis.lira.is_some(),
+            "try_rate": basis.lira.as_ref().map(|l| l.value),
         }),
     })
+}
+
+/// The dashboard's alert for a shop without TRY: prices are held back until it has one.
+pub async fn no_lira_alert(ctx: &JobContext) -> Result<()> {
+    crate::alerts::raise(
+        &ctx.db,
+        &crate::alerts::Alert {
+            alert_type: "no_lira".into(),
+            severity: crate::alerts::Severity::Error,
+            title: "No prices go to Trendyol: the shop has no Turkish Lira".into(),
+            message: format!("Trendyol sells in Turkish lira and {NO_LIRA}."),
+            dedupe_key: "no_lira".into(),
+        },
+    )
+    .await
+    .map(|_| ())
 }

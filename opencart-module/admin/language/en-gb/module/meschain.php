@@ -86,6 +86,8 @@ $_['entry_language_id']        = 'Language ID';
 $_['entry_barcode_source']     = 'Barcode Source';
 $_['entry_stock_buffer']       = 'Stock Buffer';
 $_['entry_order_currency']     = 'Order Currency';
+$_['entry_store_id']           = 'Store';
+$_['entry_customer_group_id']  = 'Customer Group';
 $_['entry_drop_tables']        = 'Drop tables on uninstall';
 
 // Help
@@ -127,6 +129,8 @@ $_['help_language_id']         = 'The OpenCart language whose product texts are 
 $_['help_barcode_source']      = 'The product field that holds the barcode Trendyol knows.';
 $_['help_stock_buffer']        = 'Units held back from Trendyol for each product.';
 $_['help_order_currency']      = 'Three-letter code of the currency Trendyol orders are recorded in.';
+$_['help_store_id']            = 'store_id of the OpenCart store whose products go to Trendyol and into which Trendyol orders are imported (0: the default store). Prices are converted from the shop\'s default currency to Turkish lira with the TRY rate under System > Localisation > Currencies.';
+$_['help_customer_group_id']   = 'customer_group_id whose specials make the Trendyol sale price (0: the shop\'s default customer group). Specials start and end on the shop\'s time zone.';
 $_['help_drop_tables']         = 'When on, uninstalling also deletes MesChain\'s tables and all their data. Off keeps them for a reinstall.';
 
 // Error

@@ -86,6 +86,8 @@ $_['entry_language_id']        = 'Dil ID';
 $_['entry_barcode_source']     = 'Barkod Kaynağı';
 $_['entry_stock_buffer']       = 'Stok Tamponu';
 $_['entry_order_currency']     = 'Sipariş Para Birimi';
+$_['entry_store_id']           = 'Mağaza';
+$_['entry_customer_group_id']  = 'Müşteri Grubu';
 $_['entry_drop_tables']        = 'Kaldırırken tabloları sil';
 
 // Yardım
@@ -127,6 +129,8 @@ $_['help_language_id']         = 'Ürün metinleri gönderilecek OpenCart dili.'
 $_['help_barcode_source']      = 'Trendyol\'un bildiği barkodu tutan ürün alanı.';
 $_['help_stock_buffer']        = 'Her üründe Trendyol\'a gösterilmeyecek adet.';
 $_['help_order_currency']      = 'Trendyol siparişlerinin kaydedileceği para biriminin üç harfli kodu.';
+$_['help_store_id']            = 'Ürünleri Trendyol\'a gönderilecek ve Trendyol siparişlerinin aktarılacağı OpenCart mağazasının store_id değeri (0: varsayılan mağaza). Fiyatlar, Sistem > Yerelleştirme > Para Birimleri altındaki TRY kuruyla mağazanın varsayılan para biriminden Türk lirasına çevrilir.';
+$_['help_customer_group_id']   = 'İndirimli fiyatları Trendyol satış fiyatını belirleyen müşteri grubunun customer_group_id değeri (0: mağazanın varsayılan müşteri grubu). İndirimler mağazanın saat diliminde başlar ve biter.';
 $_['help_drop_tables']         = 'Açıksa eklenti kaldırılırken MesChain tabloları ve tüm verileri de silinir. Kapalıyken yeniden kurulum için saklanır.';
 
 // Hata

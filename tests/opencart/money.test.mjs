@@ -1,0 +1,121 @@
+// A dollar shop in Istanbul sells on Trendyol in lira: the owner adds Turkish Lira at 34.5 under
+// System > Localisation > Currencies (USD stays the default), a 10.00 USD product reaches
+// Trendyol (the sandbox) at 345.00 TL, and a Trendyol order shows in Sales > Orders with
+// Trendyol's lira total and the order's Istanbul date.
+
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { spawnShop } from './lib/shop.mjs';
+import { launchBrowser, openSession } from './lib/browser.mjs';
+import { signIn, uploadModule, installModule, openAdmin, act, addCurrency } from './lib/admin.mjs';
+import { saveSettings, sandboxSettings, DEMO_SELLER } from './lib/settings.mjs';
+import { pickAndSave, mappingRow, openMappingTab, pressSync } from './lib/panels.mjs';
+
+const BARCODE = '8690000004321';
+const PRODUCT = 'MacBook Pro';
+
+async function trendyol(shop, path) {
+  const response = await fetch(shop.sandbox.url + path, {
+    headers: {
+      authorization: 'Basic ' + Buffer.from(`${DEMO_SELLER.key}:${DEMO_SELLER.secret}`).toString('base64'),
+      'user-agent': `${DEMO_SELLER.id} - SelfIntegration`,
+    },
+  });
+  assert.equal(response.status, 200, `GET ${path}`);
+  return response.json();
+}
+
+describe('a dollar shop sells in lira', () => {
+  let shop;
+  let browser;
+  let owner;
+
+  before(async () => {
+    shop = await spawnShop('money');
+    await shop.control('POST', '/__sandbox/settings', { rejectShare: 0 });
+    browser = await launchBrowser();
+    owner = await openSession(browser, { artifacts: shop.artifacts, label: 'money' });
+    await signIn(owner, shop);
+    await uploadModule(owner, shop);
+    assert.ok((await installModule(owner, shop)).success);
+    await saveSettings(owner, shop, sandboxSettings(shop, {
+      store_url: shop.url, image_base_url: `https://${new URL(shop.url).host}/image/`, webhook_processing: false,
+    }));
+  });
+
+  after(async () => {
+    await browser?.close();
+    await shop?.stop();
+  });
+
+  it('the owner adds Turkish Lira at 34.5 per US dollar, the default currency', async () => {
+    const { page } = owner;
+    await openAdmin(owner, shop, 'localisation/currency');
+    // USD is the shop's default (marked in the list).
+    assert.match(await page.locator('#currency tbody tr', { hasText: 'USD' }).innerText(), /US Dollar/);
+    await addCurrency(owner, shop, { title: 'Türk Lirası', code: 'TRY', value: 34.5, symbolRight: ' TL' });
+    await openAdmin(owner, shop, 'localisation/currency');
+    assert.match(await page.locator('#currency tbody tr', { hasText: 'TRY' }).innerText(), /34\.5/);
+  });
+
+  it('a 10.00 USD product reaches Trendyol at 345.00 TL', async () => {
+    const { page } = owner;
+    await openAdmin(owner, shop, 'catalog/product', { filter_name: PRODUCT });
+    const row = page.locator('#product tbody tr').filter({ has: page.locator('td', { hasText: new RegExp(`^${PRODUCT}\\s`) }) });
+    await Promise.all([page.waitForURL(/catalog\/product\.form/), row.locator('a.btn-primary').first().click()]);
+    await page.click('a[href="#tab-data"]');
+    await page.fill('#input-ean', BARCODE);
+    await page.fill('#input-price', '10.00');
+    assert.ok((await act(page, () => page.click('button[form="form-product"]'))).success, 'product saved');
+    // Its specials belong to another price: the owner removes them on the Special tab.
+    await page.click('a[href="#tab-special"]');
+    const removers = page.locator('#special tbody button.btn-danger');
+    while (await removers.count()) await removers.first().click();
+    assert.ok((await act(page, () => page.click('button[form="form-product"]'))).success, 'specials removed');
+
+    await openMappingTab(owner, shop, 'category');
+    assert.ok((await act(page, () => pickAndSave(page, mappingRow(page, 'category', 'Laptops & Notebooks'), 'Elbise', 'Elbise (411)'))).success);
+    await openMappingTab(owner, shop, 'brand');
+    assert.ok((await act(page, () => pickAndSave(page, mappingRow(page, 'brand', 'Apple'), 'MesChain Demo', 'MesChain Demo (1791)'))).success);
+
+    const result = await pressSync(owner, shop, 'Sync Products');
+    assert.equal(result.status, 'done', result.text);
+    const requests = (await (await fetch(`${shop.sandbox.url}/__sandbox/requests?method=POST&path_prefix=/integration/product`)).json()).requests;
+    const items = requests.flatMap((r) => r.bodyJson?.items ?? []).filter((i) => i.barcode === BARCODE);
+    assert.ok(items.length >= 1, 'the product was sent');
+    for (const item of items) {
+      assert.equal(item.listPrice, 345);
+      assert.equal(item.salePrice, 345);
+    }
+    const found = await trendyol(shop, `/integration/product/sellers/${DEMO_SELLER.id}/products?barcode=${BARCODE}`);
+    assert.equal(found.content?.[0]?.salePrice, 345, 'Trendyol shows 345.00 TL');
+  });
+
+  it('a Trendyol order shows its lira total and its Istanbul date in Sales > Orders', async () => {
+    const { page } = owner;
+    // The review ends after a moment; the next product sync reads the approval.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal((await pressSync(owner, shop, 'Sync Products')).status, 'done');
+    // Placed at 22:30 UTC yesterday: already today in Istanbul (UTC+3).
+    const yesterday = new Date(Date.now() - 86_400_000);
+    const placed = Date.UTC(yesterday.getUTCFullYear(), yesterday.getUTCMonth(), yesterday.getUTCDate(), 22, 30);
+    await shop.control('POST', '/__sandbox/orders/generate', {
+      count: 1, maxLines: 1, maxQuantity: 1, splitShare: 0, cancelShare: 0, awaitingShare: 0, orderDate: placed,
+    });
+    const result = await pressSync(owner, shop, 'Sync Orders');
+    assert.equal(result.status, 'done', result.text);
+    const [pkg] = (await trendyol(shop, `/integration/order/sellers/${DEMO_SELLER.id}/orders?size=50`)).content;
+    const lira = Number(pkg.packageTotalPrice ?? pkg.totalPrice);
+
+    await openAdmin(owner, shop, 'sale/order');
+    const listRow = page.locator('#order tbody tr').filter({ hasText: `${pkg.customerFirstName} ${pkg.customerLastName}` });
+    assert.equal(await listRow.count(), 1);
+    const text = (await listRow.innerText()).replace(/,/g, '');
+    assert.ok(text.includes(`${lira.toFixed(2)} TL`), `Sales > Orders shows ${lira.toFixed(2)} TL: ${text}`);
+    const istanbul = new Date(placed + 3 * 3_600_000);
+    const day = `${String(istanbul.getUTCDate()).padStart(2, '0')}/${String(istanbul.getUTCMonth() + 1).padStart(2, '0')}/${istanbul.getUTCFullYear()}`;
+    assert.ok(text.includes(day), `the order is dated ${day} (Istanbul), not the UTC day before: ${text}`);
+    await owner.screenshot('money-orders');
+  });
+});
