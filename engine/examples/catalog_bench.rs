@@ -185,6 +185,13 @@ async fn run(n: u32) -> Value {
     )
     .unwrap();
     migrations::migrate(&db).await.unwrap();
+    // Prices go out in lira: a TRY rate of 1.0 keeps the generated prices as they are.
+    meschain_engine::fixtures::add_currency(&mut conn, "oc_", "TRY", "Türk Lirası", 1.0)
+        .await
+        .unwrap();
+    let basis = meschain_engine::sync::shop_locale::PriceBasis::load(&db, &settings)
+        .await
+        .unwrap();
     // Every category and manufacturer mapped, as a shop owner would in the admin.
     conn.query_drop(
         "INSERT INTO oc_trendyol_category_map (category_id, trendyol_category_id, updated_at) \
@@ -254,7 +261,7 @@ async fn run(n: u32) -> Value {
 
     // Approval, as the approval poll would record it.
     let approving = Instant::now();
-    let d = catalog_price::desired_sql(&db, &settings);
+    let d = catalog_price::desired_sql(&db, &settings, &basis);
     let approve = format!(
         "UPDATE oc_trendyol_products tp JOIN oc_product p ON p.product_id = tp.product_id {} \
          SET tp.sync_status = 'approved', tp.trendyol_status = 'APPROVED', tp.content_id = tp.product_id, \
@@ -281,7 +288,7 @@ async fn run(n: u32) -> Value {
         let scan_ctx = ctx();
         let mut report = delta::DeltaReport::default();
         let started = Instant::now();
-        match delta::scan_and_send(&scan_ctx, &mut Pacer::new(), &mut report).await {
+        match delta::scan_and_send(&scan_ctx, &basis, &mut Pacer::new(), &mut report).await {
             Ok(_) => {
                 break (
                     started.elapsed().as_secs_f64() * 1000.0,
@@ -368,8 +375,10 @@ async fn resume_push(ctx: &JobContext) -> meschain_engine::Result<()> {
     let mut track = products::tracking::TrackReport::default();
     let mut push = products::upload::UploadReport::default();
     let mut mappings = products::Mappings::load(&ctx.db, &ctx.settings).await?;
+    let basis =
+        meschain_engine::sync::shop_locale::PriceBasis::load(&ctx.db, &ctx.settings).await?;
     products::tracking::track(ctx, &mut pacer, &mut track).await?;
-    products::upload::upload(ctx, &mut mappings, &mut pacer, &mut push).await?;
+    products::upload::upload(ctx, &mut mappings, &basis, &mut pacer, &mut push).await?;
     products::tracking::track(ctx, &mut pacer, &mut track).await?;
     Ok(())
 }

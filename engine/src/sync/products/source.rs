@@ -67,6 +67,9 @@ pub struct ExistingRow {
 
 /// Reads the next page of products after `after_id` that may need work. `with_options` adds
 /// option values (only needed when an attribute mapping reads options).
+// Each argument is one independent fact of the page asked for; a struct for them would only
+// rename them.
+#[allow(clippy::too_many_arguments)]
 pub async fn next_page(
     db: &Database,
     settings: &Settings,
