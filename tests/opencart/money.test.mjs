@@ -8,7 +8,9 @@ import assert from 'node:assert/strict';
 
 import { spawnShop } from './lib/shop.mjs';
 import { launchBrowser, openSession } from './lib/browser.mjs';
-import { signIn, uploadModule, installModule, openAdmin, act, addCurrency } from './lib/admin.mjs';
+import {
+  signIn, uploadModule, installModule, openAdmin, act, addCurrency, switchOffRateSource, setDefaultCurrency, openFromMenu,
+} from './lib/admin.mjs';
 import { saveSettings, sandboxSettings, DEMO_SELLER } from './lib/settings.mjs';
 import { pickAndSave, mappingRow, openMappingTab, pressSync } from './lib/panels.mjs';
 
@@ -49,14 +51,27 @@ describe('a dollar shop sells in lira', () => {
     await shop?.stop();
   });
 
-  it('the owner adds Turkish Lira at 34.5 per US dollar, the default currency', async () => {
+  it('the owner keeps US dollars as the default currency and adds Turkish Lira at 34.5 by hand', async () => {
     const { page } = owner;
-    await openAdmin(owner, shop, 'localisation/currency');
-    // USD is the shop's default (marked in the list).
-    assert.match(await page.locator('#currency tbody tr', { hasText: 'USD' }).innerText(), /US Dollar/);
+    // A rate typed by hand only stays while OpenCart's rate source (ECB) is off.
+    await switchOffRateSource(owner, shop, 'European Central Bank');
     await addCurrency(owner, shop, { title: 'Türk Lirası', code: 'TRY', value: 34.5, symbolRight: ' TL' });
+    await setDefaultCurrency(owner, shop, 'US Dollar');
     await openAdmin(owner, shop, 'localisation/currency');
-    assert.match(await page.locator('#currency tbody tr', { hasText: 'TRY' }).innerText(), /34\.5/);
+    assert.match(await page.locator('#currency tbody tr', { hasText: 'USD' }).innerText(), /US Dollar\s*\(Default\)/);
+    // The rate survived both saves (each one asks the rate source, now off).
+    assert.match(await page.locator('#currency tbody tr', { hasText: 'TRY' }).innerText(), /\b34\.50*\b/);
+  });
+
+  it('Settings offer the shop\'s own stores and customer groups; Cron Management names the time zone', async () => {
+    const { page } = owner;
+    await openFromMenu(owner, shop, 'Settings');
+    const stores = await page.locator('#field-store-id option').allInnerTexts();
+    assert.deepEqual(stores.map((t) => t.trim()), ['Your Store (default store)']);
+    const groups = await page.locator('#field-customer-group-id option').allInnerTexts();
+    assert.deepEqual(groups.map((t) => t.trim()), ['The shop\'s default group (now Default)', 'Default']);
+    await openFromMenu(owner, shop, 'Cron Management');
+    assert.match(await page.locator('#meschain-time-zone').innerText(), /Europe\/Istanbul/);
   });
 
   it('a 10.00 USD product reaches Trendyol at 345.00 TL', async () => {
@@ -70,7 +85,7 @@ describe('a dollar shop sells in lira', () => {
     assert.ok((await act(page, () => page.click('button[form="form-product"]'))).success, 'product saved');
     // Its specials belong to another price: the owner removes them on the Special tab.
     await page.click('a[href="#tab-special"]');
-    const removers = page.locator('#special tbody button.btn-danger');
+    const removers = page.locator('#product-special tbody button.btn-danger');
     while (await removers.count()) await removers.first().click();
     assert.ok((await act(page, () => page.click('button[form="form-product"]'))).success, 'specials removed');
 
@@ -116,6 +131,14 @@ describe('a dollar shop sells in lira', () => {
     const istanbul = new Date(placed + 3 * 3_600_000);
     const day = `${String(istanbul.getUTCDate()).padStart(2, '0')}/${String(istanbul.getUTCMonth() + 1).padStart(2, '0')}/${istanbul.getUTCFullYear()}`;
     assert.ok(text.includes(day), `the order is dated ${day} (Istanbul), not the UTC day before: ${text}`);
+    // OpenCart's pages print only the day; the stored time is Trendyol's on Istanbul's clock.
+    const stamp = istanbul.toISOString().slice(0, 16).replace('T', ' ');
+    assert.equal(await shop.value("SELECT DATE_FORMAT(date_added, '%Y-%m-%d %H:%i') FROM oc_order"), stamp);
     await owner.screenshot('money-orders');
+  });
+
+  it('logged no PHP problem and no browser error', () => {
+    assert.deepEqual(shop.phpProblems(), []);
+    assert.deepEqual(owner.problems, []);
   });
 });

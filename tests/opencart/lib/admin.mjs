@@ -128,3 +128,29 @@ export async function addCurrency(session, shop, { title, code, value, symbolRig
   const saved = await act(page, () => page.locator('button[form=form-currency]').click());
   assert.ok(saved.success, `currency ${code} saved: ${saved.text}`);
 }
+
+/**
+ * Extensions > Extensions > Currency Rates > `name` > Edit: Status off, saved. OpenCart 4 asks the
+ * rate source for fresh rates whenever a currency or the settings are saved (and on its daily
+ * cron), which would overwrite a rate the owner typed in; an owner who keeps rates by hand turns
+ * the source off first.
+ */
+export async function switchOffRateSource(session, shop, name) {
+  const { page } = session;
+  await openAdmin(session, shop, 'marketplace/extension', { type: 'currency' });
+  const row = page.locator('#extension tbody tr', { hasText: name });
+  await Promise.all([page.waitForURL(/extension\/opencart\/currency\//), row.locator('a.btn-primary').click()]);
+  await page.locator('#input-status').uncheck();
+  const saved = await act(page, () => page.locator('button[form=form-currency]').click());
+  assert.ok(saved.success, `${name} switched off: ${saved.text}`);
+}
+
+/** System > Settings > the default store > Local > Currency: `title` chosen and saved. */
+export async function setDefaultCurrency(session, shop, title) {
+  const { page } = session;
+  await openAdmin(session, shop, 'setting/setting');
+  await page.click('a[href="#tab-local"]');
+  await page.locator('#input-currency').selectOption({ label: title });
+  const saved = await act(page, () => page.locator('button[form=form-setting]').click());
+  assert.ok(saved.success, `default currency ${title} saved: ${saved.text}`);
+}

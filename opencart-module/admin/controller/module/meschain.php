@@ -319,6 +319,7 @@ class Meschain extends \Opencart\System\Engine\Controller {
 	 * @return list<array<string, mixed>>
 	 */
 	private function groups(array $fields): array {
+		$shop_choices = $this->shopChoices();
 		$groups = [];
 		foreach (self::GROUPS as $group) {
 			$groups[$group] = ['code' => $group, 'name' => $this->language->get('tab_' . $group), 'fields' => []];
@@ -332,7 +333,7 @@ class Meschain extends \Opencart\System\Engine\Controller {
 
 			if ($secret) {
 				$type = 'secret';
-			} elseif (isset(self::CHOICES[$name])) {
+			} elseif (isset(self::CHOICES[$name]) || isset($shop_choices[$name])) {
 				$type = 'select';
 			} elseif ($allowed === self::BOOLEAN_ALLOWED) {
 				$type = 'switch';
@@ -350,6 +351,14 @@ class Meschain extends \Opencart\System\Engine\Controller {
 
 			$value = $secret ? '' : (string)($field['value'] ?? '');
 
+			if (isset($shop_choices[$name])) {
+				$options = $shop_choices[$name];
+				// A stored id the shop no longer has stays visible (saving refuses it).
+				if ($value !== '' && !in_array($value, array_column($options, 'value'), true)) {
+					$options[] = ['value' => $value, 'text' => sprintf($this->language->get('text_missing_choice'), $value)];
+				}
+			}
+
 			$groups[$group]['fields'][] = [
 				'name'    => $name,
 				'key'     => (string)$field['key'],
@@ -366,6 +375,34 @@ class Meschain extends \Opencart\System\Engine\Controller {
 		}
 
 		return array_values(array_filter($groups, static fn (array $g): bool => $g['fields'] !== []));
+	}
+
+	/**
+	 * The shop's own stores and customer groups, as the options of the store_id and
+	 * customer_group_id settings (0: the default store, the shop's default group).
+	 *
+	 * @return array<string, list<array{value: string, text: string}>>
+	 */
+	private function shopChoices(): array {
+		$this->load->model('setting/store');
+		$stores = [['value' => '0', 'text' => sprintf($this->language->get('text_store_default'), (string)$this->config->get('config_name'))]];
+		foreach ($this->model_setting_store->getStores() as $store) {
+			$stores[] = ['value' => (string)$store['store_id'], 'text' => (string)$store['name']];
+		}
+
+		$this->load->model('customer/customer_group');
+		$default_id = (int)$this->config->get('config_customer_group_id');
+		$default_name = '#' . $default_id;
+		$groups = [];
+		foreach ($this->model_customer_customer_group->getCustomerGroups() as $group) {
+			if ((int)$group['customer_group_id'] === $default_id) {
+				$default_name = (string)$group['name'];
+			}
+			$groups[] = ['value' => (string)$group['customer_group_id'], 'text' => (string)$group['name']];
+		}
+		array_unshift($groups, ['value' => '0', 'text' => sprintf($this->language->get('text_customer_group_default'), $default_name)]);
+
+		return ['store_id' => $stores, 'customer_group_id' => $groups];
 	}
 
 	/**

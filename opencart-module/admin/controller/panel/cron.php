@@ -79,6 +79,7 @@ class Cron extends \Opencart\System\Engine\Controller {
 		$data['product_statuses'] = $this->statusOptions(self::PRODUCT_STATUSES, 'text_product_');
 
 		$data['error_warning'] = $model->loaded() ? '' : $model->notLoadedMessage();
+		$data['text_time_zone'] = sprintf($this->language->get('text_time_zone'), $model->shopZone());
 
 		$data['setup'] = $this->setup();
 

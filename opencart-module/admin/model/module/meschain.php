@@ -129,6 +129,11 @@ class Meschain extends \Opencart\System\Engine\Model {
 		return date($format === 'datetime_format' ? 'd/m/Y H:i:s' : $format, $timestamp);
 	}
 
+	/** The zone shopTime() prints in: the shop's config_timezone, which OpenCart made PHP's default. */
+	public function shopZone(): string {
+		return date_default_timezone_get();
+	}
+
 	/** The Unix time of an engine time (UTC `Y-m-d H:i:s`), or null when it is blank or not a time. */
 	public function utcTimestamp(mixed $utc): ?int {
 		if (!is_string($utc) || $utc === '') {

@@ -28,6 +28,9 @@ $_['text_barcode_source_model'] = 'Model';
 $_['text_barcode_source_jan']  = 'JAN';
 $_['text_barcode_source_isbn'] = 'ISBN';
 $_['text_barcode_source_mpn']  = 'MPN';
+$_['text_store_default']       = '%s (default store)';
+$_['text_customer_group_default'] = 'The shop\'s default group (now %s)';
+$_['text_missing_choice']      = '#%s (no longer in this shop)';
 
 // Tabs (settings groups)
 $_['tab_general']              = 'General';
@@ -129,8 +132,8 @@ $_['help_language_id']         = 'The OpenCart language whose product texts are 
 $_['help_barcode_source']      = 'The product field that holds the barcode Trendyol knows.';
 $_['help_stock_buffer']        = 'Units held back from Trendyol for each product.';
 $_['help_order_currency']      = 'Three-letter code of the currency Trendyol orders are recorded in.';
-$_['help_store_id']            = 'store_id of the OpenCart store whose products go to Trendyol and into which Trendyol orders are imported (0: the default store). Prices are converted from the shop\'s default currency to Turkish lira with the TRY rate under System > Localisation > Currencies.';
-$_['help_customer_group_id']   = 'customer_group_id whose specials make the Trendyol sale price (0: the shop\'s default customer group). Specials start and end on the shop\'s time zone.';
+$_['help_store_id']            = 'The OpenCart store whose products go to Trendyol and into which Trendyol orders are imported. Prices are converted from the shop\'s default currency to Turkish lira with the TRY rate under System > Localisation > Currencies.';
+$_['help_customer_group_id']   = 'The customer group whose specials make the Trendyol sale price. Specials start and end on the shop\'s time zone.';
 $_['help_drop_tables']         = 'When on, uninstalling also deletes MesChain\'s tables and all their data. Off keeps them for a reinstall.';
 
 // Error

@@ -10,6 +10,7 @@ $_['text_loading']         = 'Loading…';
 $_['text_request_failed']  = 'The request failed. Reload the page and sign in again if the problem persists.';
 $_['text_confirm']         = 'Are you sure?';
 $_['text_manual_sync']     = 'Manual sync';
+$_['text_time_zone']       = 'Times are shown in the shop\'s time zone, %s (System > Settings > Local).';
 $_['text_queued']          = '%s was queued; progress is shown below.';
 $_['text_already_queued']  = '%s is already queued; showing its progress.';
 $_['text_weekly']          = 'Weekly performance (items synced per day)';

@@ -28,6 +28,9 @@ $_['text_barcode_source_model'] = 'Model';
 $_['text_barcode_source_jan']  = 'JAN';
 $_['text_barcode_source_isbn'] = 'ISBN';
 $_['text_barcode_source_mpn']  = 'MPN';
+$_['text_store_default']       = '%s (varsayılan mağaza)';
+$_['text_customer_group_default'] = 'Mağazanın varsayılan grubu (şu an %s)';
+$_['text_missing_choice']      = '#%s (bu mağazada artık yok)';
 
 // Sekmeler (ayar grupları)
 $_['tab_general']              = 'Genel';
@@ -129,8 +132,8 @@ $_['help_language_id']         = 'Ürün metinleri gönderilecek OpenCart dili.'
 $_['help_barcode_source']      = 'Trendyol\'un bildiği barkodu tutan ürün alanı.';
 $_['help_stock_buffer']        = 'Her üründe Trendyol\'a gösterilmeyecek adet.';
 $_['help_order_currency']      = 'Trendyol siparişlerinin kaydedileceği para biriminin üç harfli kodu.';
-$_['help_store_id']            = 'Ürünleri Trendyol\'a gönderilecek ve Trendyol siparişlerinin aktarılacağı OpenCart mağazasının store_id değeri (0: varsayılan mağaza). Fiyatlar, Sistem > Yerelleştirme > Para Birimleri altındaki TRY kuruyla mağazanın varsayılan para biriminden Türk lirasına çevrilir.';
-$_['help_customer_group_id']   = 'İndirimli fiyatları Trendyol satış fiyatını belirleyen müşteri grubunun customer_group_id değeri (0: mağazanın varsayılan müşteri grubu). İndirimler mağazanın saat diliminde başlar ve biter.';
+$_['help_store_id']            = 'Ürünleri Trendyol\'a gönderilecek ve Trendyol siparişlerinin aktarılacağı OpenCart mağazası. Fiyatlar, Sistem > Yerelleştirme > Para Birimleri altındaki TRY kuruyla mağazanın varsayılan para biriminden Türk lirasına çevrilir.';
+$_['help_customer_group_id']   = 'İndirimli fiyatları Trendyol satış fiyatını belirleyen müşteri grubu. İndirimler mağazanın saat diliminde başlar ve biter.';
 $_['help_drop_tables']         = 'Açıksa eklenti kaldırılırken MesChain tabloları ve tüm verileri de silinir. Kapalıyken yeniden kurulum için saklanır.';
 
 // Hata

@@ -10,6 +10,7 @@ $_['text_loading']         = 'Yükleniyor…';
 $_['text_request_failed']  = 'İstek başarısız oldu. Sorun sürerse sayfayı yenileyip yeniden oturum açın.';
 $_['text_confirm']         = 'Emin misiniz?';
 $_['text_manual_sync']     = 'Elle senkronizasyon';
+$_['text_time_zone']       = 'Saatler mağazanın saat diliminde gösterilir: %s (Sistem > Ayarlar > Yerel).';
 $_['text_queued']          = '%s kuyruğa alındı; ilerleme aşağıda gösteriliyor.';
 $_['text_already_queued']  = '%s zaten kuyrukta; ilerlemesi gösteriliyor.';
 $_['text_weekly']          = 'Haftalık performans (günlük senkronize edilen öğe)';
