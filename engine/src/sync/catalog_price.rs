@@ -11,7 +11,8 @@
 //!   (OpenCart's own rule: dates open or spanning now, lowest priority first), never above the
 //!   list price;
 //! - both with VAT added when the shop's prices exclude it (the rate from the VAT mapping, else
-//!   the default rate), rounded to cents.
+//!   the default rate), rounded to cents;
+//! - then the owner's price rules (markup, floor, rounding; see [`crate::sync::price_rules`]).
 //!
 //! The sale price comes in two shapes with the same answer. [`desired_sql`] looks the special
 //! up per row (a correlated subquery): right for a page of products. [`desired_sql_for_window`]
@@ -102,16 +103,20 @@ fn build(db: &Database, settings: &Settings, special_join: String, special: &str
             ),
         )
     };
+    let list_price = format!("CAST(ROUND(p.price * {factor}, 2) AS DECIMAL(15,4))");
+    let sale_price = format!(
+        "CAST(ROUND(LEAST(COALESCE({special}, p.price), p.price) * {factor}, 2) AS DECIMAL(15,4))"
+    );
+    // The owner's price rules go last, on the prices with VAT: what a buyer sees on Trendyol.
+    let ruled = settings.price_rules.sql(db, &list_price, &sale_price);
     DesiredSql {
-        joins: vat_join + &special_join,
+        joins: vat_join + &special_join + &ruled.joins,
         quantity: format!(
             "LEAST(GREATEST(IF(p.status = 1, CAST(p.quantity AS SIGNED), 0) - {}, 0), {MAX_STOCK})",
             settings.stock_buffer
         ),
-        list_price: format!("CAST(ROUND(p.price * {factor}, 2) AS DECIMAL(15,4))"),
-        sale_price: format!(
-            "CAST(ROUND(LEAST(COALESCE({special}, p.price), p.price) * {factor}, 2) AS DECIMAL(15,4))"
-        ),
+        list_price: ruled.list_price,
+        sale_price: ruled.sale_price,
     }
 }
 

@@ -6,6 +6,7 @@
 //! - [`stock`]: OpenCart stock and prices → Trendyol, delta only, plus reconciliation;
 //! - [`catalog_batches`], [`catalog_cargo`], [`catalog_pace`], [`catalog_price`]: what the two
 //!   catalog jobs share;
+//! - [`price_rules`]: the owner's markup, rounding and floor, per brand, category or global;
 //! - [`cursor`]: named poll positions that move only after the work they cover committed.
 
 pub mod catalog_batches;
@@ -15,5 +16,6 @@ pub mod catalog_price;
 pub mod claims;
 pub mod cursor;
 pub mod orders;
+pub mod price_rules;
 pub mod products;
 pub mod stock;
