@@ -46,7 +46,7 @@ class Pricing extends \Opencart\System\Engine\Controller {
 			$data['error_warning'] = $rules['error'];
 			$rules['data'] = ['global' => [], 'categories' => [], 'brands' => []];
 		}
-		$data['rules_json'] = (string)json_encode(self::decoded($rules['data']), JSON_HEX_TAG | JSON_HEX_AMP | JSON_HEX_APOS | JSON_HEX_QUOT);
+		$data['rules_json'] = (string)json_encode(self::decoded($rules['data']));
 
 		$data['links'] = [
 			'preview'       => $this->url->link(self::ROUTE . '.preview', $token, true),
