@@ -425,3 +425,17 @@ ALTER TABLE `oc_trendyol_sync_queue` ADD COLUMN IF NOT EXISTS `claimed_at` datet
 
 INSERT IGNORE INTO `oc_trendyol_schema_version` (`version`, `name`, `checksum`, `applied_at`) VALUES (10, 'queue claim time', '6a8bcfdce927a6eee49b1e83a751d4fddcdf8290cdf97ee3c815e66ca0cbc9de', UTC_TIMESTAMP());
 
+-- Migration 11: price rules
+CREATE TABLE IF NOT EXISTS `oc_trendyol_price_rules` (
+  `scope` varchar(16) NOT NULL,
+  `target_id` int(11) NOT NULL DEFAULT 0,
+  `markup_percent` decimal(7,2) NOT NULL DEFAULT 0.00,
+  `markup_amount` decimal(15,2) NOT NULL DEFAULT 0.00,
+  `rounding` varchar(16) NOT NULL DEFAULT 'none',
+  `floor_price` decimal(15,2) NOT NULL DEFAULT 0.00,
+  `updated_at` datetime NOT NULL,
+  PRIMARY KEY (`scope`, `target_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+
+INSERT IGNORE INTO `oc_trendyol_schema_version` (`version`, `name`, `checksum`, `applied_at`) VALUES (11, 'price rules', '24ef1b4e668d215cba8fa216e257a15c6ddb52e3b06a858a78d1de1b586875cd', UTC_TIMESTAMP());
+

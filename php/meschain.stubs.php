@@ -254,6 +254,28 @@ namespace MesChain {
         public function orderStatusChanged(int $order_id, int $order_status_id): array {}
 
         /**
+         * What the products `product_ids` (at most 50) would cost on Trendyol under `rules` (not
+         * saved): `['rows' => [product_id, found, name, model, manufacturer, price, special,
+         * current_list_price, current_sale_price, list_price, sale_price, rule => [scope, id]]]`.
+         *
+         * @throws \MesChain\ConfigException on a bad rule or id.
+         *
+         * @param array $rules
+         * @param array $product_ids
+         * @return array
+         */
+        public function previewPrices(array $rules, array $product_ids): array {}
+
+        /**
+         * The marketplace price rules: `['global' => rule, 'categories' => [rule + category_id,
+         * name], 'brands' => [rule + manufacturer_id, name]]`; a rule is `markup_percent`,
+         * `markup_amount`, `rounding` (none, whole, ends_90, ends_99), `floor_price`, as text.
+         *
+         * @return array
+         */
+        public function priceRules(): array {}
+
+        /**
          * Per-product sync state. Filter: `sync_status` (pending, submitted, approved, rejected,
          * failed, invalid), `search` (name or barcode), `page`, `limit`. Returns `[total, page,
          * limit, rows, counts]`; rows carry `reasons` as a list of strings.
@@ -361,6 +383,18 @@ namespace MesChain {
         public function saveMapping(string $kind, array $row): array {}
 
         /**
+         * Checks the whole rule set (same shape as priceRules() returns, names optional) and
+         * replaces the stored one; returns the rules as stored. The next stock sync sends every
+         * price they change.
+         *
+         * @throws \MesChain\ConfigException listing every bad field; nothing is written then.
+         *
+         * @param array $rules
+         * @return array
+         */
+        public function savePriceRules(array $rules): array {}
+
+        /**
          * Validates the submitted settings (over the stored ones; a blank secret keeps the stored
          * one) and writes them in one transaction. Returns `['saved' => true]`.
          *
@@ -440,6 +474,16 @@ namespace MesChain {
          * @return array
          */
         public function trendyolRead(string $operation, ?array $params = null): array {}
+
+        /**
+         * Checks a rule set like savePriceRules() without saving it.
+         *
+         * @throws \MesChain\ConfigException listing every bad field.
+         *
+         * @param array $rules
+         * @return bool
+         */
+        public function validatePriceRules(array $rules): bool {}
 
         /**
          * What saveSettings() would refuse, as `[field => reason]`; empty when all is well.

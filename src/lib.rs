@@ -623,6 +623,65 @@ impl PhpEngine {
         Ok(n as i64)
     }
 
+    /// The marketplace price rules: `['global' => rule, 'categories' => [rule + category_id,
+    /// name], 'brands' => [rule + manufacturer_id, name]]`; a rule is `markup_percent`,
+    /// `markup_amount`, `rounding` (none, whole, ends_90, ends_99), `floor_price`, as text.
+    #[php(name = "priceRules")]
+    pub fn price_rules(&self) -> PhpResult<ZBox<ZendHashTable>> {
+        let engine = self.inner.clone();
+        let value = blocking(async move { engine.price_rules().await })?;
+        guarded(|| to_array(&value))
+    }
+
+    /// Checks the whole rule set (same shape as priceRules() returns, names optional) and
+    /// replaces the stored one; returns the rules as stored. The next stock sync sends every
+    /// price they change.
+    ///
+    /// @throws \MesChain\ConfigException listing every bad field; nothing is written then.
+    #[php(name = "savePriceRules")]
+    pub fn save_price_rules(&self, rules: &ZendHashTable) -> PhpResult<ZBox<ZendHashTable>> {
+        let rules = guarded(|| assoc(Some(rules), "savePriceRules() rules"))?;
+        let engine = self.inner.clone();
+        let value = blocking(async move { engine.save_price_rules(&rules).await })?;
+        guarded(|| to_array(&value))
+    }
+
+    /// Checks a rule set like savePriceRules() without saving it.
+    ///
+    /// @throws \MesChain\ConfigException listing every bad field.
+    #[php(name = "validatePriceRules")]
+    pub fn validate_price_rules(&self, rules: &ZendHashTable) -> PhpResult<bool> {
+        let rules = guarded(|| assoc(Some(rules), "validatePriceRules() rules"))?;
+        let engine = self.inner.clone();
+        blocking(async move { engine.validate_price_rules(&rules).await })?;
+        Ok(true)
+    }
+
+    /// What the products `product_ids` (at most 50) would cost on Trendyol under `rules` (not
+    /// saved): `['rows' => [product_id, found, name, model, manufacturer, price, special,
+    /// current_list_price, current_sale_price, list_price, sale_price, rule => [scope, id]]]`.
+    ///
+    /// @throws \MesChain\ConfigException on a bad rule or id.
+    #[php(name = "previewPrices")]
+    pub fn preview_prices(
+        &self,
+        rules: &ZendHashTable,
+        product_ids: &ZendHashTable,
+    ) -> PhpResult<ZBox<ZendHashTable>> {
+        let rules = guarded(|| assoc(Some(rules), "previewPrices() rules"))?;
+        let ids =
+            guarded(
+                || match convert::array_to_value(product_ids, 0).map_err(Error::Config)? {
+                    serde_json::Value::Array(list) => Ok(list),
+                    serde_json::Value::Object(map) => Ok(map.into_iter().map(|(_, v)| v).collect()),
+                    _ => Err(Error::Config("product_ids must be a list of ids".into())),
+                },
+            )?;
+        let engine = self.inner.clone();
+        let value = blocking(async move { engine.preview_prices(&rules, &ids).await })?;
+        guarded(|| to_array(&value))
+    }
+
     /// Every setting: `[name, key, group, default, allowed, secret, value, is_set]`. A secret's
     /// `value` is always `''`.
     #[php(name = "settingsForm")]

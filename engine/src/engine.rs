@@ -104,7 +104,13 @@ impl Engine {
         for (k, v) in &self.config.setting_overrides {
             map.insert(k.clone(), v.clone());
         }
-        let settings = Settings::from_values(&map)?;
+        let mut settings = Settings::from_values(&map)?;
+        settings.price_rules = db
+            .timed(
+                "reading the price rules",
+                crate::sync::price_rules::load(&db),
+            )
+            .await?;
         for secret in settings.secrets() {
             telemetry::redact::register_secret(secret);
         }
@@ -530,6 +536,40 @@ impl Engine {
     ) -> Result<u64> {
         let kind = admin::mappings::Kind::parse(kind)?;
         admin::mappings::delete(&self.database()?, kind, key).await
+    }
+
+    /// The stored price rules (`global`, `categories`, `brands`), with OpenCart names.
+    pub async fn price_rules(&self) -> Result<serde_json::Value> {
+        let (settings, _) = self.settings_or_defaults().await;
+        admin::price_rules::get(&self.database()?, settings.language_id).await
+    }
+
+    /// Checks a whole rule set and replaces the stored one with it.
+    pub async fn save_price_rules(
+        &self,
+        rules: &serde_json::Map<String, serde_json::Value>,
+    ) -> Result<serde_json::Value> {
+        let (settings, _) = self.settings_or_defaults().await;
+        admin::price_rules::save(&self.database()?, settings.language_id, rules).await
+    }
+
+    /// Checks a rule set (shape, ranges, OpenCart ids) without saving it.
+    pub async fn validate_price_rules(
+        &self,
+        rules: &serde_json::Map<String, serde_json::Value>,
+    ) -> Result<()> {
+        let parsed = admin::price_rules::parse(rules)?;
+        admin::price_rules::check_ids(&self.database()?, &parsed).await
+    }
+
+    /// What `product_ids` would cost on Trendyol under `rules` (not saved).
+    pub async fn preview_prices(
+        &self,
+        rules: &serde_json::Map<String, serde_json::Value>,
+        product_ids: &[serde_json::Value],
+    ) -> Result<serde_json::Value> {
+        let (settings, _) = self.settings_or_defaults().await;
+        admin::price_rules::preview(&self.database()?, &settings, rules, product_ids).await
     }
 
     pub async fn settings_form(&self) -> Result<Vec<admin::settings_form::FormField>> {

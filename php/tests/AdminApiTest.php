@@ -164,6 +164,74 @@ final class AdminApiTest extends TestCase
         $this->assertSame(1, $e->deleteMapping('category', ['category_id' => $category]));
     }
 
+    public function testPriceRulesValidateSavePreviewAndKeepTheOldSetOnARefusal(): void
+    {
+        $e = self::engine();
+        $db = TestShop::mysqli(self::$database);
+        $category = (int) $db->query('SELECT MIN(category_id) FROM oc_category')->fetch_row()[0];
+        $manufacturer = (int) $db->query('SELECT MIN(manufacturer_id) FROM oc_manufacturer')->fetch_row()[0];
+        $product = $db->query('SELECT product_id, manufacturer_id FROM oc_product ORDER BY product_id LIMIT 1')->fetch_assoc();
+
+        // Nothing stored yet: a global rule that changes nothing.
+        $empty = $e->priceRules();
+        $this->assertSame(['markup_percent' => '0.00', 'markup_amount' => '0.00', 'rounding' => 'none', 'floor_price' => '0.00'], $empty['global']);
+        $this->assertSame([], $empty['categories']);
+
+        $rules = [
+            'global' => ['markup_percent' => '10', 'markup_amount' => '', 'rounding' => 'ends_90', 'floor_price' => '25'],
+            'categories' => [['category_id' => (string) $category, 'markup_percent' => '5,5', 'rounding' => 'whole']],
+            'brands' => [['manufacturer_id' => $manufacturer, 'markup_amount' => '-1.50', 'rounding' => 'ends_99']],
+        ];
+        $this->assertTrue($e->validatePriceRules($rules));
+
+        // A preview prices the product under the rules given, saving nothing.
+        $db->query('UPDATE oc_product SET price = 100, tax_class_id = 0 WHERE product_id = ' . (int) $product['product_id']);
+        $db->query('DELETE FROM oc_product_special WHERE product_id = ' . (int) $product['product_id']);
+        $preview = $e->previewPrices(['global' => ['markup_percent' => '12.5', 'rounding' => 'ends_90']], [(int) $product['product_id'], '999999']);
+        $row = $preview['rows'][0];
+        $this->assertTrue($row['found']);
+        $this->assertSame('100.00', $row['price']);
+        $this->assertNull($row['special']);
+        // VAT at the default 20 % is not added: the shop's prices include it by default.
+        $this->assertSame('100.00', $row['current_list_price']);
+        $this->assertSame('112.90', $row['list_price']);
+        $this->assertSame('112.90', $row['sale_price']);
+        $this->assertSame(['scope' => 'global', 'id' => 0], $row['rule']);
+        $this->assertFalse($preview['rows'][1]['found']);
+        $this->assertSame('0.00', $e->priceRules()['global']['markup_percent'], 'a preview saves nothing');
+
+        $saved = $e->savePriceRules($rules);
+        $this->assertSame('ends_90', $saved['global']['rounding']);
+        $this->assertSame('25.00', $saved['global']['floor_price']);
+        $this->assertSame($category, $saved['categories'][0]['category_id']);
+        $this->assertSame('5.50', $saved['categories'][0]['markup_percent']);
+        $this->assertNotSame('', $saved['categories'][0]['name']);
+        $this->assertSame('-1.50', $saved['brands'][0]['markup_amount']);
+        $this->assertSame($saved, $e->priceRules());
+
+        // Every problem named at once; nothing of the stored set lost.
+        try {
+            $e->savePriceRules([
+                'global' => ['markup_percent' => '-101', 'rounding' => 'ends_95', 'floor_price' => '-5'],
+                'categories' => [['category_id' => 99999999, 'markup_percent' => '1']],
+            ]);
+            $this->fail('expected a ConfigException');
+        } catch (ConfigException $x) {
+            $this->assertSame(100, $x->getCode());
+            $this->assertStringContainsString('global.rounding', $x->getMessage());
+            $this->assertStringContainsString('global.markup_percent', $x->getMessage());
+        }
+        $this->assertRefused('categories.category_id: 99999999 is not in OpenCart', fn () => $e->savePriceRules(['categories' => [['category_id' => 99999999]]]));
+        $this->assertRefused('global.floor_price', fn () => $e->validatePriceRules(['global' => ['floor_price' => '-1']]));
+        $this->assertRefused('brands.0.manufacturer_id', fn () => $e->validatePriceRules(['brands' => [['rounding' => 'none']]]));
+        $this->assertRefused('product_ids', fn () => $e->previewPrices([], ['abc']));
+        $this->assertSame($saved, $e->priceRules());
+
+        // An empty set clears every rule.
+        $cleared = $e->savePriceRules([]);
+        $this->assertSame($empty, $cleared);
+    }
+
     public function testSettingsFormNeverEchoesASecretAndReportsEveryBadField(): void
     {
         $e = self::engine();

@@ -648,11 +648,11 @@ final class AdminModuleTest extends TestCase
     public function testLanguageFilesMatchAndEveryUsedKeyExists(): void
     {
         self::shop();
-        foreach (['module/meschain', 'panel/cron', 'panel/mapping'] as $controller) {
+        foreach (['module/meschain', 'panel/cron', 'panel/mapping', 'panel/pricing'] as $controller) {
             require_once DIR_EXTENSION . 'meschain/admin/controller/' . $controller . '.php';
         }
         $dir = dirname(__DIR__, 2) . '/opencart-module/admin/';
-        $files = ['module/meschain', 'panel/cron', 'panel/mapping'];
+        $files = ['module/meschain', 'panel/cron', 'panel/mapping', 'panel/pricing'];
         $keys = [];
         foreach ($files as $file) {
             $en = self::strings($dir . 'language/en-gb/' . $file . '.php');
@@ -669,6 +669,7 @@ final class AdminModuleTest extends TestCase
             'module/meschain' => ['controller/module/meschain.php', 'view/template/module/meschain.twig'],
             'panel/cron' => ['controller/panel/cron.php', 'view/template/panel/cron.twig', 'view/template/panel/cron_monitoring.twig', 'view/template/panel/cron_logs.twig', 'view/template/panel/cron_dead.twig', 'view/template/panel/cron_products.twig', 'view/template/panel/cron_returns.twig'],
             'panel/mapping' => ['controller/panel/mapping.php', 'view/template/panel/mapping.twig', 'view/template/panel/mapping_list.twig'],
+            'panel/pricing' => ['controller/panel/pricing.php', 'view/template/panel/pricing.twig'],
         ];
         foreach ($uses as $file => $sources) {
             foreach ($sources as $source) {
@@ -715,6 +716,9 @@ final class AdminModuleTest extends TestCase
         foreach (array_keys($mapping::KINDS) as $kind) {
             $this->assertArrayHasKey('tab_' . $kind, $keys['panel/mapping']);
         }
+        foreach (\Opencart\Admin\Controller\Extension\Meschain\Panel\Pricing::ROUNDINGS as $rounding) {
+            $this->assertArrayHasKey('text_rounding_' . $rounding, $keys['panel/pricing']);
+        }
         foreach (['general', 'intervals', 'alerts', 'performance', 'debug', 'api', 'webhook', 'catalog', 'orders', 'other', 'uninstall'] as $group) {
             $this->assertArrayHasKey('tab_' . $group, $keys['module/meschain']);
         }
@@ -727,7 +731,7 @@ final class AdminModuleTest extends TestCase
         foreach (self::engineSettingNames() as $name) {
             $this->assertArrayHasKey('entry_' . $name, $keys['module/meschain'], "label for setting $name");
         }
-        foreach (['text_menu', 'text_menu_cron', 'text_menu_settings', 'text_menu_mapping'] as $key) {
+        foreach (['text_menu', 'text_menu_cron', 'text_menu_settings', 'text_menu_mapping', 'text_menu_pricing'] as $key) {
             $this->assertArrayHasKey($key, $keys['module/meschain']);
         }
     }

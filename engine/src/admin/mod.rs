@@ -25,6 +25,7 @@
 //! - [`products`]: per-product sync status with Trendyol's reasons;
 //! - [`returns`]: Trendyol claims;
 //! - [`mappings`]: category, brand, attribute, attribute value, VAT and order status mappings;
+//! - [`price_rules`]: the marketplace price rules, their checks and the price preview;
 //! - [`settings_form`]: the settings form, its validation and saving;
 //! - [`requirements`]: the Setup tab's requirements check;
 //! - [`cron_script`]: the crontab block the Setup tab offers for download.
@@ -36,6 +37,7 @@ pub mod dead_letter;
 pub mod logs;
 pub mod manual_sync;
 pub mod mappings;
+pub mod price_rules;
 pub mod products;
 pub mod requirements;
 pub mod returns;

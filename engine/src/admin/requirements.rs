@@ -38,6 +38,7 @@ pub const TABLES: &[&str] = &[
     "trendyol_job_locks",
     "trendyol_alert_mails",
     "trendyol_api_counters",
+    "trendyol_price_rules",
 ];
 
 /// The check. `log_dir` is the directory the jobs log to; `settings_error` is why the stored

@@ -203,6 +203,9 @@ pub struct Settings {
     /// Seconds a job lock stays held without a heartbeat: a crashed holder's lock is taken over
     /// after this long.
     pub job_lock_lease: u32,
+    // Not an `oc_setting` key: the Price rules page's table, loaded beside the settings (see
+    // `Engine::settings`); the rules every price sent to Trendyol goes through.
+    pub price_rules: crate::sync::price_rules::PriceRules,
 }
 
 /// One setting's contract: its short name, default text and a human description of what it allows.
@@ -694,6 +697,7 @@ impl Settings {
             },
             log_retention_days: number("log_retention_days", 1, 3650)? as u32,
             job_lock_lease: number("job_lock_lease", 10, 3600)? as u32,
+            price_rules: Default::default(),
         })
     }
 

@@ -530,6 +530,24 @@ pub const MIGRATIONS: &[Migration] = &[
             "ALTER TABLE `{prefix}trendyol_sync_queue` ADD COLUMN IF NOT EXISTS `claimed_at` datetime(3) DEFAULT NULL",
         ],
     },
+    Migration {
+        version: 11,
+        name: "price rules",
+        statements: &[
+            // The owner's marketplace price rules: one global row (`target_id` 0) and overrides
+            // per OpenCart category or manufacturer. Read whole with the settings; small.
+            "CREATE TABLE IF NOT EXISTS `{prefix}trendyol_price_rules` (
+  `scope` varchar(16) NOT NULL,
+  `target_id` int(11) NOT NULL DEFAULT 0,
+  `markup_percent` decimal(7,2) NOT NULL DEFAULT 0.00,
+  `markup_amount` decimal(15,2) NOT NULL DEFAULT 0.00,
+  `rounding` varchar(16) NOT NULL DEFAULT 'none',
+  `floor_price` decimal(15,2) NOT NULL DEFAULT 0.00,
+  `updated_at` datetime NOT NULL,
+  PRIMARY KEY (`scope`, `target_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci",
+        ],
+    },
 ];
 
 /// The seven tables the seed guide names, for status checks.

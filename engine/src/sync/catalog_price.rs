@@ -13,7 +13,9 @@
 //! - both converted from the shop's default currency to lira with OpenCart's rate for TRY
 //!   (`amount * value`, as `cart/currency.php` does), with VAT added when the shop's prices
 //!   exclude it (the rate from the VAT mapping, else the default rate), rounded to kuruş. A shop
-//!   without TRY gets no price expressions at all ([`DesiredSql::prices`] is false).
+//!   without TRY gets no price expressions at all ([`DesiredSql::prices`] is false);
+//! - then the owner's price rules, in lira (markup, floor, rounding; see
+//!   [`crate::sync::price_rules`]).
 //!
 //! The sale price comes in two shapes with the same answer. [`desired_sql`] looks the special
 //! up per row (a correlated subquery): right for a page of products. [`desired_sql_for_window`]
@@ -133,16 +135,29 @@ fn build(
         }
         format!("CAST(ROUND({base} * {factor}, {decimals}) AS DECIMAL(15,4))")
     };
+    let list_price = price(&format!("p.price * {currency}"));
+    let sale_price = price(&format!(
+        "LEAST(COALESCE({special}, p.price), p.price) * {currency}"
+    ));
+    // The owner's price rules go last, on the lira prices with VAT: what a buyer sees on
+    // Trendyol. Without TRY there is no price to rule.
+    let ruled = if basis.lira.is_some() {
+        settings.price_rules.sql(db, &list_price, &sale_price)
+    } else {
+        crate::sync::price_rules::RuledSql {
+            joins: String::new(),
+            list_price,
+            sale_price,
+        }
+    };
     DesiredSql {
-        joins: vat_join + &special_join,
+        joins: vat_join + &special_join + &ruled.joins,
         quantity: format!(
             "LEAST(GREATEST(IF(p.status = 1, CAST(p.quantity AS SIGNED), 0) - {}, 0), {MAX_STOCK})",
             settings.stock_buffer
         ),
-        list_price: price(&format!("p.price * {currency}")),
-        sale_price: price(&format!(
-            "LEAST(COALESCE({special}, p.price), p.price) * {currency}"
-        )),
+        list_price: ruled.list_price,
+        sale_price: ruled.sale_price,
         prices: basis.lira.is_some(),
     }
 }

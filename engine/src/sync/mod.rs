@@ -7,6 +7,7 @@
 //! - [`catalog_batches`], [`catalog_cargo`], [`catalog_pace`], [`catalog_price`]: what the two
 //!   catalog jobs share;
 //! - [`shop_locale`]: the shop's TRY rate, clock, store and customer group, as OpenCart sees them;
+//! - [`price_rules`]: the owner's markup, rounding and floor, per brand, category or global;
 //! - [`cursor`]: named poll positions that move only after the work they cover committed.
 
 pub mod catalog_batches;
@@ -16,6 +17,7 @@ pub mod catalog_price;
 pub mod claims;
 pub mod cursor;
 pub mod orders;
+pub mod price_rules;
 pub mod products;
 pub mod shop_locale;
 pub mod stock;

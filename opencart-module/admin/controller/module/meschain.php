@@ -25,9 +25,10 @@ class Meschain extends \Opencart\System\Engine\Controller {
 	 */
 	public const ROUTE_CRON = 'extension/meschain/panel/cron';
 	public const ROUTE_MAPPING = 'extension/meschain/panel/mapping';
+	public const ROUTE_PRICING = 'extension/meschain/panel/pricing';
 
 	/** Every admin controller of the extension: each gets access and modify on install. */
-	public const CONTROLLERS = [self::ROUTE, self::ROUTE_CRON, self::ROUTE_MAPPING];
+	public const CONTROLLERS = [self::ROUTE, self::ROUTE_CRON, self::ROUTE_MAPPING, self::ROUTE_PRICING];
 
 	/**
 	 * Where those pages were before they moved to panel/: a shop upgrading still has these
@@ -91,6 +92,7 @@ class Meschain extends \Opencart\System\Engine\Controller {
 		$data['back'] = $this->url->link('marketplace/extension', $token . '&type=module', true);
 		$data['cron'] = $this->url->link(self::ROUTE_CRON, $token, true);
 		$data['mapping'] = $this->url->link(self::ROUTE_MAPPING, $token, true);
+		$data['pricing'] = $this->url->link(self::ROUTE_PRICING, $token, true);
 		$data['webhook_url'] = (defined('HTTP_CATALOG') ? HTTP_CATALOG : '') . 'index.php?route=extension/meschain/webhook/trendyol';
 
 		$data['error_warning'] = '';
@@ -270,7 +272,7 @@ class Meschain extends \Opencart\System\Engine\Controller {
 
 	/**
 	 * Event handler (admin/view/common/column_left/before): Extensions > MesChain with Cron
-	 * Management, Settings and Mappings, each shown only to users who may open it.
+	 * Management, Settings, Mappings and Price rules, each shown only to users who may open it.
 	 *
 	 * @param array<string, mixed> $args the column_left view data
 	 */
@@ -287,6 +289,7 @@ class Meschain extends \Opencart\System\Engine\Controller {
 			[self::ROUTE_CRON, 'meschain_text_menu_cron'],
 			[self::ROUTE, 'meschain_text_menu_settings'],
 			[self::ROUTE_MAPPING, 'meschain_text_menu_mapping'],
+			[self::ROUTE_PRICING, 'meschain_text_menu_pricing'],
 		];
 		foreach ($entries as [$route_name, $text]) {
 			if ($this->user->hasPermission('access', $route_name)) {

@@ -11,6 +11,7 @@ $_['text_menu']                = 'MesChain';
 $_['text_menu_cron']           = 'Cron Management';
 $_['text_menu_settings']       = 'Settings';
 $_['text_menu_mapping']        = 'Mappings';
+$_['text_menu_pricing']        = 'Price Rules';
 $_['text_secret_set']          = 'set';
 $_['text_secret_not_set']      = 'not set';
 $_['text_secret_keep']         = 'Stored. Leave blank to keep it, type to replace it.';

@@ -11,6 +11,7 @@ $_['text_menu']                = 'MesChain';
 $_['text_menu_cron']           = 'Cron Yönetimi';
 $_['text_menu_settings']       = 'Ayarlar';
 $_['text_menu_mapping']        = 'Eşleştirmeler';
+$_['text_menu_pricing']        = 'Fiyat Kuralları';
 $_['text_secret_set']          = 'kayıtlı';
 $_['text_secret_not_set']      = 'girilmedi';
 $_['text_secret_keep']         = 'Kayıtlı. Korumak için boş bırakın, değiştirmek için yenisini yazın.';
