@@ -55,6 +55,8 @@ final class CatalogSyncTest extends TestCase
         $engine->migrate();
         $engine->close();
         $db = TestShop::mysqli($database);
+        // A dollar shop selling in lira: prices leave converted with OpenCart's TRY rate.
+        $db->query("INSERT INTO oc_currency (title, code, symbol_left, symbol_right, decimal_place, value, status, date_modified) VALUES ('Türk Lirası', 'TRY', '', 'TL', 2, 34.5, 1, NOW())");
         $settings = [
             'status' => '1', 'environment' => 'sandbox', 'sandbox_url' => $sandbox->url,
             'seller_id' => '1001', 'api_key' => 'demo-api-key', 'api_secret' => 'demo-api-secret',

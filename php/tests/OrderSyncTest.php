@@ -87,12 +87,14 @@ final class OrderSyncTest extends TestCase
         $this->assertSame(count(self::$packageIds), self::scalar('SELECT COUNT(*) FROM oc_order'));
         $this->assertSame(count(self::$packageIds), self::scalar('SELECT COUNT(*) FROM oc_trendyol_orders'));
         $this->assertGreaterThan(0, self::scalar('SELECT COUNT(*) FROM oc_order_product WHERE product_id = 0'), 'unknown barcodes imported');
-        // Totals equal Trendyol's for every order.
+        // Totals read as Trendyol's for every order: booked in the default currency (USD) with
+        // TRY's rate as currency_value, which Sales > Orders multiplies back into lira.
         $db = TestShop::mysqli(self::$database);
         foreach (array_slice(self::$packageIds, 0, 60) as $id) {
             $package = self::$sandbox->control('GET', "/__sandbox/packages/$id")['package'];
-            $total = (float) $db->query("SELECT o.total FROM oc_order o JOIN oc_trendyol_orders t ON t.order_id = o.order_id WHERE t.package_id = $id")->fetch_row()[0];
-            $this->assertEqualsWithDelta($package['packageTotalPrice'], $total, 0.005, "package $id");
+            [$total, $code, $value] = $db->query("SELECT o.total, o.currency_code, o.currency_value FROM oc_order o JOIN oc_trendyol_orders t ON t.order_id = o.order_id WHERE t.package_id = $id")->fetch_row();
+            $this->assertSame(['TRY', 38.5], [$code, (float) $value], "package $id");
+            $this->assertEqualsWithDelta($package['packageTotalPrice'], round((float) $total * (float) $value, 2), 0.005, "package $id");
         }
         $stock = self::stock();
 

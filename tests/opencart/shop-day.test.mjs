@@ -12,7 +12,7 @@ import { run } from './lib/process.mjs';
 import { launchBrowser, openSession } from './lib/browser.mjs';
 import { signIn, uploadModule, installModule, openAdmin, openFromMenu, act } from './lib/admin.mjs';
 import { saveSettings, sandboxSettings, DEMO_SELLER } from './lib/settings.mjs';
-import { pickAndSave, mappingRow, openMappingTab, pressSync, openCronTab, clickAndLoad } from './lib/panels.mjs';
+import { pickAndSave, mappingRow, openMappingTab, pressSync, openCronTab, clickAndLoad, settled } from './lib/panels.mjs';
 
 // OpenCart keeps at most 14 characters of an EAN.
 const BARCODE = '8690000001234';
@@ -326,15 +326,21 @@ async function storefrontCheckout(shop, browser, product) {
     }
     await page.click('#button-register');
     await page.locator('#alert .alert-success').first().waitFor();
+    // Each step reloads the confirm panel; OpenCart keeps the checkout in its session, written
+    // back at the end of every request, so a step sent while another request is still open can
+    // be undone by it (a user waits for the page as well).
+    await settled(page);
     // A product that needs no shipping (as the demo MacBook) has no shipping step.
     if (await page.locator('#button-shipping-methods').count()) {
       await page.click('#button-shipping-methods');
       await page.locator('#modal-shipping input[name=shipping_method]').first().check();
       await page.click('#button-shipping-method');
+      await settled(page);
     }
     await page.click('#button-payment-methods');
     await page.locator('#modal-payment input[name=payment_method]').first().check();
     await page.click('#button-payment-method');
+    await settled(page);
     if (await page.locator('#input-checkout-agree').isVisible()) await page.check('#input-checkout-agree');
     await page.locator('#button-confirm').waitFor();
     await page.click('#button-confirm');
