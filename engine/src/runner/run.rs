@@ -592,6 +592,7 @@ async fn behind_for_quota(db: &Database, name: &str, settings: &crate::config::S
         },
     )
     .await
+    .map(|_| ())
 }
 
 fn report(
