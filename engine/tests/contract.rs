@@ -18,7 +18,9 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use trendyol_wire::claims::RejectClaimRequest;
 use trendyol_wire::inventory::PriceInventoryItem;
-use trendyol_wire::orders::{InvoiceLinkRequest, LineQuantity, StatusUpdateRequest, UnsuppliedRequest};
+use trendyol_wire::orders::{
+    InvoiceLinkRequest, LineQuantity, StatusUpdateRequest, UnsuppliedRequest,
+};
 use trendyol_wire::products::{ArchiveItem, ContentUpdateItem, ProductV2Item, VariantUpdateItem};
 use trendyol_wire::webhooks::WebhookRequest;
 
@@ -166,9 +168,11 @@ fn shape_within(sent: &Value, golden: &Value, at: &str, problems: &mut Vec<Strin
                 shape_within(v, &g0, &format!("{at}[{i}]"), problems);
             }
         }
-        (s, g) if kind(s) != kind(g) => {
-            problems.push(format!("{at}: sent {} where the documentation has {}", kind(s), kind(g)))
-        }
+        (s, g) if kind(s) != kind(g) => problems.push(format!(
+            "{at}: sent {} where the documentation has {}",
+            kind(s),
+            kind(g)
+        )),
         _ => {}
     }
 }
@@ -194,16 +198,34 @@ async fn call(c: &TrendyolClient, class: EndpointClass, g: &Value) -> Result<(),
         EndpointClass::BrandsByName => c.brands_by_name("Marka A").await.map(|_| ()),
         EndpointClass::Categories => c.categories().await.map(|_| ()),
         EndpointClass::CategoryAttributes => c.category_attributes(411).await.map(|_| ()),
-        EndpointClass::AttributeValues => c.attribute_values(411, 338, Paging::new(0, 1000)).await.map(|_| ()),
-        EndpointClass::CargoProviders => c.cargo_providers().await.map(|_| ()),
-        EndpointClass::ProductCreateV1 => c.create_products_v1(&from_golden::<Vec<_>>(&items())).await.map(|_| ()),
-        EndpointClass::ProductUpdateV1 => c.update_products_v1(&from_golden::<Vec<_>>(&items())).await.map(|_| ()),
-        EndpointClass::ProductFilter => c
-            .filter_products(&ProductFilter { barcode: Some("barkod-1234".into()), ..Default::default() })
+        EndpointClass::AttributeValues => c
+            .attribute_values(411, 338, Paging::new(0, 1000))
             .await
             .map(|_| ()),
-        EndpointClass::ProductDelete => c.delete_products(&["barkod-1234".to_string()]).await.map(|_| ()),
-        EndpointClass::ProductCreateV2 => c.create_products(&from_golden::<Vec<ProductV2Item>>(&items())).await.map(|_| ()),
+        EndpointClass::CargoProviders => c.cargo_providers().await.map(|_| ()),
+        EndpointClass::ProductCreateV1 => c
+            .create_products_v1(&from_golden::<Vec<_>>(&items()))
+            .await
+            .map(|_| ()),
+        EndpointClass::ProductUpdateV1 => c
+            .update_products_v1(&from_golden::<Vec<_>>(&items()))
+            .await
+            .map(|_| ()),
+        EndpointClass::ProductFilter => c
+            .filter_products(&ProductFilter {
+                barcode: Some("barkod-1234".into()),
+                ..Default::default()
+            })
+            .await
+            .map(|_| ()),
+        EndpointClass::ProductDelete => c
+            .delete_products(&["barkod-1234".to_string()])
+            .await
+            .map(|_| ()),
+        EndpointClass::ProductCreateV2 => c
+            .create_products(&from_golden::<Vec<ProductV2Item>>(&items()))
+            .await
+            .map(|_| ()),
         EndpointClass::ProductUpdateUnapproved => c
             .update_unapproved_products(&from_golden::<Vec<ProductV2Item>>(&items()))
             .await
@@ -216,26 +238,48 @@ async fn call(c: &TrendyolClient, class: EndpointClass, g: &Value) -> Result<(),
             .update_product_variants(&from_golden::<Vec<VariantUpdateItem>>(&items()))
             .await
             .map(|_| ()),
-        EndpointClass::ProductsApproved => c.approved_products(&ProductListQuery::default()).await.map(|_| ()),
-        EndpointClass::ProductsUnapproved => c.unapproved_products(&ProductListQuery::default()).await.map(|_| ()),
-        EndpointClass::ProductArchive => c.archive_products(&from_golden::<Vec<ArchiveItem>>(&items())).await.map(|_| ()),
+        EndpointClass::ProductsApproved => c
+            .approved_products(&ProductListQuery::default())
+            .await
+            .map(|_| ()),
+        EndpointClass::ProductsUnapproved => c
+            .unapproved_products(&ProductListQuery::default())
+            .await
+            .map(|_| ()),
+        EndpointClass::ProductArchive => c
+            .archive_products(&from_golden::<Vec<ArchiveItem>>(&items()))
+            .await
+            .map(|_| ()),
         EndpointClass::BatchResult => c.batch_result("83000af7-8bc1").await.map(|_| ()),
         EndpointClass::PriceInventory => c
             .update_price_inventory(&from_golden::<Vec<PriceInventoryItem>>(&items()))
             .await
             .map(|_| ()),
         EndpointClass::OrderList => c.orders(&OrdersQuery::default()).await.map(|_| ()),
-        EndpointClass::OrderStream => c.orders_stream(&OrderStreamQuery::default()).await.map(|_| ()),
-        EndpointClass::PackageStatus => c
-            .update_package_status(1, &from_golden::<StatusUpdateRequest>(req))
-            .await,
-        EndpointClass::PackageUnsupplied => c.unsupply_package(1, &from_golden::<UnsuppliedRequest>(req)).await,
+        EndpointClass::OrderStream => c
+            .orders_stream(&OrderStreamQuery::default())
+            .await
+            .map(|_| ()),
+        EndpointClass::PackageStatus => {
+            c.update_package_status(1, &from_golden::<StatusUpdateRequest>(req))
+                .await
+        }
+        EndpointClass::PackageUnsupplied => {
+            c.unsupply_package(1, &from_golden::<UnsuppliedRequest>(req))
+                .await
+        }
         EndpointClass::PackageTracking => c.update_tracking_number(1, "7280027504111111").await,
-        EndpointClass::InvoiceLink => c.send_invoice_link(&from_golden::<InvoiceLinkRequest>(req)).await,
+        EndpointClass::InvoiceLink => {
+            c.send_invoice_link(&from_golden::<InvoiceLinkRequest>(req))
+                .await
+        }
         EndpointClass::ClaimList => c.claims(&ClaimsQuery::default()).await.map(|_| ()),
-        EndpointClass::ClaimApprove => c.approve_claim("f9da2317", &["c7a23b5b-0001".to_string()]).await,
-        EndpointClass::ClaimReject => c
-            .reject_claim(
+        EndpointClass::ClaimApprove => {
+            c.approve_claim("f9da2317", &["c7a23b5b-0001".to_string()])
+                .await
+        }
+        EndpointClass::ClaimReject => {
+            c.reject_claim(
                 "f9da2317",
                 &RejectClaimRequest {
                     claim_issue_reason_id: 1651,
@@ -243,11 +287,18 @@ async fn call(c: &TrendyolClient, class: EndpointClass, g: &Value) -> Result<(),
                     description: "Ürün kullanılmış".into(),
                 },
             )
-            .await,
+            .await
+        }
         EndpointClass::ClaimIssueReasons => c.claim_issue_reasons().await.map(|_| ()),
-        EndpointClass::WebhookCreate => c.create_webhook(&from_golden::<WebhookRequest>(req)).await.map(|_| ()),
+        EndpointClass::WebhookCreate => c
+            .create_webhook(&from_golden::<WebhookRequest>(req))
+            .await
+            .map(|_| ()),
         EndpointClass::WebhookList => c.webhooks().await.map(|_| ()),
-        EndpointClass::WebhookUpdate => c.update_webhook("4f1c7b0a", &from_golden::<WebhookRequest>(req)).await,
+        EndpointClass::WebhookUpdate => {
+            c.update_webhook("4f1c7b0a", &from_golden::<WebhookRequest>(req))
+                .await
+        }
         EndpointClass::WebhookDelete => c.delete_webhook("4f1c7b0a").await,
         EndpointClass::WebhookActivate => c.activate_webhook("4f1c7b0a").await,
         EndpointClass::WebhookDeactivate => c.deactivate_webhook("4f1c7b0a").await,
@@ -263,7 +314,10 @@ fn every_endpoint_has_a_golden_with_its_source() {
         .map(|c| c.name())
         .filter(|n| !golden_dir().join(format!("{n}.json")).exists())
         .collect();
-    assert!(missing.is_empty(), "endpoints without a golden: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "endpoints without a golden: {missing:?}"
+    );
     for entry in walk(&golden_dir()) {
         let v: Value = serde_json::from_str(&std::fs::read_to_string(&entry).unwrap())
             .unwrap_or_else(|e| panic!("{entry:?}: {e}"));
@@ -271,7 +325,9 @@ fn every_endpoint_has_a_golden_with_its_source() {
         assert!(!sources.is_empty(), "{entry:?} names no source");
         for s in sources {
             assert!(
-                s["url"].as_str().is_some_and(|u| u.starts_with("https://developers.trendyol.com/")),
+                s["url"]
+                    .as_str()
+                    .is_some_and(|u| u.starts_with("https://developers.trendyol.com/")),
                 "{entry:?}: {s}"
             );
             assert!(s["read"].as_str().is_some(), "{entry:?}: {s}");
@@ -336,15 +392,24 @@ async fn awkward_answers_keep_what_the_engine_uses() {
     // The order stream: the cursor envelope.
     let g = golden("order.stream");
     let (base, _) = serve(200, serde_json::to_vec(&g["response"]).unwrap()).await;
-    let page = client(&base).orders_stream(&OrderStreamQuery::default()).await.unwrap();
+    let page = client(&base)
+        .orders_stream(&OrderStreamQuery::default())
+        .await
+        .unwrap();
     assert!(page.has_more);
-    assert_eq!(page.next_cursor.as_deref(), g["response"]["nextCursor"].as_str());
+    assert_eq!(
+        page.next_cursor.as_deref(),
+        g["response"]["nextCursor"].as_str()
+    );
     let p = &page.content[0];
     assert_eq!(p.shipment_package_id, Some(3330111111));
     assert_eq!(p.order_number.as_deref(), Some("80869231"));
     let last = golden("cases/order.stream.last-page");
     let (base, _) = serve(200, serde_json::to_vec(&last["response"]).unwrap()).await;
-    let page = client(&base).orders_stream(&OrderStreamQuery::default()).await.unwrap();
+    let page = client(&base)
+        .orders_stream(&OrderStreamQuery::default())
+        .await
+        .unwrap();
     assert!(!page.has_more && page.next_cursor.is_none() && page.content.is_empty());
 
     // Old and new package field names give the same package.
@@ -394,5 +459,8 @@ async fn awkward_answers_keep_what_the_engine_uses() {
         .keys()
         .cloned()
         .collect();
-    assert_eq!(keys, ["key", "message"].iter().map(|s| s.to_string()).collect());
+    assert_eq!(
+        keys,
+        ["key", "message"].iter().map(|s| s.to_string()).collect()
+    );
 }

@@ -309,7 +309,12 @@ async fn a_create_applied_but_answered_500_or_cut_off_is_read_back_not_resent() 
         .await;
         let first = products::run(&shop.ctx(Duration::from_secs(60))).await;
         let first = first.unwrap_or_else(|e| panic!("{fault}: the run failed: {e}"));
-        assert_eq!(first.details["upload"]["ambiguous"].as_u64().map(|n| n > 0), Some(true), "{fault}: {}", first.details);
+        assert_eq!(
+            first.details["upload"]["ambiguous"].as_u64().map(|n| n > 0),
+            Some(true),
+            "{fault}: {}",
+            first.details
+        );
         shop.control(reqwest::Method::DELETE, "/__sandbox/faults", json!({}))
             .await;
 
@@ -333,7 +338,11 @@ async fn a_create_applied_but_answered_500_or_cut_off_is_read_back_not_resent() 
             .collect();
         let sent: Vec<String> = creates.iter().flat_map(item_barcodes).collect();
         let unique: HashSet<&String> = sent.iter().collect();
-        assert_eq!(unique.len(), sent.len(), "{fault}: a barcode was created twice");
+        assert_eq!(
+            unique.len(),
+            sent.len(),
+            "{fault}: a barcode was created twice"
+        );
         let mut conn = shop.conn().await;
         let counts: Vec<(String, u64)> = conn
             .query("SELECT sync_status, COUNT(*) FROM oc_trendyol_products GROUP BY sync_status")
@@ -371,8 +380,12 @@ async fn already_exists_for_our_own_barcode_is_in_review_not_failed() {
         .unwrap()
         .unwrap();
     assert!(sent > 0);
-    conn.query_drop("DELETE FROM oc_trendyol_products").await.unwrap();
-    conn.query_drop("DELETE FROM oc_trendyol_batch_requests").await.unwrap();
+    conn.query_drop("DELETE FROM oc_trendyol_products")
+        .await
+        .unwrap();
+    conn.query_drop("DELETE FROM oc_trendyol_batch_requests")
+        .await
+        .unwrap();
     let second = products::run(&shop.ctx(Duration::from_secs(60)))
         .await
         .unwrap();

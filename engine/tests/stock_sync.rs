@@ -382,8 +382,16 @@ async fn a_write_applied_but_answered_500_is_read_back_and_a_duplicate_answer_is
     let first = stock::run(&shop.ctx(Duration::from_secs(60)))
         .await
         .expect("an unanswered write does not fail the run");
-    assert_eq!(first.details["delta"]["ambiguous_writes"], 1, "{}", first.details);
-    assert_eq!(first.details["delta"]["read_back_confirmed"], 5, "{}", first.details);
+    assert_eq!(
+        first.details["delta"]["ambiguous_writes"], 1,
+        "{}",
+        first.details
+    );
+    assert_eq!(
+        first.details["delta"]["read_back_confirmed"], 5,
+        "{}",
+        first.details
+    );
     shop.control(reqwest::Method::DELETE, "/__sandbox/faults", json!({}))
         .await;
     // Trendyol shows what was sent: nothing to re-send.
@@ -391,7 +399,9 @@ async fn a_write_applied_but_answered_500_is_read_back_and_a_duplicate_answer_is
 
     // The record of the body and the confirmation are lost (another host sent it, or a crash):
     // the identical body goes out, Trendyol refuses it as a duplicate — which is delivery.
-    conn.query_drop("DELETE FROM oc_trendyol_sent_bodies").await.unwrap();
+    conn.query_drop("DELETE FROM oc_trendyol_sent_bodies")
+        .await
+        .unwrap();
     let barcodes: Vec<String> = changed.iter().map(|(_, b)| b.clone()).collect();
     for b in &barcodes {
         conn.exec_drop(

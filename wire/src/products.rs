@@ -216,7 +216,11 @@ pub struct VariantUpdateItem {
     pub stock_code: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_rate: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "crate::orders::lenient_f64")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::orders::lenient_f64"
+    )]
     pub dimensional_weight: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cargo_providers: Option<Vec<String>>,

@@ -93,7 +93,8 @@ impl CooldownPolicy {
             None => {
                 let base = self.base.as_micros() as f64;
                 let grown = base * 2f64.powi(strikes.saturating_sub(1).min(30) as i32);
-                let jittered = grown.min(max.as_micros() as f64) * (1.0 + 0.5 * unit.clamp(0.0, 1.0));
+                let jittered =
+                    grown.min(max.as_micros() as f64) * (1.0 + 0.5 * unit.clamp(0.0, 1.0));
                 if cap.is_some() {
                     jittered.min(max.as_micros() as f64) as i64
                 } else {

@@ -567,7 +567,11 @@ async fn execute(
 
 /// A run stopped by Trendyol's quota is normal once (the next run resumes); a job that has not
 /// finished a run for three of its intervals is behind, and the owner hears of it.
-async fn behind_for_quota(db: &Database, name: &str, settings: &crate::config::Settings) -> Result<()> {
+async fn behind_for_quota(
+    db: &Database,
+    name: &str,
+    settings: &crate::config::Settings,
+) -> Result<()> {
     let interval = jobs::interval(settings, name).max(Duration::from_secs(60));
     let behind = match sync_log::since_last_success(db, name).await? {
         Some(age) => age > interval * 3,

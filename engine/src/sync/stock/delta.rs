@@ -498,7 +498,10 @@ async fn settle_unanswered(
         .filter(|c| c.check == ItemCheck::Applied)
         .map(|c| c.barcode.as_str())
         .collect();
-    for c in changes.iter().filter(|c| applied.contains(c.barcode.as_str())) {
+    for c in changes
+        .iter()
+        .filter(|c| applied.contains(c.barcode.as_str()))
+    {
         conn.exec_drop(
             format!(
                 "UPDATE {} SET confirmed_quantity = COALESCE(?, confirmed_quantity), \
