@@ -12,7 +12,7 @@ use catalog_common::*;
 use meschain_engine::runner::StopReason;
 use meschain_engine::sync::products;
 use mysql_async::prelude::*;
-use serde_json::json;
+use serde_json::{json, Value};
 
 const CREATE_PATH: &str = "/integration/product/sellers/1001/v2/products";
 
@@ -288,6 +288,120 @@ async fn a_rejected_product_saved_unchanged_keeps_its_reasons() {
         .await
         .unwrap();
     assert_eq!(after, before, "the reasons survive the scan");
+    drop(conn);
+    shop.finish().await;
+}
+
+/// Found on a real account: a V2 create got a 500 after Trendyol had created the products (or
+/// the connection broke before the answer). The next run re-sent the identical body, Trendyol
+/// answered every item "already exists", and the products were marked failed for good — so no
+/// stock ever went out for them. After such an answer the engine reads Trendyol back first.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_create_applied_but_answered_500_or_cut_off_is_read_back_not_resent() {
+    for fault in ["appliedErrorShare", "appliedResetShare"] {
+        let sb = sandbox(60_000, 0.0).await;
+        let shop = shop(40, sb, &[]).await;
+        shop.control(
+            reqwest::Method::POST,
+            "/__sandbox/faults",
+            json!({fault: 1.0, "pathPrefix": CREATE_PATH, "method": "POST"}),
+        )
+        .await;
+        let first = products::run(&shop.ctx(Duration::from_secs(60))).await;
+        let first = first.unwrap_or_else(|e| panic!("{fault}: the run failed: {e}"));
+        assert_eq!(
+            first.details["upload"]["ambiguous"].as_u64().map(|n| n > 0),
+            Some(true),
+            "{fault}: {}",
+            first.details
+        );
+        shop.control(reqwest::Method::DELETE, "/__sandbox/faults", json!({}))
+            .await;
+
+        // Later runs: nothing is created twice, the products wait for review and are approved.
+        for _ in 0..2 {
+            products::run(&shop.ctx(Duration::from_secs(60)))
+                .await
+                .unwrap();
+            shop.control(
+                reqwest::Method::POST,
+                "/__sandbox/clock/advance",
+                json!({"minutes": 2}),
+            )
+            .await;
+        }
+        let creates: Vec<Value> = shop
+            .writes(0)
+            .await
+            .into_iter()
+            .filter(|w| w["path"] == CREATE_PATH)
+            .collect();
+        let sent: Vec<String> = creates.iter().flat_map(item_barcodes).collect();
+        let unique: HashSet<&String> = sent.iter().collect();
+        assert_eq!(
+            unique.len(),
+            sent.len(),
+            "{fault}: a barcode was created twice"
+        );
+        let mut conn = shop.conn().await;
+        let counts: Vec<(String, u64)> = conn
+            .query("SELECT sync_status, COUNT(*) FROM oc_trendyol_products GROUP BY sync_status")
+            .await
+            .unwrap();
+        assert!(
+            !counts.iter().any(|(s, _)| s == "failed"),
+            "{fault}: {counts:?}"
+        );
+        let approved = counts
+            .iter()
+            .find(|(s, _)| s == "approved")
+            .map_or(0, |c| c.1);
+        assert_eq!(approved as usize, unique.len(), "{fault}: {counts:?}");
+        drop(conn);
+        shop.finish().await;
+    }
+}
+
+/// The safety net behind the read-back: a create of a barcode Trendyol already holds for this
+/// seller (our earlier write, whose answer was lost) is answered "already exists" per item.
+/// That product is created and in review — never `failed`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn already_exists_for_our_own_barcode_is_in_review_not_failed() {
+    let sb = sandbox(60_000, 0.0).await;
+    let shop = shop(30, sb, &[]).await;
+    products::run(&shop.ctx(Duration::from_secs(60)))
+        .await
+        .unwrap();
+    // The shop's record of the create is lost; Trendyol still has the products.
+    let mut conn = shop.conn().await;
+    let sent: u64 = conn
+        .query_first("SELECT COUNT(*) FROM oc_trendyol_products WHERE sync_status = 'submitted'")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(sent > 0);
+    conn.query_drop("DELETE FROM oc_trendyol_products")
+        .await
+        .unwrap();
+    conn.query_drop("DELETE FROM oc_trendyol_batch_requests")
+        .await
+        .unwrap();
+    let second = products::run(&shop.ctx(Duration::from_secs(60)))
+        .await
+        .unwrap();
+    assert!(second.finished, "{}", second.message);
+    let counts: Vec<(String, String, u64)> = conn
+        .query(
+            "SELECT sync_status, trendyol_status, COUNT(*) FROM oc_trendyol_products \
+             WHERE sync_status <> 'invalid' GROUP BY sync_status, trendyol_status",
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        counts,
+        vec![("submitted".to_string(), "IN_REVIEW".to_string(), sent)],
+        "already-existing products are in review"
+    );
     drop(conn);
     shop.finish().await;
 }

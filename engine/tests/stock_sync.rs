@@ -360,3 +360,130 @@ async fn the_window_form_of_the_sale_price_matches_the_per_row_form() {
     drop(conn);
     shop.finish().await;
 }
+
+/// Found on a real account: a price/stock write applied by Trendyol but answered 500. The next
+/// run sent the identical body, Trendyol answered 400 `duplicate.request`, and every run after
+/// failed. An unanswered write is read back; a duplicate answer means Trendyol has the body.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_applied_but_answered_500_is_read_back_and_a_duplicate_answer_is_delivered() {
+    let shop = approved_shop().await;
+    let mut conn = shop.conn().await;
+    let changed = approved_products(&shop, 5).await;
+    for (pid, _) in &changed {
+        conn.exec_drop(
+            "UPDATE oc_product SET quantity = 11, status = 1 WHERE product_id = ?",
+            (pid,),
+        )
+        .await
+        .unwrap();
+    }
+    shop.control(
+        reqwest::Method::POST,
+        "/__sandbox/faults",
+        json!({"appliedErrorShare": 1.0, "pathPrefix": INVENTORY_PATH}),
+    )
+    .await;
+    let first = stock::run(&shop.ctx(Duration::from_secs(60)))
+        .await
+        .expect("an unanswered write does not fail the run");
+    assert_eq!(
+        first.details["delta"]["ambiguous_writes"], 1,
+        "{}",
+        first.details
+    );
+    assert_eq!(
+        first.details["delta"]["read_back_confirmed"], 5,
+        "{}",
+        first.details
+    );
+    shop.control(reqwest::Method::DELETE, "/__sandbox/faults", json!({}))
+        .await;
+    // Trendyol shows what was sent: nothing to re-send.
+    assert!(stock_run(&shop).await.is_empty());
+
+    // The record of the body and the confirmation are lost (another host sent it, or a crash):
+    // the identical body goes out, Trendyol refuses it as a duplicate — which is delivery.
+    conn.query_drop("DELETE FROM oc_trendyol_sent_bodies")
+        .await
+        .unwrap();
+    let barcodes: Vec<String> = changed.iter().map(|(_, b)| b.clone()).collect();
+    for b in &barcodes {
+        conn.exec_drop(
+            "UPDATE oc_trendyol_products SET confirmed_quantity = confirmed_quantity + 100 WHERE barcode = ?",
+            (b.as_str(),),
+        )
+        .await
+        .unwrap();
+    }
+    // The same five rows differ again, with the same values: the identical body.
+    let seq = shop.last_seq().await;
+    let outcome = stock::run(&shop.ctx(Duration::from_secs(60)))
+        .await
+        .expect("a duplicate answer does not fail the run");
+    let writes = shop.writes(seq).await;
+    assert_eq!(writes.len(), 1, "{writes:?}");
+    assert_eq!(writes[0]["status"], 400);
+    assert_eq!(outcome.details["delta"]["duplicate_answers"], 1);
+    for b in &barcodes {
+        let confirmed: Option<Option<i64>> = conn
+            .exec_first(
+                "SELECT confirmed_quantity FROM oc_trendyol_products WHERE barcode = ?",
+                (b.as_str(),),
+            )
+            .await
+            .unwrap();
+        assert_eq!(confirmed, Some(Some(11)), "{b}: read back and confirmed");
+    }
+    assert!(stock_run(&shop).await.is_empty(), "nothing left to send");
+    drop(conn);
+    shop.finish().await;
+}
+
+/// Found on a real account: 429s without `Retry-After` grew the shop-wide pause from 11 s to
+/// 94 s and the run ended `failed` with an error alert. A run out of quota stops, partial, and
+/// the next run resumes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_out_of_quota_ends_partial_and_the_next_resumes() {
+    let shop = approved_shop().await;
+    let mut conn = shop.conn().await;
+    let changed = approved_products(&shop, 3).await;
+    for (pid, _) in &changed {
+        conn.exec_drop(
+            "UPDATE oc_product SET quantity = 13, status = 1 WHERE product_id = ?",
+            (pid,),
+        )
+        .await
+        .unwrap();
+    }
+    shop.control(
+        reqwest::Method::POST,
+        "/__sandbox/faults",
+        json!({"throttleShare": 1.0, "pathPrefix": INVENTORY_PATH}),
+    )
+    .await;
+    let started = std::time::Instant::now();
+    let outcome = stock::run(&shop.ctx(Duration::from_secs(20)))
+        .await
+        .expect("a run out of quota is not a failure");
+    assert!(!outcome.finished);
+    assert_eq!(
+        outcome.stopped,
+        Some(meschain_engine::runner::StopReason::RateLimit)
+    );
+    assert!(started.elapsed() < Duration::from_secs(25));
+    shop.control(reqwest::Method::DELETE, "/__sandbox/faults", json!({}))
+        .await;
+    // The limiter's cooldown from the 429s has to pass before the next run can send.
+    conn.query_drop("UPDATE oc_trendyol_rate_limits SET cooldown_until_us = 0")
+        .await
+        .unwrap();
+    let writes = stock_run(&shop).await;
+    assert_eq!(writes.len(), 1);
+    let mut sent = item_barcodes(&writes[0]);
+    sent.sort();
+    let mut want: Vec<String> = changed.iter().map(|(_, b)| b.clone()).collect();
+    want.sort();
+    assert_eq!(sent, want);
+    drop(conn);
+    shop.finish().await;
+}

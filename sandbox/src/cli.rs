@@ -163,6 +163,12 @@ pub struct Cli {
     /// Share of requests processed but answered 200 with truncated JSON.
     #[arg(long, default_value_t = 0.0, help_heading = "Faults")]
     pub fault_malformed_share: f64,
+    /// Share of requests processed but answered 500 `generic.exception`.
+    #[arg(long, default_value_t = 0.0, help_heading = "Faults")]
+    pub fault_applied_5xx_share: f64,
+    /// Share of requests processed whose connection is then reset before the answer.
+    #[arg(long, default_value_t = 0.0, help_heading = "Faults")]
+    pub fault_applied_reset_share: f64,
     /// Fault only requests whose path starts with this prefix.
     #[arg(long, value_name = "PREFIX", help_heading = "Faults")]
     pub fault_path_prefix: Option<String>,
@@ -230,6 +236,11 @@ impl Cli {
             hang_ms: self.fault_hang_ms,
             reset_share: share("fault-reset-share", self.fault_reset_share)?,
             malformed_share: share("fault-malformed-share", self.fault_malformed_share)?,
+            applied_error_share: share("fault-applied-5xx-share", self.fault_applied_5xx_share)?,
+            applied_reset_share: share(
+                "fault-applied-reset-share",
+                self.fault_applied_reset_share,
+            )?,
             webhook_duplicate_share: share(
                 "webhook-duplicate-share",
                 self.webhook_duplicate_share,
@@ -357,6 +368,8 @@ mod tests {
             "--fault-hang-ms",
             "--fault-reset-share",
             "--fault-malformed-share",
+            "--fault-applied-5xx-share",
+            "--fault-applied-reset-share",
             "--fault-path-prefix",
             "--fault-method",
             "--webhook-duplicate-share",

@@ -348,6 +348,8 @@ async fn set_faults(State(app): State<Arc<App>>, body: Bytes) -> Res {
         ("hangShare", next.hang_share),
         ("resetShare", next.reset_share),
         ("malformedShare", next.malformed_share),
+        ("appliedErrorShare", next.applied_error_share),
+        ("appliedResetShare", next.applied_reset_share),
         ("webhookDuplicateShare", next.webhook_duplicate_share),
         ("webhookReorderShare", next.webhook_reorder_share),
     ] {

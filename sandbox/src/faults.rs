@@ -15,6 +15,10 @@
 //! - **5xx** / **429**: Trendyol's bodies; not processed.
 //! - **malformed**: the request *is* processed, then the answer is a 200 whose JSON is cut in
 //!   half — the client cannot know whether the write happened.
+//! - **applied error**: the request *is* processed, then answered 500 `generic.exception` —
+//!   what a real account saw from a product create that Trendyol had in fact applied.
+//! - **applied reset**: the request *is* processed, then the connection is reset before any
+//!   answer.
 
 use crate::prng::Prng;
 use serde::{Deserialize, Serialize};
@@ -38,6 +42,10 @@ pub struct FaultConfig {
     pub reset_share: f64,
     /// Share of requests answered with truncated JSON (after being processed).
     pub malformed_share: f64,
+    /// Share of requests processed and then answered 500 `generic.exception`.
+    pub applied_error_share: f64,
+    /// Share of requests processed and then cut off (connection reset, no answer).
+    pub applied_reset_share: f64,
     /// Share of webhook deliveries sent twice.
     pub webhook_duplicate_share: f64,
     /// Share of webhook deliveries held back by `webhook_reorder_delay_ms` (so later ones
@@ -61,6 +69,8 @@ impl Default for FaultConfig {
             hang_ms: 120_000,
             reset_share: 0.0,
             malformed_share: 0.0,
+            applied_error_share: 0.0,
+            applied_reset_share: 0.0,
             webhook_duplicate_share: 0.0,
             webhook_reorder_share: 0.0,
             webhook_reorder_delay_ms: 2_000,
@@ -79,6 +89,8 @@ pub enum Fault {
     Error,
     Throttle,
     Malformed,
+    AppliedError,
+    AppliedReset,
 }
 
 /// Latency plus at most one fault.
@@ -105,6 +117,8 @@ impl FaultConfig {
             && self.hang_share <= 0.0
             && self.reset_share <= 0.0
             && self.malformed_share <= 0.0
+            && self.applied_error_share <= 0.0
+            && self.applied_reset_share <= 0.0
     }
 
     fn applies(&self, method: &str, path: &str) -> bool {
@@ -138,6 +152,10 @@ impl FaultConfig {
             Fault::Throttle
         } else if rng.chance(self.malformed_share) {
             Fault::Malformed
+        } else if rng.chance(self.applied_error_share) {
+            Fault::AppliedError
+        } else if rng.chance(self.applied_reset_share) {
+            Fault::AppliedReset
         } else {
             Fault::None
         };

@@ -421,7 +421,7 @@ pub async fn gateway(
             let retry = lock(&app.limiter).config.retry_after.then_some(10);
             return finish(entry, too_many(&app, retry));
         }
-        Fault::None | Fault::Malformed => {}
+        Fault::None | Fault::Malformed | Fault::AppliedError | Fault::AppliedReset => {}
     }
 
     let Some(endpoint) = endpoint else {
@@ -449,12 +449,36 @@ pub async fn gateway(
     }
 
     parts.extensions.insert(caller);
+    let ctl = parts.extensions.get::<ConnControl>().cloned();
     let response = next.run(Request::from_parts(parts, Body::from(body))).await;
 
     if draw.fault == Fault::Malformed {
         let (_, b) = response.into_parts();
         let bytes = to_bytes(b, usize::MAX).await.unwrap_or_default();
         return finish(entry, json_bytes(StatusCode::OK, truncate_json(&bytes)));
+    }
+    if draw.fault == Fault::AppliedError {
+        // The write happened; the answer says it failed.
+        return finish(
+            entry,
+            error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                ErrorBody::system(app.clock.now_ms()),
+            ),
+        );
+    }
+    if draw.fault == Fault::AppliedReset {
+        entry.status = 0;
+        entry.duration_us = started.elapsed().as_micros() as u64;
+        lock(&app.log).push(entry);
+        if let Some(ctl) = ctl {
+            ctl.reset();
+            std::future::pending::<()>().await;
+        }
+        return Response::builder()
+            .status(StatusCode::INTERNAL_SERVER_ERROR)
+            .body(Body::empty())
+            .unwrap_or_default();
     }
     finish(entry, response)
 }

@@ -118,6 +118,8 @@ final class ChaosRun
             '--batch-delay-ms', '500', '--awaiting-delay-ms', '20000',
             '--fault-5xx-share', '0.2', '--fault-429-share', '0.1', '--fault-hang-share', '0.05',
             '--fault-hang-ms', (string) self::HANG_MS, '--fault-reset-share', '0.03',
+            // Writes Trendyol applied but answered 500, or cut off before the answer.
+            '--fault-applied-5xx-share', '0.05', '--fault-applied-reset-share', '0.02',
             '--webhook-duplicate-share', '0.3', '--webhook-reorder-share', '0.2',
             '--webhook-reorder-delay-ms', '1500', '--webhook-retry-ms', '3000', '--webhook-timeout-ms', '5000',
         ], $this->seed);
@@ -437,6 +439,7 @@ final class ChaosRun
     {
         $this->sandbox->control('POST', '/__sandbox/faults', [
             'errorShare' => 0, 'throttleShare' => 0, 'hangShare' => 0, 'resetShare' => 0, 'malformedShare' => 0,
+            'appliedErrorShare' => 0, 'appliedResetShare' => 0,
             'webhookDuplicateShare' => 0, 'webhookReorderShare' => 0, 'latencyMs' => 0, 'latencyJitterMs' => 0,
         ]);
         // Awaiting packages have had their payment checked, reviews and batches have ended.

@@ -81,9 +81,9 @@ pub struct ClaimOrderLine {
     pub product_color: Option<String>,
     #[serde(default)]
     pub product_size: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::orders::lenient_f64")]
     pub price: Option<f64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::orders::lenient_f64")]
     pub vat_rate: Option<f64>,
 }
 

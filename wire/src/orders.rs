@@ -170,6 +170,21 @@ pub(crate) fn lenient_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<S
     })
 }
 
+/// Reads an amount that the API sometimes sends as a string (`"89.99"`); an empty or
+/// unreadable string is absent rather than an error, so one odd field never loses a package.
+pub(crate) fn lenient_f64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+    Ok(match Option::<Value>::deserialize(d)? {
+        Some(Value::Number(n)) => n.as_f64(),
+        Some(Value::String(s)) => s
+            .trim()
+            .replace(',', ".")
+            .parse::<f64>()
+            .ok()
+            .filter(|f| f.is_finite()),
+        _ => None,
+    })
+}
+
 /// A postal address (shipment or invoice).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
@@ -229,15 +244,31 @@ pub struct PackageLine {
     pub product_name: Option<String>,
     #[serde(default)]
     pub quantity: Option<i64>,
-    #[serde(default, alias = "price")]
+    #[serde(
+        default,
+        alias = "price",
+        deserialize_with = "crate::orders::lenient_f64"
+    )]
     pub line_unit_price: Option<f64>,
-    #[serde(default, alias = "amount")]
+    #[serde(
+        default,
+        alias = "amount",
+        deserialize_with = "crate::orders::lenient_f64"
+    )]
     pub line_gross_amount: Option<f64>,
-    #[serde(default, alias = "discount")]
+    #[serde(
+        default,
+        alias = "discount",
+        deserialize_with = "crate::orders::lenient_f64"
+    )]
     pub line_seller_discount: Option<f64>,
-    #[serde(default, alias = "tyDiscount")]
+    #[serde(
+        default,
+        alias = "tyDiscount",
+        deserialize_with = "crate::orders::lenient_f64"
+    )]
     pub line_ty_discount: Option<f64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::orders::lenient_f64")]
     pub vat_rate: Option<f64>,
     #[serde(default, alias = "productCode")]
     pub content_id: Option<u64>,
@@ -301,13 +332,29 @@ pub struct ShipmentPackage {
     pub customer_id: Option<u64>,
     #[serde(default)]
     pub currency_code: Option<String>,
-    #[serde(default, alias = "grossAmount")]
+    #[serde(
+        default,
+        alias = "grossAmount",
+        deserialize_with = "crate::orders::lenient_f64"
+    )]
     pub package_gross_amount: Option<f64>,
-    #[serde(default, alias = "totalDiscount")]
+    #[serde(
+        default,
+        alias = "totalDiscount",
+        deserialize_with = "crate::orders::lenient_f64"
+    )]
     pub package_seller_discount: Option<f64>,
-    #[serde(default, alias = "totalTyDiscount")]
+    #[serde(
+        default,
+        alias = "totalTyDiscount",
+        deserialize_with = "crate::orders::lenient_f64"
+    )]
     pub package_ty_discount: Option<f64>,
-    #[serde(default, alias = "totalPrice")]
+    #[serde(
+        default,
+        alias = "totalPrice",
+        deserialize_with = "crate::orders::lenient_f64"
+    )]
     pub package_total_price: Option<f64>,
     #[serde(default, deserialize_with = "lenient_string")]
     pub cargo_tracking_number: Option<String>,

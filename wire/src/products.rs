@@ -117,15 +117,15 @@ pub struct ProductV1Item {
     pub quantity: Option<i64>,
     #[serde(default)]
     pub stock_code: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::orders::lenient_f64")]
     pub dimensional_weight: Option<f64>,
     #[serde(default)]
     pub description: String,
     #[serde(default)]
     pub currency_type: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::orders::lenient_f64")]
     pub list_price: Option<f64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::orders::lenient_f64")]
     pub sale_price: Option<f64>,
     #[serde(default)]
     pub vat_rate: Option<i64>,
@@ -162,15 +162,15 @@ pub struct ProductV2Item {
     pub quantity: Option<i64>,
     #[serde(default)]
     pub stock_code: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::orders::lenient_f64")]
     pub dimensional_weight: Option<f64>,
     #[serde(default)]
     pub description: String,
     #[serde(default)]
     pub currency_type: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::orders::lenient_f64")]
     pub list_price: Option<f64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::orders::lenient_f64")]
     pub sale_price: Option<f64>,
     #[serde(default)]
     pub vat_rate: Option<i64>,
@@ -216,7 +216,11 @@ pub struct VariantUpdateItem {
     pub stock_code: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vat_rate: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::orders::lenient_f64"
+    )]
     pub dimensional_weight: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cargo_providers: Option<Vec<String>>,
@@ -289,15 +293,15 @@ pub struct FilteredProduct {
     pub category_name: Option<String>,
     #[serde(default)]
     pub quantity: Option<i64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::orders::lenient_f64")]
     pub list_price: Option<f64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::orders::lenient_f64")]
     pub sale_price: Option<f64>,
     #[serde(default)]
     pub vat_rate: Option<i64>,
     #[serde(default)]
     pub stock_code: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::orders::lenient_f64")]
     pub dimensional_weight: Option<f64>,
     #[serde(default)]
     pub description: Option<String>,
@@ -347,9 +351,9 @@ pub struct ListedAttribute {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct VariantPrice {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::orders::lenient_f64")]
     pub sale_price: Option<f64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::orders::lenient_f64")]
     pub list_price: Option<f64>,
 }
 
@@ -381,7 +385,7 @@ pub struct ApprovedVariant {
     pub locked: bool,
     #[serde(default)]
     pub vat_rate: Option<i64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::orders::lenient_f64")]
     pub dimensional_weight: Option<f64>,
     #[serde(default)]
     pub price: Option<VariantPrice>,
@@ -462,9 +466,9 @@ pub struct UnapprovedProduct {
     pub reject_reason_details: Vec<RejectReasonDetail>,
     #[serde(default)]
     pub quantity: Option<i64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::orders::lenient_f64")]
     pub sale_price: Option<f64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::orders::lenient_f64")]
     pub list_price: Option<f64>,
     #[serde(default)]
     pub vat_rate: Option<i64>,

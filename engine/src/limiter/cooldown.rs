@@ -21,6 +21,9 @@ pub struct CooldownPolicy {
     pub slow_factor: f64,
     /// ...and restored after this long without a 429.
     pub slow_for: Duration,
+    /// A hard bound on the grown cooldown (jitter included), set per call from the time the
+    /// caller has left (see [`CooldownPolicy::within`]); `None`: `max` plus jitter.
+    pub cap: Option<Duration>,
 }
 
 impl Default for CooldownPolicy {
@@ -31,6 +34,7 @@ impl Default for CooldownPolicy {
             decay: Duration::from_secs(300),
             slow_factor: 0.5,
             slow_for: Duration::from_secs(60),
+            cap: None,
         }
     }
 }
@@ -53,6 +57,29 @@ impl CooldownPolicy {
         retry_after: Option<Duration>,
         unit: f64,
     ) -> PenaltyState {
+        self.apply_capped(state, now_us, retry_after, unit, self.cap)
+    }
+
+    /// This policy with its grown cooldown held to `cap` (never below `base`).
+    pub fn within(&self, cap: Duration) -> CooldownPolicy {
+        CooldownPolicy {
+            cap: Some(cap),
+            ..self.clone()
+        }
+    }
+
+    /// [`apply`](Self::apply) with the grown cooldown (no `Retry-After`) held to `cap` — never
+    /// below `base`. A run that has a minute left gains nothing from a pause of a minute and a
+    /// half: it would only end failed instead of stopping and resuming next time.
+    pub fn apply_capped(
+        &self,
+        state: PenaltyState,
+        now_us: i64,
+        retry_after: Option<Duration>,
+        unit: f64,
+        cap: Option<Duration>,
+    ) -> PenaltyState {
+        let max = cap.map_or(self.max, |c| c.clamp(self.base, self.max));
         let cooling = now_us < state.cooldown_until_us;
         let decayed = now_us - state.last_429_us > self.decay.as_micros() as i64;
         let strikes = match (cooling, decayed) {
@@ -66,8 +93,13 @@ impl CooldownPolicy {
             None => {
                 let base = self.base.as_micros() as f64;
                 let grown = base * 2f64.powi(strikes.saturating_sub(1).min(30) as i32);
-                let capped = grown.min(self.max.as_micros() as f64);
-                (capped * (1.0 + 0.5 * unit.clamp(0.0, 1.0))) as i64
+                let jittered =
+                    grown.min(max.as_micros() as f64) * (1.0 + 0.5 * unit.clamp(0.0, 1.0));
+                if cap.is_some() {
+                    jittered.min(max.as_micros() as f64) as i64
+                } else {
+                    jittered as i64
+                }
             }
         };
         PenaltyState {
@@ -105,6 +137,23 @@ mod tests {
         // Decayed after a quiet period.
         let later = t + 301_000_000 + 300_000_000;
         assert_eq!(p.apply(capped, later, None, 0.0).strikes, 1);
+    }
+
+    #[test]
+    fn a_cap_holds_the_grown_pause_but_not_below_base() {
+        let p = CooldownPolicy::default();
+        let many = PenaltyState {
+            strikes: 3,
+            last_429_us: 0,
+            cooldown_until_us: 0,
+        };
+        let t = 1_000_000;
+        let capped = p.apply_capped(many, t, None, 0.99, Some(Duration::from_secs(20)));
+        assert_eq!(capped.cooldown_until_us - t, 20_000_000);
+        let floor = p.apply_capped(many, t, None, 0.0, Some(Duration::from_secs(1)));
+        assert_eq!(floor.cooldown_until_us - t, 10_000_000);
+        let open = p.apply(many, t, None, 0.99);
+        assert!(open.cooldown_until_us - t > 80_000_000);
     }
 
     #[test]

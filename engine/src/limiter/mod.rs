@@ -205,9 +205,22 @@ impl RateLimiter {
         class: EndpointClass,
         retry_after: Option<Duration>,
     ) -> Result<Duration> {
+        self.on_rate_limited_within(class, retry_after, None).await
+    }
+
+    /// [`on_rate_limited`](Self::on_rate_limited), with the grown cooldown (no `Retry-After`)
+    /// held to `cap` — the caller's time left, so that a pause never outlasts the run it would
+    /// serve.
+    pub async fn on_rate_limited_within(
+        &self,
+        class: EndpointClass,
+        retry_after: Option<Duration>,
+        cap: Option<Duration>,
+    ) -> Result<Duration> {
         self.inner.smoother.slow_down(class);
         let key = quota::endpoint_key(self.inner.seller_id, class);
-        let policy = &self.inner.config.cooldown;
+        let capped = cap.map(|c| self.inner.config.cooldown.within(c));
+        let policy = capped.as_ref().unwrap_or(&self.inner.config.cooldown);
         let left_us = match &self.inner.store {
             Store::Shared(s) => s.penalize(&key, policy, retry_after).await?,
             Store::Memory(m) => m.penalize(&key, policy, retry_after),

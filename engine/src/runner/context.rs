@@ -91,6 +91,8 @@ impl JobContext {
 pub enum StopReason {
     TimeLimit,
     MemoryLimit,
+    /// Trendyol's quota (429s) left no room before the deadline; the next run resumes.
+    RateLimit,
 }
 
 /// What a job run did. Counters are items (products, packages, stock lines, queue jobs), not

@@ -462,6 +462,7 @@ async fn execute(
             match reason {
                 super::StopReason::TimeLimit => "time limit",
                 super::StopReason::MemoryLimit => "memory limit",
+                super::StopReason::RateLimit => "Trendyol rate limit",
             }
         ),
         _ => message,
@@ -551,6 +552,9 @@ async fn execute(
         )
         .await?;
     }
+    if status == RunStatus::Partial && outcome.stopped == Some(super::StopReason::RateLimit) {
+        behind_for_quota(db, name, &alert_settings).await?;
+    }
     // Whatever the job or the queue raised during the run goes out now, within the throttle.
     if let Err(e) = alerts::notify(db, &alert_settings).await {
         tracing::warn!("sending alert e-mail failed: {e}");
@@ -559,6 +563,40 @@ async fn execute(
         report: report(name, status, run_id, &summary, outcome.finished),
         error,
     })
+}
+
+/// A run stopped by Trendyol's quota is normal once (the next run resumes); a job that has not
+/// finished a run for three of its intervals is behind, and the owner hears of it.
+async fn behind_for_quota(
+    db: &Database,
+    name: &str,
+    settings: &crate::config::Settings,
+) -> Result<()> {
+    let interval = jobs::interval(settings, name).max(Duration::from_secs(60));
+    let behind = match sync_log::since_last_success(db, name).await? {
+        Some(age) => age > interval * 3,
+        None => false,
+    };
+    if !behind {
+        return Ok(());
+    }
+    alerts::raise(
+        db,
+        &Alert {
+            alert_type: "rate_limited".into(),
+            severity: Severity::Warning,
+            title: format!("{name} is behind: Trendyol's rate limit"),
+            message: format!(
+                "{name} has not finished a run for more than {} minutes: each run stops when \
+                 Trendyol answers 429 (too many requests) and the next one resumes. Check whether \
+                 another integration uses the same Trendyol account.",
+                (interval * 3).as_secs() / 60
+            ),
+            dedupe_key: format!("rate_limited.{name}"),
+        },
+    )
+    .await
+    .map(|_| ())
 }
 
 fn report(

@@ -387,10 +387,14 @@ impl TrendyolClient {
                         _ => self.shared.circuit.on_success(class),
                     }
                     if kind == ApiErrorClass::RateLimited {
+                        // Without Retry-After the pause grows with each 429; it is held to a
+                        // third of the time this call has left (at least the base pause), so a
+                        // run keeps room to stop cleanly and resume next time.
+                        let cap = deadline.saturating_duration_since(Instant::now()) / 3;
                         match self
                             .shared
                             .limiter
-                            .on_rate_limited(class, retry_after)
+                            .on_rate_limited_within(class, retry_after, Some(cap))
                             .await
                         {
                             Ok(cooldown) => tracing::info!(

@@ -112,6 +112,13 @@ fn item_key(kind: BatchKind, request_item: &Value) -> Option<String> {
     None
 }
 
+/// Whether a batch item's failure reason says the barcode is already on Trendyol (English or
+/// Turkish wording).
+pub fn is_already_exists(reason: &str) -> bool {
+    let r = reason.to_lowercase();
+    r.contains("already exist") || r.contains("zaten mevcut") || r.contains("zaten kayıtlı")
+}
+
 async fn settle(
     ctx: &JobContext,
     seller: u64,
@@ -135,6 +142,18 @@ async fn settle(
         let Some(key) = key else { continue };
         match item.status {
             BatchItemStatus::Success => ok.push(key),
+            // Our own create was applied earlier (its answer was lost) and this one came after:
+            // Trendyol has the product, so it is in review, not failed.
+            _ if batch.kind == BatchKind::ProductCreate
+                && !item.failure_reasons.is_empty()
+                && item.failure_reasons.iter().all(|r| is_already_exists(r)) =>
+            {
+                tracing::info!(
+                    barcode = %key,
+                    "Trendyol already has this product: counted as created and in review"
+                );
+                ok.push(key)
+            }
             _ => failed.push((key, item.failure_reasons.clone())),
         }
     }

@@ -36,6 +36,7 @@ use crate::runner::{JobContext, StopReason};
 use crate::sync::catalog_batches::{self, marks, BatchKind};
 use crate::sync::catalog_pace::Pacer;
 use crate::sync::shop_locale::PriceBasis;
+use crate::trendyol::reconcile::ItemCheck;
 
 /// The cursor of the product scan (last product id handled).
 pub const SCAN_CURSOR: &str = "product_sync.scan";
@@ -53,6 +54,8 @@ pub struct UploadReport {
     pub updated: u64,
     /// Items refused as a whole request (HTTP 4xx), marked failed.
     pub refused: u64,
+    /// Items of creates whose answer was lost (5xx after sending, cut connection), read back.
+    pub ambiguous: u64,
     /// Would have been sent (dry run).
     pub would_send: u64,
     pub brand_lookups: u64,
@@ -526,6 +529,15 @@ async fn send(
             commit_sent(ctx, seller, &batch, "", state::FAILED, &reason, &[]).await?;
             return Ok(());
         }
+        Err(Error::Api {
+            class: ApiErrorClass::Ambiguous,
+            message,
+            ..
+        }) if kind == SendKind::Create => {
+            // Trendyol may have created them before the answer failed. Sending the same body
+            // again would make every item "already exists" — so what Trendyol shows decides.
+            return settle_ambiguous_create(ctx, seller, batch, &message, pacer, report).await;
+        }
         Err(e) => return Err(e),
     };
     let row_batch = ids.first().map(|(id, _)| id.clone()).unwrap_or_default();
@@ -535,6 +547,70 @@ async fn send(
         _ => report.updated += batch.len() as u64,
     }
     Ok(())
+}
+
+/// After a create whose outcome is unknown (a 5xx after sending, a cut connection, an unreadable
+/// answer): each barcode is read back. The ones Trendyol shows were created — they are in
+/// review like any created product, and the approval poll follows them. The others are left
+/// unsent for the next run, which sends them as a new write.
+async fn settle_ambiguous_create(
+    ctx: &JobContext,
+    seller: u64,
+    batch: Vec<Outgoing>,
+    why: &str,
+    pacer: &mut Pacer,
+    report: &mut UploadReport,
+) -> Result<()> {
+    let barcodes: Vec<String> = batch.iter().map(|o| o.item.barcode.clone()).collect();
+    tracing::warn!(
+        items = batch.len(),
+        error = why,
+        "a product create's outcome is unknown; reading the barcodes back before anything is re-sent"
+    );
+    let started = Instant::now();
+    let checks = ctx.client.reconcile_product_create(&barcodes).await?;
+    pacer.observe(started.elapsed());
+    let created: HashSet<String> = checks
+        .into_iter()
+        .filter(|c| c.check == ItemCheck::Applied)
+        .map(|c| c.barcode)
+        .collect();
+    let (applied, unseen): (Vec<Outgoing>, Vec<Outgoing>) = batch
+        .into_iter()
+        .partition(|o| created.contains(&o.item.barcode));
+    report.ambiguous += (applied.len() + unseen.len()) as u64;
+    if !unseen.is_empty() {
+        tracing::warn!(
+            items = unseen.len(),
+            "Trendyol does not show these products after the unknown create; the next run sends them"
+        );
+    }
+    if applied.is_empty() {
+        return Ok(());
+    }
+    commit_sent(ctx, seller, &applied, "", "", "", &[]).await?;
+    mark_in_review(ctx, seller, &applied).await?;
+    report.created += applied.len() as u64;
+    Ok(())
+}
+
+/// Rows Trendyol is known to hold, without a batch to follow: in review, for the approval poll.
+async fn mark_in_review(ctx: &JobContext, seller: u64, batch: &[Outgoing]) -> Result<()> {
+    let db = &ctx.db;
+    let mut params: Vec<mysql_async::Value> = vec![state::SUBMITTED.into(), seller.into()];
+    params.extend(batch.iter().map(|o| o.item.barcode.as_str().into()));
+    let mut conn = db.conn().await?;
+    conn.exec_drop(
+        format!(
+            "UPDATE {} SET sync_status = ?, trendyol_status = 'IN_REVIEW', batch_request_id = '', \
+             reasons = NULL, updated_at = UTC_TIMESTAMP() WHERE seller_id = ? AND barcode IN ({})",
+            db.table("trendyol_products"),
+            marks(batch.len())
+        ),
+        params,
+    )
+    .await
+    .map_err(Error::db("marking read-back products as in review"))
 }
 
 /// Approved products: content by content id, then variant fields by barcode.

@@ -14,7 +14,7 @@
 //! fingerprinted: an identical body sent within 15 minutes is not sent again (Trendyol refuses
 //! it). The sent values wait in `sent_*` until the batch result confirms them.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::Instant;
 
 use mysql_async::prelude::*;
@@ -24,13 +24,14 @@ use sha2::{Digest, Sha256};
 use trendyol_wire::inventory::PriceInventoryItem;
 use trendyol_wire::products::{ItemsRequest, MAX_ITEMS_PER_REQUEST};
 
-use crate::error::{Error, Result};
+use crate::error::{ApiErrorClass, Error, Result};
 use crate::runner::{JobContext, StopReason};
 use crate::sync::catalog_batches::{self, BatchKind};
 use crate::sync::catalog_pace::Pacer;
 use crate::sync::catalog_price::{desired_sql_for_window, money};
 use crate::sync::products::state;
 use crate::sync::shop_locale::PriceBasis;
+use crate::trendyol::reconcile::ItemCheck;
 
 /// The cursor of the scan (last OpenCart `product_id` handled).
 pub const SCAN_CURSOR: &str = "stock_sync.scan";
@@ -59,6 +60,12 @@ pub struct DeltaReport {
     pub identical_bodies_held: u64,
     pub would_send: u64,
     pub scan_ms: u64,
+    /// Writes sent whose answer was lost (5xx after sending, cut connection).
+    pub ambiguous_writes: u64,
+    /// Writes Trendyol refused as a body it already had within 15 minutes.
+    pub duplicate_answers: u64,
+    /// Items of those writes that reading back showed applied.
+    pub read_back_confirmed: u64,
 }
 
 /// One barcode's change.
@@ -368,7 +375,33 @@ async fn send(
     let started = Instant::now();
     let response = ctx.client.update_price_inventory(&items).await;
     pacer.observe(started.elapsed());
-    let id = response?.batch_request_id;
+    let id = match response {
+        Ok(r) => r.batch_request_id,
+        Err(Error::Api {
+            class: ApiErrorClass::Ambiguous,
+            message,
+            ..
+        }) => {
+            // Sent, answer lost: Trendyol may have applied it. The body is remembered (an
+            // identical one within 15 minutes would be refused) and what Trendyol shows decides.
+            tracing::warn!(items = items.len(), error = %message,
+                "a price/stock write's outcome is unknown; reading it back before anything is re-sent");
+            report.ambiguous_writes += 1;
+            return settle_unanswered(ctx, &hash, &changes, &items, pacer, report).await;
+        }
+        Err(Error::Api {
+            class: ApiErrorClass::Permanent,
+            message,
+            ..
+        }) if is_duplicate_request(&message) => {
+            // Trendyol already has this exact body from within 15 minutes: it was delivered.
+            tracing::info!(items = items.len(),
+                "Trendyol answered that this price/stock body was already sent; counted as delivered");
+            report.duplicate_answers += 1;
+            return settle_unanswered(ctx, &hash, &changes, &items, pacer, report).await;
+        }
+        Err(e) => return Err(e),
+    };
     report.writes += 1;
     report.items_sent += items.len() as u64;
 
@@ -429,6 +462,74 @@ async fn send(
     tx.commit()
         .await
         .map_err(Error::db("committing a price/stock write"))?;
+    Ok(())
+}
+
+/// Whether a refusal is Trendyol's "same body within 15 minutes" answer (its key, or its
+/// documented Turkish message).
+pub fn is_duplicate_request(message: &str) -> bool {
+    message.contains("duplicate.request") || message.contains("aynı isteği tekrarlı")
+}
+
+/// A write Trendyol may hold though no batch id came back: the body is remembered for the
+/// duplicate window, each barcode is read back, and those Trendyol shows with the sent values
+/// are confirmed. The rest stay as they were; a later scan sends them again once the body
+/// differs or the window has passed. A failed read-back loses nothing: it only leaves more for
+/// that later scan.
+async fn settle_unanswered(
+    ctx: &JobContext,
+    hash: &str,
+    changes: &[Change],
+    items: &[PriceInventoryItem],
+    pacer: &mut Pacer,
+    report: &mut DeltaReport,
+) -> Result<()> {
+    let db = &ctx.db;
+    let mut conn = db.conn().await?;
+    conn.exec_drop(
+        format!(
+            "INSERT INTO {} (body_hash, batch_request_id, item_count, sent_at) \
+             VALUES (?, '', ?, UTC_TIMESTAMP()) ON DUPLICATE KEY UPDATE sent_at = sent_at",
+            db.table("trendyol_sent_bodies")
+        ),
+        (hash, items.len() as u64),
+    )
+    .await
+    .map_err(Error::db("remembering an unanswered price/stock body"))?;
+    let started = Instant::now();
+    let checks = ctx.client.reconcile_price_inventory(items).await;
+    pacer.observe(started.elapsed());
+    let checks = match checks {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::warn!(error = %e, "reading back an unanswered price/stock write failed; a later run compares again");
+            return Ok(());
+        }
+    };
+    let applied: HashSet<&str> = checks
+        .iter()
+        .filter(|c| c.check == ItemCheck::Applied)
+        .map(|c| c.barcode.as_str())
+        .collect();
+    for c in changes
+        .iter()
+        .filter(|c| applied.contains(c.barcode.as_str()))
+    {
+        conn.exec_drop(
+            format!(
+                "UPDATE {} SET confirmed_quantity = COALESCE(?, confirmed_quantity), \
+                 confirmed_list_price = COALESCE(?, confirmed_list_price), \
+                 confirmed_sale_price = COALESCE(?, confirmed_sale_price), stock_reasons = NULL, \
+                 stock_failed_at = NULL, stock_synced_at = UTC_TIMESTAMP(), updated_at = UTC_TIMESTAMP() \
+                 WHERE trendyol_product_id = ?",
+                db.table("trendyol_products")
+            ),
+            (c.quantity, c.list_price, c.sale_price, c.trendyol_product_id),
+        )
+        .await
+        .map_err(Error::db("confirming read-back stock and prices"))?;
+    }
+    report.read_back_confirmed += applied.len() as u64;
     Ok(())
 }
 

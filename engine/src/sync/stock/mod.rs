@@ -19,8 +19,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::json;
 
-use crate::error::Result;
-use crate::runner::{JobContext, JobOutcome};
+use crate::error::{ApiErrorClass, Error, Result};
+use crate::runner::{JobContext, JobOutcome, StopReason};
 use crate::sync::catalog_batches;
 use crate::sync::catalog_pace::Pacer;
 use crate::sync::shop_locale::{PriceBasis, NO_LIRA};
@@ -30,6 +30,24 @@ pub const RECONCILE_EVERY: Duration = Duration::from_secs(24 * 3600);
 
 /// When the last reconciliation finished (epoch ms).
 pub const RECONCILE_CURSOR: &str = "stock_sync.reconciled";
+
+/// A step that ran out of Trendyol's quota (a 429 whose pause reaches past the run's deadline)
+/// stops the run like its time limit would: what was sent is recorded, the rest is compared
+/// again next run. Nothing is lost, so it is not a failure.
+fn quota_stop(step: Result<Option<StopReason>>) -> Result<Option<StopReason>> {
+    match step {
+        Err(Error::Api {
+            class: ApiErrorClass::RateLimited,
+            message,
+            endpoint,
+            ..
+        }) => {
+            tracing::warn!(%endpoint, error = %message, "stopped by Trendyol's rate limit; the next run resumes");
+            Ok(Some(StopReason::RateLimit))
+        }
+        other => other,
+    }
+}
 
 /// The `stock_sync` job.
 pub async fn run(ctx: &JobContext) -> Result<JobOutcome> {
@@ -42,24 +60,24 @@ pub async fn run(ctx: &JobContext) -> Result<JobOutcome> {
         no_lira_alert(ctx).await?;
     }
 
-    let mut stopped = confirm::confirm(ctx, &mut pacer, &mut confirmed).await?;
+    let mut stopped = quota_stop(confirm::confirm(ctx, &mut pacer, &mut confirmed).await)?;
     let now_ms = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as i64);
     let last = catalog_batches::cursor(&ctx.db, RECONCILE_CURSOR).await?;
     let mut did_reconcile = false;
     if stopped.is_none() && now_ms - last >= RECONCILE_EVERY.as_millis() as i64 {
-        stopped = reconcile::reconcile(ctx, &mut pacer, &mut reconciled).await?;
+        stopped = quota_stop(reconcile::reconcile(ctx, &mut pacer, &mut reconciled).await)?;
         if stopped.is_none() && !ctx.dry_run {
             catalog_batches::set_cursor(&ctx.db, RECONCILE_CURSOR, now_ms).await?;
             did_reconcile = true;
         }
     }
     if stopped.is_none() {
-        stopped = delta::scan_and_send(ctx, &basis, &mut pacer, &mut delta).await?;
+        stopped = quota_stop(delta::scan_and_send(ctx, &basis, &mut pacer, &mut delta).await)?;
     }
     if stopped.is_none() && delta.writes > 0 {
-        stopped = confirm::confirm(ctx, &mut pacer, &mut confirmed).await?;
+        stopped = quota_stop(confirm::confirm(ctx, &mut pacer, &mut confirmed).await)?;
     }
 
     let message = format!(
