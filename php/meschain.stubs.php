@@ -21,10 +21,11 @@ namespace MesChain {
          * in the queue (deduplicated) and logs it. `$rawBody` is the request body byte for byte
          * (`file_get_contents('php://input')`); `$headers` maps names (any case) to a value or a
          * list of values. Never throws for a bad delivery or a database failure: answer the
-         * returned `status` (200 stored, 400/413 bad body, 401 credentials, 500 not stored).
+         * returned `status` (200 stored, 400/413 bad body, 401 credentials, 429 cooling down with
+         * `retry_after` seconds, 500 not stored).
          *
          * Returns `['status' => int, 'verdict' => string, 'reason' => string, 'packages' => int,
-         * 'queued' => int, 'duplicates' => int]`.
+         * 'queued' => int, 'duplicates' => int, 'retry_after' => int]` (`retry_after` 0 unless 429).
          *
          * @param string $raw_body
          * @param array $headers
@@ -407,6 +408,23 @@ namespace MesChain {
         public function startJob(int $queue_id): array {}
 
         /**
+         * The first look at a webhook request, before its body is read: the sender's credential
+         * and standing, from this process's memory (the settings are read at most every few
+         * seconds). A bad credential is refused here without a database round trip; a source
+         * that keeps failing is answered 429 for a cool-down; refusals are logged as one row per
+         * interval. Never throws.
+         *
+         * Returns `['status' => 0]` when the request may go on to acceptWebhook(), else the
+         * answer: `['status' => 401|429, 'verdict' => string, 'reason' => string,
+         * 'retry_after' => int]`.
+         *
+         * @param array $headers
+         * @param string|null $remote_ip
+         * @return array
+         */
+        public function screenWebhook(array $headers, ?string $remote_ip = null): array {}
+
+        /**
          * Version, schema version, tables present, settings (secrets shown only as set/unset),
          * log directory.
          *
@@ -455,6 +473,14 @@ namespace MesChain {
          * @return string
          */
         public static function version(): string {}
+
+        /**
+         * The largest webhook body the engine takes, in bytes: the route refuses a longer one
+         * (413) from its Content-Length or while reading, before the engine sees it.
+         *
+         * @return int
+         */
+        public static function webhookBodyLimit(): int {}
 
         /**
          * The shop's webhook as Trendyol has it (`registered`, `active`, `status`, `url`, `id`).

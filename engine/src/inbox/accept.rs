@@ -8,6 +8,7 @@ use trendyol_wire::orders::ShipmentPackage;
 use trendyol_wire::webhooks::parse_delivery;
 
 use super::auth::{self, AuthOutcome};
+use super::gate::{self, Screen};
 use super::verdict::{self, Verdict};
 use super::{redact, Delivery};
 use crate::db::Database;
@@ -40,6 +41,10 @@ pub fn dedupe_key(seller_id: Option<u64>, package_id: u64, status: &str, modifie
 /// Takes one delivery in. Never fails: every outcome, a database failure included, is a
 /// [`Verdict`] whose `http_status` the endpoint answers.
 pub async fn accept(engine: &Engine, delivery: &Delivery<'_>) -> Verdict {
+    // A bad credential or a source cooling down is answered from memory (see `gate`).
+    if let Screen::Refuse(verdict) = gate::screen(engine, delivery).await {
+        return verdict;
+    }
     let settings = match engine.settings().await {
         Ok(settings) => settings,
         Err(e) => {
@@ -56,16 +61,12 @@ pub async fn accept(engine: &Engine, delivery: &Delivery<'_>) -> Verdict {
         }
     };
 
+    // The settings just read are the freshest: the gate keeps their credential, and a
+    // credential changed since the gate's copy is refused here, counted like any other.
+    gate::refresh(engine, &settings);
     let outcome = auth::check(&settings, delivery);
     if outcome != AuthOutcome::Granted {
-        let verdict = Verdict::unauthorized(outcome.reason());
-        tracing::warn!(
-            remote_ip = delivery.remote_ip,
-            reason = outcome.reason(),
-            "webhook refused"
-        );
-        log_rejection(engine, delivery, &verdict, None).await;
-        return verdict;
+        return gate::refused(engine, delivery, outcome).await;
     }
 
     if delivery.body.len() > MAX_BODY_BYTES {
@@ -279,7 +280,7 @@ async fn store(
 
 /// The per-package columns of a log row.
 #[derive(Default)]
-struct LogPackage {
+pub(super) struct LogPackage {
     seller_id: Option<u64>,
     package_id: Option<u64>,
     status: String,
@@ -291,9 +292,11 @@ struct LogPackage {
     /// Nothing is left to do for it (a repeat, an empty page). A new event's row is marked
     /// when its queue job is done (see `queue::complete`); a refused delivery's never is.
     processed: bool,
+    /// Overrides the delivery's body size (an aggregated row of refusals sums theirs).
+    pub(super) body_bytes: Option<u32>,
 }
 
-async fn insert_log<Q: Queryable>(
+pub(super) async fn insert_log<Q: Queryable>(
     db: &Database,
     conn: &mut Q,
     delivery: &Delivery<'_>,
@@ -327,7 +330,9 @@ async fn insert_log<Q: Queryable>(
             cut(&package.status, 32),
             key,
             package.queue_id,
-            u32::try_from(delivery.body.len()).unwrap_or(u32::MAX),
+            package
+                .body_bytes
+                .unwrap_or_else(|| u32::try_from(delivery.body.len()).unwrap_or(u32::MAX)),
             package.body.as_deref(),
             package.processed,
         ),
