@@ -241,7 +241,7 @@ function settings_and_mappings(Demo $demo): void
     $engine->saveSettings([
         'status' => '1', 'environment' => 'sandbox', 'sandbox_url' => $demo->sandbox,
         'seller_id' => SELLER, 'api_key' => 'demo-api-key', 'api_secret' => 'demo-api-secret',
-        'webhook_api_key' => 'demo-webhook-key', 'image_base_url' => 'https://shop.example/image/',
+        'webhook_api_key' => 'demo-webhook-key-0f3a9c5e71d2', 'image_base_url' => 'https://shop.example/image/',
         'batch_size' => '1000',
     ]);
     // The pickers' data comes from Trendyol: the category tree and a brand looked up by name.

@@ -266,6 +266,7 @@ async fn store(
                     body: Some(event.logged_body.clone()),
                     verdict: Some(verdict),
                     processed,
+                    body_bytes: None,
                 };
                 insert_log(&db, &mut tx, delivery, &Verdict::stored(1, 0, 0), &row).await?;
             }
@@ -293,7 +294,17 @@ pub(super) struct LogPackage {
     /// when its queue job is done (see `queue::complete`); a refused delivery's never is.
     processed: bool,
     /// Overrides the delivery's body size (an aggregated row of refusals sums theirs).
-    pub(super) body_bytes: Option<u32>,
+    body_bytes: Option<u32>,
+}
+
+impl LogPackage {
+    /// The columns of an aggregated row of refusals: no package, their bodies' total size.
+    pub(super) fn refusals(body_bytes: u32) -> LogPackage {
+        LogPackage {
+            body_bytes: Some(body_bytes),
+            ..LogPackage::default()
+        }
+    }
 }
 
 pub(super) async fn insert_log<Q: Queryable>(

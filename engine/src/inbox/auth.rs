@@ -35,24 +35,14 @@ impl AuthOutcome {
 }
 
 /// The configured credential: what a delivery is checked against. Kept apart from [`Settings`]
-/// so the intake's gate can hold it between requests without holding every setting.
-#[derive(Clone, PartialEq, Eq)]
+/// so the intake's gate can hold it between requests without holding every setting. Its
+/// `Debug` shows no secret ([`Secret`] hides itself).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Credential {
     auth: WebhookAuth,
     username: String,
     password: Secret,
     api_key: Secret,
-}
-
-impl std::fmt::Debug for Credential {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Credential")
-            .field("auth", &self.auth)
-            .field("username", &self.username)
-            .field("password", &self.password)
-            .field("api_key", &self.api_key)
-            .finish()
-    }
 }
 
 impl Credential {

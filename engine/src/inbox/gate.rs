@@ -91,6 +91,8 @@ pub struct Gate {
     sources: HashMap<String, Source>,
     pending: Pending,
     last_flush: Option<Instant>,
+    /// When the settings were last read for the credential (successfully or not).
+    last_attempt: Option<Instant>,
 }
 
 /// What the gate says about a request before the intake looks at it.
@@ -265,15 +267,27 @@ fn declared_bytes(delivery: &Delivery<'_>) -> u64 {
 pub async fn screen(engine: &Engine, delivery: &Delivery<'_>) -> Screen {
     let now = Instant::now();
     let source = delivery.remote_ip;
-    let (cooling, cached) = with_gate(engine, |g| (g.cooling(source, now), g.credential(now)));
+    let (cooling, cached, attempted) = with_gate(engine, |g| {
+        (g.cooling(source, now), g.credential(now), g.last_attempt)
+    });
+    // The settings are read at most once per RECHECK_AFTER, whatever the requests bring.
+    let may_read = attempted.is_none_or(|at| now.saturating_duration_since(at) >= RECHECK_AFTER);
 
     let (credential, loaded) = match cached {
         Some(cached) => cached,
+        None if cooling.is_some() => {
+            return refuse_cooling(engine, delivery, cooling.unwrap_or(1)).await;
+        }
+        // They could not be read a moment ago: 500 (Trendyol retries), without trying again.
+        None if !may_read => {
+            return Screen::Refuse(Verdict::error(
+                "the module settings could not be read; try again later",
+            ));
+        }
         None => match load(engine).await {
             Some(loaded) => loaded,
-            // The intake reads the settings again and answers the failure as it should (500).
-            None if cooling.is_none() => return Screen::Pass,
-            None => return refuse_cooling(engine, delivery, cooling.unwrap_or(1)).await,
+            // The intake reads them again and answers the failure as it should (500).
+            None => return Screen::Pass,
         },
     };
 
@@ -284,13 +298,17 @@ pub async fn screen(engine: &Engine, delivery: &Delivery<'_>) -> Screen {
             return refuse_cooling(engine, delivery, seconds).await;
         }
     } else if outcome != AuthOutcome::Granted
+        && may_read
         && now.saturating_duration_since(loaded) >= RECHECK_AFTER
     {
         // The owner may just have changed the credential: a refusal by a copy older than
         // RECHECK_AFTER reads the settings once more (at most once per that time, however
         // many requests are refused meanwhile).
-        if let Some((fresh, _)) = load(engine).await {
-            outcome = auth::check_credential(&fresh, delivery);
+        match load(engine).await {
+            Some((fresh, _)) => outcome = auth::check_credential(&fresh, delivery),
+            // Unreadable settings are the shop's fault, not the sender's: the intake answers
+            // them (500, so Trendyol retries).
+            None => return Screen::Pass,
         }
     }
     match outcome {
@@ -308,6 +326,7 @@ pub async fn screen(engine: &Engine, delivery: &Delivery<'_>) -> Screen {
 
 /// Reads the settings for their credential and remembers it; None when they cannot be read.
 async fn load(engine: &Engine) -> Option<(Credential, Instant)> {
+    with_gate(engine, |g| g.last_attempt = Some(Instant::now()));
     let settings = engine.settings().await.ok()?;
     let credential = Credential::from_settings(&settings);
     let at = Instant::now();
@@ -377,10 +396,7 @@ async fn write(engine: &Engine, pending: Option<Pending>, now: Instant) {
                 &mut conn,
                 &delivery,
                 &verdict,
-                &LogPackage {
-                    body_bytes: Some(bytes),
-                    ..LogPackage::default()
-                },
+                &LogPackage::refusals(bytes),
             )
             .await
         })

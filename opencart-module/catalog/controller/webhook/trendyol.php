@@ -105,7 +105,7 @@ class Trendyol extends \Opencart\System\Engine\Controller {
 		if ($value === '') {
 			return null;
 		}
-		return ctype_digit($value) && strlen($value) < 19 ? (int)$value : PHP_INT_MAX;
+		return preg_match('/^[0-9]{1,18}$/', $value) === 1 ? (int)$value : PHP_INT_MAX;
 	}
 
 	/**
