@@ -22,7 +22,8 @@ namespace MesChain {
          * (`file_get_contents('php://input')`); `$headers` maps names (any case) to a value or a
          * list of values. Never throws for a bad delivery or a database failure: answer the
          * returned `status` (200 stored, 400/413 bad body, 401 credentials, 429 cooling down with
-         * `retry_after` seconds, 500 not stored).
+         * `retry_after` seconds, 500 not stored). Pass `$screened = true` when screenWebhook()
+         * has just let this request through, so it is not screened twice.
          *
          * Returns `['status' => int, 'verdict' => string, 'reason' => string, 'packages' => int,
          * 'queued' => int, 'duplicates' => int, 'retry_after' => int]` (`retry_after` 0 unless 429).
@@ -30,9 +31,10 @@ namespace MesChain {
          * @param string $raw_body
          * @param array $headers
          * @param string|null $remote_ip
+         * @param bool|null $screened
          * @return array
          */
-        public function acceptWebhook(string $raw_body, array $headers, ?string $remote_ip = null): array {}
+        public function acceptWebhook(string $raw_body, array $headers, ?string $remote_ip = null, ?bool $screened = null): array {}
 
         /**
          * Acknowledges the open alerts among `$ids` for OpenCart user `$userId`; returns how many.

@@ -257,7 +257,8 @@ impl PhpEngine {
     /// (`file_get_contents('php://input')`); `$headers` maps names (any case) to a value or a
     /// list of values. Never throws for a bad delivery or a database failure: answer the
     /// returned `status` (200 stored, 400/413 bad body, 401 credentials, 429 cooling down with
-    /// `retry_after` seconds, 500 not stored).
+    /// `retry_after` seconds, 500 not stored). Pass `$screened = true` when screenWebhook()
+    /// has just let this request through, so it is not screened twice.
     ///
     /// Returns `['status' => int, 'verdict' => string, 'reason' => string, 'packages' => int,
     /// 'queued' => int, 'duplicates' => int, 'retry_after' => int]` (`retry_after` 0 unless 429).
@@ -268,6 +269,7 @@ impl PhpEngine {
         raw_body: BinarySlice<u8>,
         headers: &ZendHashTable,
         remote_ip: Option<String>,
+        screened: Option<bool>,
     ) -> PhpResult<ZBox<ZendHashTable>> {
         let headers = guarded(|| Ok(convert::header_pairs(headers)))?;
         let body: &[u8] = raw_body.into();
@@ -279,7 +281,11 @@ impl PhpEngine {
                 headers: &headers,
                 remote_ip: &remote_ip,
             };
-            Ok(engine.accept_webhook(&delivery).await)
+            Ok(if screened.unwrap_or(false) {
+                meschain_engine::inbox::accept_screened(&engine, &delivery).await
+            } else {
+                engine.accept_webhook(&delivery).await
+            })
         })?;
         guarded(|| {
             to_array(&serde_json::json!({
@@ -322,7 +328,9 @@ impl PhpEngine {
             Ok(meschain_engine::inbox::gate::screen(&engine, &delivery).await)
         })?;
         guarded(|| match screen {
-            meschain_engine::inbox::gate::Screen::Pass => to_array(&serde_json::json!({ "status": 0 })),
+            meschain_engine::inbox::gate::Screen::Pass => {
+                to_array(&serde_json::json!({ "status": 0 }))
+            }
             meschain_engine::inbox::gate::Screen::Refuse(verdict) => to_array(&serde_json::json!({
                 "status": verdict.http_status,
                 "verdict": verdict.verdict,

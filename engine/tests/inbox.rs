@@ -471,7 +471,8 @@ async fn refusals_are_one_row_per_interval_and_a_flood_cools_down() {
         statuses.push(v.http_status);
         if v.http_status == 429 {
             assert_eq!(v.verdict, "throttled");
-            assert_eq!(v.retry_after, Some(COOLDOWN.as_secs()), "{v:?}");
+            let wait = v.retry_after.expect("a 429 says when to come back");
+            assert!((1..=COOLDOWN.as_secs()).contains(&wait), "{v:?}");
         } else {
             assert_eq!((v.http_status, v.retry_after), (401, None), "{v:?}");
         }
@@ -502,11 +503,19 @@ async fn refusals_are_one_row_per_interval_and_a_flood_cools_down() {
     let name = tdb.name().to_string();
     let pool = tdb.pool();
     let mut conn = pool.get_conn().await.unwrap();
-    conn.query_drop(format!("DROP DATABASE `{name}`")).await.unwrap();
+    conn.query_drop(format!("DROP DATABASE `{name}`"))
+        .await
+        .unwrap();
     drop(conn);
     pool.disconnect().await.unwrap();
     for i in 0..200 {
-        let v = deliver_from(&engine, &valid, &api_key(&format!("later-{i}")), "203.0.113.51").await;
+        let v = deliver_from(
+            &engine,
+            &valid,
+            &api_key(&format!("later-{i}")),
+            "203.0.113.51",
+        )
+        .await;
         assert!(matches!(v.http_status, 401 | 429), "refusal {i}: {v:?}");
     }
     let v = deliver_from(&engine, &valid, &api_key("x"), attacker).await;

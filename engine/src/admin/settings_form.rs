@@ -335,8 +335,14 @@ mod tests {
         let stored = BTreeMap::from([("webhook_api_key".to_string(), "old-short".to_string())]);
         let short = serde_json::json!({"metrics_token": "tooshort123", "webhook_password": "p"});
         let (_, problems) = merge_and_check(&stored, short.as_object().unwrap());
-        assert!(problems["metrics_token"].contains("at least 24"), "{problems:?}");
-        assert!(problems["webhook_password"].contains("1 character,"), "{problems:?}");
+        assert!(
+            problems["metrics_token"].contains("at least 24"),
+            "{problems:?}"
+        );
+        assert!(
+            problems["webhook_password"].contains("1 character,"),
+            "{problems:?}"
+        );
         assert!(!problems.contains_key("webhook_api_key"), "{problems:?}");
         let long = "a".repeat(24);
         let ok = serde_json::json!({"metrics_token": long, "batch_size": "10"});

@@ -45,6 +45,13 @@ pub async fn accept(engine: &Engine, delivery: &Delivery<'_>) -> Verdict {
     if let Screen::Refuse(verdict) = gate::screen(engine, delivery).await {
         return verdict;
     }
+    accept_screened(engine, delivery).await
+}
+
+/// [`accept`] for a delivery [`gate::screen`] has already let through (the PHP route screens
+/// before it reads the body; screening twice could refuse from memory what the first look
+/// handed on to the intake, e.g. when the settings are unreadable).
+pub async fn accept_screened(engine: &Engine, delivery: &Delivery<'_>) -> Verdict {
     let settings = match engine.settings().await {
         Ok(settings) => settings,
         Err(e) => {

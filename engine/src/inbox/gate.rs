@@ -203,12 +203,18 @@ impl Gate {
 impl Pending {
     /// The log row's address: the only source, or the busiest one.
     pub fn top_source(&self) -> String {
-        self.ranked().first().map(|(s, _)| s.clone()).unwrap_or_default()
+        self.ranked()
+            .first()
+            .map(|(s, _)| s.clone())
+            .unwrap_or_default()
     }
 
     fn ranked(&self) -> Vec<(String, u64)> {
-        let mut sources: Vec<(String, u64)> =
-            self.by_source.iter().map(|(s, n)| (s.clone(), *n)).collect();
+        let mut sources: Vec<(String, u64)> = self
+            .by_source
+            .iter()
+            .map(|(s, n)| (s.clone(), *n))
+            .collect();
         sources.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         sources
     }
@@ -420,7 +426,12 @@ mod tests {
         let mut gate = Gate::default();
         let t0 = Instant::now();
         for i in 0..FAILURE_LIMIT - 1 {
-            gate.fail("198.51.100.1", "wrong credentials", 10, t0 + Duration::from_millis(i.into()));
+            gate.fail(
+                "198.51.100.1",
+                "wrong credentials",
+                10,
+                t0 + Duration::from_millis(i.into()),
+            );
             assert_eq!(gate.cooling("198.51.100.1", t0), None);
         }
         gate.fail("198.51.100.1", "wrong credentials", 10, t0);
@@ -452,7 +463,11 @@ mod tests {
         assert_eq!(first.summary(t0), "missing credentials");
         for i in 1..=1000u64 {
             let now = t0 + Duration::from_millis(i * 50);
-            let source = if i % 4 == 0 { "203.0.113.9" } else { "198.51.100.1" };
+            let source = if i % 4 == 0 {
+                "203.0.113.9"
+            } else {
+                "198.51.100.1"
+            };
             gate.fail(source, "wrong credentials", 5, now);
             if now.duration_since(t0) < LOG_INTERVAL {
                 assert_eq!(gate.due(now), None, "refusal {i} waits for the interval");
@@ -467,7 +482,10 @@ mod tests {
         let text = rest.summary(later);
         assert!(text.starts_with("1000 refused deliveries in "), "{text}");
         assert!(text.contains("from 2 sources"), "{text}");
-        assert!(text.contains("198.51.100.1 ×750, 203.0.113.9 ×250"), "{text}");
+        assert!(
+            text.contains("198.51.100.1 ×750, 203.0.113.9 ×250"),
+            "{text}"
+        );
         assert_eq!(gate.due(later + LOG_INTERVAL), None, "nothing left");
     }
 
@@ -489,7 +507,11 @@ mod tests {
         let t0 = Instant::now();
         let settings = crate::config::Settings::default();
         gate.remember(Credential::from_settings(&settings), t0);
-        assert_eq!(gate.credential(t0 + CREDENTIAL_REFRESH / 2).map(|(_, at)| at), Some(t0));
+        assert_eq!(
+            gate.credential(t0 + CREDENTIAL_REFRESH / 2)
+                .map(|(_, at)| at),
+            Some(t0)
+        );
         assert!(gate.credential(t0 + CREDENTIAL_REFRESH).is_none());
     }
 }

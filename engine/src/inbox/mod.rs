@@ -50,7 +50,7 @@ pub mod redact;
 pub mod subscription;
 pub mod verdict;
 
-pub use accept::{accept, dedupe_key, MAX_BODY_BYTES};
+pub use accept::{accept, accept_screened, dedupe_key, MAX_BODY_BYTES};
 pub use verdict::Verdict;
 
 /// One HTTP delivery as the web server received it.

@@ -73,7 +73,7 @@ class Trendyol extends \Opencart\System\Engine\Controller {
 				return;
 			}
 
-			$verdict = $engine->acceptWebhook($body, $headers, $remote);
+			$verdict = $engine->acceptWebhook($body, $headers, $remote, true);
 		} catch (\Throwable $e) {
 			// The delivery was not stored: 500 so Trendyol retries. The message stays in the log.
 			error_log('MesChain webhook: ' . get_class($e) . ': ' . $e->getMessage());
