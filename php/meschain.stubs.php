@@ -21,17 +21,20 @@ namespace MesChain {
          * in the queue (deduplicated) and logs it. `$rawBody` is the request body byte for byte
          * (`file_get_contents('php://input')`); `$headers` maps names (any case) to a value or a
          * list of values. Never throws for a bad delivery or a database failure: answer the
-         * returned `status` (200 stored, 400/413 bad body, 401 credentials, 500 not stored).
+         * returned `status` (200 stored, 400/413 bad body, 401 credentials, 429 cooling down with
+         * `retry_after` seconds, 500 not stored). Pass `$screened = true` when screenWebhook()
+         * has just let this request through, so it is not screened twice.
          *
          * Returns `['status' => int, 'verdict' => string, 'reason' => string, 'packages' => int,
-         * 'queued' => int, 'duplicates' => int]`.
+         * 'queued' => int, 'duplicates' => int, 'retry_after' => int]` (`retry_after` 0 unless 429).
          *
          * @param string $raw_body
          * @param array $headers
          * @param string|null $remote_ip
+         * @param bool|null $screened
          * @return array
          */
-        public function acceptWebhook(string $raw_body, array $headers, ?string $remote_ip = null): array {}
+        public function acceptWebhook(string $raw_body, array $headers, ?string $remote_ip = null, ?bool $screened = null): array {}
 
         /**
          * Acknowledges the open alerts among `$ids` for OpenCart user `$userId`; returns how many.
@@ -441,6 +444,23 @@ namespace MesChain {
         public function startJob(int $queue_id): array {}
 
         /**
+         * The first look at a webhook request, before its body is read: the sender's credential
+         * and standing, from this process's memory (the settings are read at most every few
+         * seconds). A bad credential is refused here without a database round trip; a source
+         * that keeps failing is answered 429 for a cool-down; refusals are logged as one row per
+         * interval. Never throws.
+         *
+         * Returns `['status' => 0]` when the request may go on to acceptWebhook(), else the
+         * answer: `['status' => 401|429, 'verdict' => string, 'reason' => string,
+         * 'retry_after' => int]`.
+         *
+         * @param array $headers
+         * @param string|null $remote_ip
+         * @return array
+         */
+        public function screenWebhook(array $headers, ?string $remote_ip = null): array {}
+
+        /**
          * Version, schema version, tables present, settings (secrets shown only as set/unset),
          * log directory.
          *
@@ -499,6 +519,14 @@ namespace MesChain {
          * @return string
          */
         public static function version(): string {}
+
+        /**
+         * The largest webhook body the engine takes, in bytes: the route refuses a longer one
+         * (413) from its Content-Length or while reading, before the engine sees it.
+         *
+         * @return int
+         */
+        public static function webhookBodyLimit(): int {}
 
         /**
          * The shop's webhook as Trendyol has it (`registered`, `active`, `status`, `url`, `id`).

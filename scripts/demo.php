@@ -22,6 +22,17 @@
  */
 declare(strict_types=1);
 
+// A command-line program: fetched through a web server it would run a job (or print its
+// usage) for anyone who knows the URL, so any other SAPI gets a refusal and nothing else.
+if (PHP_SAPI !== 'cli') {
+    if (!headers_sent()) {
+        http_response_code(403);
+        header('Content-Type: text/plain; charset=utf-8');
+    }
+    echo "MesChain: demo.php runs from the command line only (php demo.php); it does nothing over the web.\n";
+    exit(1);
+}
+
 const SELLER = '1001';
 /** Trendyol leaf categories of the sandbox that take the free-text colour "Renk" (attribute 47). */
 const LEAVES = [411, 412, 521, 522];
@@ -230,7 +241,7 @@ function settings_and_mappings(Demo $demo): void
     $engine->saveSettings([
         'status' => '1', 'environment' => 'sandbox', 'sandbox_url' => $demo->sandbox,
         'seller_id' => SELLER, 'api_key' => 'demo-api-key', 'api_secret' => 'demo-api-secret',
-        'webhook_api_key' => 'demo-webhook-key', 'image_base_url' => 'https://shop.example/image/',
+        'webhook_api_key' => 'demo-webhook-key-0f3a9c5e71d2', 'image_base_url' => 'https://shop.example/image/',
         'batch_size' => '1000',
     ]);
     // The pickers' data comes from Trendyol: the category tree and a brand looked up by name.

@@ -256,10 +256,12 @@ impl PhpEngine {
     /// in the queue (deduplicated) and logs it. `$rawBody` is the request body byte for byte
     /// (`file_get_contents('php://input')`); `$headers` maps names (any case) to a value or a
     /// list of values. Never throws for a bad delivery or a database failure: answer the
-    /// returned `status` (200 stored, 400/413 bad body, 401 credentials, 500 not stored).
+    /// returned `status` (200 stored, 400/413 bad body, 401 credentials, 429 cooling down with
+    /// `retry_after` seconds, 500 not stored). Pass `$screened = true` when screenWebhook()
+    /// has just let this request through, so it is not screened twice.
     ///
     /// Returns `['status' => int, 'verdict' => string, 'reason' => string, 'packages' => int,
-    /// 'queued' => int, 'duplicates' => int]`.
+    /// 'queued' => int, 'duplicates' => int, 'retry_after' => int]` (`retry_after` 0 unless 429).
     #[php(name = "acceptWebhook")]
     #[php(optional = remote_ip)]
     pub fn accept_webhook(
@@ -267,6 +269,7 @@ impl PhpEngine {
         raw_body: BinarySlice<u8>,
         headers: &ZendHashTable,
         remote_ip: Option<String>,
+        screened: Option<bool>,
     ) -> PhpResult<ZBox<ZendHashTable>> {
         let headers = guarded(|| Ok(convert::header_pairs(headers)))?;
         let body: &[u8] = raw_body.into();
@@ -278,7 +281,11 @@ impl PhpEngine {
                 headers: &headers,
                 remote_ip: &remote_ip,
             };
-            Ok(engine.accept_webhook(&delivery).await)
+            Ok(if screened.unwrap_or(false) {
+                meschain_engine::inbox::accept_screened(&engine, &delivery).await
+            } else {
+                engine.accept_webhook(&delivery).await
+            })
         })?;
         guarded(|| {
             to_array(&serde_json::json!({
@@ -288,8 +295,56 @@ impl PhpEngine {
                 "packages": verdict.packages,
                 "queued": verdict.queued,
                 "duplicates": verdict.duplicates,
+                "retry_after": verdict.retry_after.unwrap_or(0),
             }))
         })
+    }
+
+    /// The first look at a webhook request, before its body is read: the sender's credential
+    /// and standing, from this process's memory (the settings are read at most every few
+    /// seconds). A bad credential is refused here without a database round trip; a source
+    /// that keeps failing is answered 429 for a cool-down; refusals are logged as one row per
+    /// interval. Never throws.
+    ///
+    /// Returns `['status' => 0]` when the request may go on to acceptWebhook(), else the
+    /// answer: `['status' => 401|429, 'verdict' => string, 'reason' => string,
+    /// 'retry_after' => int]`.
+    #[php(name = "screenWebhook")]
+    #[php(optional = remote_ip)]
+    pub fn screen_webhook(
+        &self,
+        headers: &ZendHashTable,
+        remote_ip: Option<String>,
+    ) -> PhpResult<ZBox<ZendHashTable>> {
+        let headers = guarded(|| Ok(convert::header_pairs(headers)))?;
+        let remote_ip = remote_ip.unwrap_or_default();
+        let engine = self.inner.clone();
+        let screen = blocking(async {
+            let delivery = meschain_engine::inbox::Delivery {
+                body: &[],
+                headers: &headers,
+                remote_ip: &remote_ip,
+            };
+            Ok(meschain_engine::inbox::gate::screen(&engine, &delivery).await)
+        })?;
+        guarded(|| match screen {
+            meschain_engine::inbox::gate::Screen::Pass => {
+                to_array(&serde_json::json!({ "status": 0 }))
+            }
+            meschain_engine::inbox::gate::Screen::Refuse(verdict) => to_array(&serde_json::json!({
+                "status": verdict.http_status,
+                "verdict": verdict.verdict,
+                "reason": verdict.reason,
+                "retry_after": verdict.retry_after.unwrap_or(0),
+            })),
+        })
+    }
+
+    /// The largest webhook body the engine takes, in bytes: the route refuses a longer one
+    /// (413) from its Content-Length or while reading, before the engine sees it.
+    #[php(name = "webhookBodyLimit")]
+    pub fn webhook_body_limit() -> i64 {
+        meschain_engine::inbox::MAX_BODY_BYTES as i64
     }
 
     /// Worker mode: processes queued jobs (webhook events, status pushes) as they arrive, for

@@ -91,6 +91,36 @@ demo_runs_the_whole_job() {
   [ -n "$(ls "$TMP/demo-logs")" ] || { echo "$out" | tail -30; return 1; }
 }
 
+# Every command-line script refuses when a web server runs it: serve the folders the way a shop
+# that exposes them would (PHP's built-in server, its document root holding the scripts) and
+# fetch each one. A refusal is a 403 with the message, and no job output.
+web_fetched_scripts_refuse() {
+  local port=$((20000 + $$ % 20000)) pid out code f bad=0
+  mkdir -p "$TMP/www" && cp -r php/cron php/bin scripts "$TMP/www/" || return 1
+  php -d "extension=$SO" -S "127.0.0.1:$port" -t "$TMP/www" >"$TMP/www.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 50); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
+  for f in cron/_bootstrap.php cron/order_sync.php cron/product_sync.php cron/stock_sync.php \
+           cron/trendyol_sync.php cron/webhook_processor.php cron/worker.php bin/meschain.php \
+           scripts/demo.php; do
+    [ -f "$TMP/www/$f" ] || { echo "missing $f"; bad=1; continue; }
+    out=$(curl -s -w '\n%{http_code}' "http://127.0.0.1:$port/$f?--help")
+    code=${out##*$'\n'}
+    if [ "$code" != 403 ] || ! grep -q "runs from the command line only" <<<"$out" || grep -q "Usage" <<<"$out"; then
+      echo "$f answered $code: $out"; bad=1
+    fi
+  done
+  # Every script the repository has is in the list above.
+  for f in php/cron/*.php php/bin/*.php scripts/*.php; do
+    grep -q "PHP_SAPI !== 'cli'" "$f" || { echo "$f has no command-line guard"; bad=1; }
+  done
+  kill "$pid"; wait "$pid" 2>/dev/null
+  # From the command line they still work.
+  php -d "extension=$SO" php/bin/meschain.php version >/dev/null || { echo "meschain.php version failed on the CLI"; bad=1; }
+  php -d "extension=$SO" php/cron/order_sync.php --help | grep -q "Usage" || { echo "order_sync.php --help failed on the CLI"; bad=1; }
+  [ $bad = 0 ]
+}
+
 check "php -r prints MesChain\\Engine::version()" version_prints
 check "install-extension.sh into a conf.d makes php -m list meschain (twice)" install_into_temp_dirs
 check "install-extension.sh --dry-run writes nothing" install_dry_run_writes_nothing
@@ -98,6 +128,7 @@ check "install-extension.sh --uninstall removes it" uninstall_removes_it
 check "meschain.php migrate and status through config.php" cli_migrate_and_status
 check "meschain.php exit codes" cli_exit_codes
 check "php -l on every PHP file" php_files_lint
+check "cron and CLI scripts fetched over the web refuse (403, no job)" web_fetched_scripts_refuse
 check "the demo (scripts/demo.sh) runs the whole job on a 300-product shop" demo_runs_the_whole_job
 check "php/meschain.stubs.php matches the extension (scripts/stubs.sh regenerates it)" stubs_match_the_extension
 

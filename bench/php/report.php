@@ -138,6 +138,16 @@ if ($w = fresh("$bench/webhooks.json", $started)) {
     $missing('webhooks', 'webhook_bench did not write bench/webhooks.json');
 }
 
+// The webhook route under a junk-credential flood.
+if ($f = fresh("$bench/webhook_flood.json", $started)) {
+    $fl = $f['flood'];
+    $row('webhook flood', 'log rows added by ' . $fl['bad_requests'] . ' bad-credential requests (' . $fl['server_workers'] . ' server workers)', $fl['log_rows_from_the_flood'], 'rows', '≤ ' . $fl['log_rows_target'] . ', every request 401/429', (bool) $fl['rows_ok'] && (bool) $fl['refused_ok']);
+    $row('webhook flood', 'p99 of good deliveries during the flood (alone: ' . $f['baseline']['p99_ms'] . ' ms)', $fl['good_p99_ms'], 'ms', '≤ 1000 ms, every one 2xx', (bool) $fl['good_ok']);
+    $row('webhook flood', 'bad requests refused per second', $fl['bad_per_s'], 'req/s', '— (recorded)', null);
+} else {
+    $missing('webhook flood', 'webhook_flood_bench did not write bench/webhook_flood.json');
+}
+
 $total = $started > 0 ? time() - $started : null;
 $report = [
     'benchmark' => 'suite',
@@ -175,6 +185,6 @@ foreach ($steps as $name => $s) {
     $md .= "| $name | {$s['seconds']} | {$s['exit_code']} |\n";
 }
 $md .= sprintf("| **total** | **%s** | target ≤ 1200 s %s |\n\n", $total ?? '?', $total !== null && $total <= 1200 ? '✓' : '✗');
-$md .= "Details: bench/sandbox.md, bench/quota.md, bench/catalog.md, bench/orders.md, bench/webhooks.md.\n";
+$md .= "Details: bench/sandbox.md, bench/quota.md, bench/catalog.md, bench/orders.md, bench/webhooks.md, bench/webhook_flood.md.\n";
 file_put_contents("$bench/report.md", $md);
 echo $md;

@@ -31,6 +31,8 @@ pub struct Engine {
     /// The Trendyol client, kept between calls so its connection pool, in-process rate smoothing
     /// and circuit breakers carry over; rebuilt when the settings it was made from change.
     trendyol: PerProcess<CachedClient>,
+    /// Names this shop among the webhook gates of the process (see [`crate::inbox::gate`]).
+    gate_key: String,
 }
 
 /// The last client built, with the fingerprint of the settings it was built from.
@@ -42,10 +44,12 @@ impl Engine {
         config.db.validate()?;
         Settings::check_known(config.setting_overrides.keys())?;
         telemetry::redact::register_secret(&config.db.password);
+        let gate_key = gate_key(&config);
         let engine = Engine {
             config,
             db: PerProcess::default(),
             trendyol: PerProcess::default(),
+            gate_key,
         };
         // Logging starts at the override (or default) directory; loading settings may move it.
         let defaults = Settings::from_values(&engine.config.setting_overrides)?;
@@ -61,6 +65,12 @@ impl Engine {
 
     pub fn config(&self) -> &EngineConfig {
         &self.config
+    }
+
+    /// Identifies the shop (database, prefix, overrides) across the engine objects a process
+    /// makes: PHP builds a new one per request, while the webhook gate must outlive it.
+    pub fn gate_key(&self) -> &str {
+        &self.gate_key
     }
 
     /// This process's database pool.
@@ -216,6 +226,20 @@ impl Engine {
             db.close().await;
         }
     }
+}
+
+fn gate_key(config: &EngineConfig) -> String {
+    use sha2::{Digest, Sha256};
+    let db = &config.db;
+    let mut hasher = Sha256::new();
+    hasher.update(
+        format!(
+            "{}\0{}\0{:?}\0{}\0{}\0{:?}",
+            db.host, db.port, db.socket, db.database, db.prefix, config.setting_overrides
+        )
+        .as_bytes(),
+    );
+    hex::encode(hasher.finalize())
 }
 
 /// Identifies the settings a client was built from, secrets included (hashed, never kept).

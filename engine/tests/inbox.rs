@@ -173,18 +173,18 @@ async fn credentials_are_required_and_checked() {
          FROM oc_trendyol_webhook_logs ORDER BY webhook_log_id",
     )
     .await;
-    assert_eq!(logged.len(), 6);
-    for row in &logged[..5] {
-        assert_eq!((row.0, row.1.as_str()), (401, "rejected_auth"));
-        assert_eq!(row.3, "203.0.113.7");
-        assert_eq!(row.4 as usize, valid.len());
-        assert!(row.5.is_none(), "refused bodies are not kept");
-    }
-    assert_eq!(logged[0].2, "missing credentials");
-    assert_eq!(logged[1].2, "wrong credentials");
+    // The first refusal is logged at once; the four after it wait for the next interval's
+    // aggregated row (see `refusals_are_one_row_per_interval_and_a_flood_cools_down`).
+    assert_eq!(logged.len(), 2, "{logged:?}");
+    let row = &logged[0];
+    assert_eq!((row.0, row.1.as_str()), (401, "rejected_auth"));
+    assert_eq!(row.2, "missing credentials");
+    assert_eq!(row.3, "203.0.113.7");
+    assert_eq!(row.4 as usize, valid.len());
+    assert!(row.5.is_none(), "refused bodies are not kept");
     let all = format!("{logged:?}");
     assert!(!all.contains("lonG") && !all.contains(PASSWORD), "{all}");
-    assert_eq!((logged[5].0, logged[5].1.as_str()), (200, "accepted"));
+    assert_eq!((logged[1].0, logged[1].1.as_str()), (200, "accepted"));
     tdb.drop_database().await;
 }
 
@@ -216,7 +216,7 @@ async fn api_key_shops_and_unconfigured_shops() {
     let v = deliver(&engine, &valid, &api_key("anything")).await;
     assert_eq!(v.reason, "webhook credentials are not configured");
     let reasons: Vec<String> = rows(&tdb, "SELECT reason FROM oc_trendyol_webhook_logs").await;
-    assert_eq!(reasons, vec!["webhook credentials are not configured"; 2]);
+    assert_eq!(reasons, vec!["webhook credentials are not configured"]);
     let queued: Vec<u64> = rows(&tdb, "SELECT COUNT(*) FROM oc_trendyol_sync_queue").await;
     assert_eq!(queued, vec![0]);
     tdb.drop_database().await;
@@ -432,4 +432,111 @@ async fn a_database_that_is_down_is_a_500_not_a_panic() {
     let v = deliver(&engine, &body(&package(1, "Created", 1)), &api_key(API_KEY)).await;
     assert_eq!((v.http_status, v.verdict.as_str()), (500, "error"), "{v:?}");
     assert!(!v.is_success());
+}
+
+async fn deliver_from(
+    engine: &Engine,
+    body: &[u8],
+    headers: &[(String, String)],
+    remote_ip: &str,
+) -> Verdict {
+    let delivery = Delivery {
+        body,
+        headers,
+        remote_ip,
+    };
+    tokio::time::timeout(Duration::from_secs(30), engine.accept_webhook(&delivery))
+        .await
+        .expect("must not hang")
+}
+
+/// A flood of junk credentials: answered from memory (it goes on being answered with the
+/// database gone), one log row for all of it, the source cooled down with 429 and Retry-After,
+/// and the right credential still let in — from any source when it is a strong one.
+#[tokio::test(flavor = "multi_thread")]
+async fn refusals_are_one_row_per_interval_and_a_flood_cools_down() {
+    use meschain_engine::inbox::gate::{COOLDOWN, FAILURE_LIMIT};
+    const STRONG: &str = "wh-key-5f0c2a9d41-8e77b03c95d1";
+    let (tdb, engine) = shop(&[
+        ("seller_id", "2738"),
+        ("webhook_auth", "api_key"),
+        ("webhook_api_key", STRONG),
+    ])
+    .await;
+    let valid = body(&package(4001, "Created", 1_718_000_000_000));
+    let attacker = "198.51.100.66";
+    let mut statuses = Vec::new();
+    for i in 0..500 {
+        let v = deliver_from(&engine, &valid, &api_key(&format!("guess-{i}")), attacker).await;
+        statuses.push(v.http_status);
+        if v.http_status == 429 {
+            assert_eq!(v.verdict, "throttled");
+            let wait = v.retry_after.expect("a 429 says when to come back");
+            assert!((1..=COOLDOWN.as_secs()).contains(&wait), "{v:?}");
+        } else {
+            assert_eq!((v.http_status, v.retry_after), (401, None), "{v:?}");
+        }
+    }
+    let limit = FAILURE_LIMIT as usize;
+    assert!(statuses[..limit].iter().all(|s| *s == 401), "{statuses:?}");
+    assert!(statuses[limit..].iter().all(|s| *s == 429), "{statuses:?}");
+
+    let logged: Vec<(u16, String, String)> = rows(
+        &tdb,
+        "SELECT http_status, remote_ip, reason FROM oc_trendyol_webhook_logs",
+    )
+    .await;
+    assert_eq!(
+        logged,
+        vec![(401, attacker.to_string(), "wrong credentials".to_string())],
+        "500 refusals, one row"
+    );
+
+    // The right (strong) key passes, from the cooled source and from any other.
+    let v = deliver_from(&engine, &valid, &api_key(STRONG), attacker).await;
+    assert_eq!(v.http_status, 200, "{v:?}");
+    let other = body(&package(4002, "Created", 1_718_000_000_000));
+    let v = deliver_from(&engine, &other, &api_key(STRONG), "203.0.113.50").await;
+    assert_eq!(v.http_status, 200, "{v:?}");
+
+    // With the database gone, junk is still answered from memory: 401/429, never a 500.
+    let name = tdb.name().to_string();
+    let pool = tdb.pool();
+    let mut conn = pool.get_conn().await.unwrap();
+    conn.query_drop(format!("DROP DATABASE `{name}`"))
+        .await
+        .unwrap();
+    drop(conn);
+    pool.disconnect().await.unwrap();
+    for i in 0..200 {
+        let v = deliver_from(
+            &engine,
+            &valid,
+            &api_key(&format!("later-{i}")),
+            "203.0.113.51",
+        )
+        .await;
+        assert!(matches!(v.http_status, 401 | 429), "refusal {i}: {v:?}");
+    }
+    let v = deliver_from(&engine, &valid, &api_key("x"), attacker).await;
+    assert_eq!(v.http_status, 429, "{v:?}");
+    engine.close().await;
+}
+
+/// A short credential from before the length rule: during a cool-down even the right one is
+/// turned away, so guessing it is slowed to a few tries a minute.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_weak_credential_does_not_pass_a_cool_down() {
+    use meschain_engine::inbox::gate::FAILURE_LIMIT;
+    let (tdb, engine) = shop(&key_shop()).await;
+    let valid = body(&package(5001, "Created", 1_718_000_000_000));
+    for i in 0..FAILURE_LIMIT {
+        let v = deliver_from(&engine, &valid, &api_key(&format!("g{i}")), "198.51.100.67").await;
+        assert_eq!(v.http_status, 401);
+    }
+    let v = deliver_from(&engine, &valid, &api_key(API_KEY), "198.51.100.67").await;
+    assert_eq!(v.http_status, 429, "{v:?}");
+    let v = deliver_from(&engine, &valid, &api_key(API_KEY), "198.51.100.68").await;
+    assert_eq!(v.http_status, 200, "another source is not affected: {v:?}");
+    tdb.drop_database().await;
 }

@@ -13,6 +13,17 @@
  */
 declare(strict_types=1);
 
+// A command-line program: fetched through a web server it would run a job (or print its
+// usage) for anyone who knows the URL, so any other SAPI gets a refusal and nothing else.
+if (PHP_SAPI !== 'cli') {
+    if (!headers_sent()) {
+        http_response_code(403);
+        header('Content-Type: text/plain; charset=utf-8');
+    }
+    echo "MesChain: meschain.php runs from the command line only (php meschain.php); it does nothing over the web.\n";
+    exit(1);
+}
+
 const USAGE = <<<TXT
 Usage: php meschain.php <command> [--opencart=/path/to/config.php] [--json] [--output=FILE]
 

@@ -1,8 +1,8 @@
 <?php
 /**
  * The metrics route over real HTTP (PHP's built-in server with the extension): off without a
- * token (404), 401 without or with a wrong token, OpenMetrics with the right one (as a Bearer
- * header or ?token=).
+ * token (404), 401 without or with a wrong token, OpenMetrics with the right one as a Bearer
+ * header, and a token in the address refused (400) whether right or wrong.
  */
 declare(strict_types=1);
 
@@ -11,7 +11,7 @@ use PHPUnit\Framework\TestCase;
 
 final class MetricsRouteTest extends TestCase
 {
-    private const TOKEN = 'metrics-token-5d1f0c9a';
+    private const TOKEN = 'metrics-token-5d1f0c9a-7e3b41d2a6';
     private static string $database;
     /** @var resource|null */
     private static $server = null;
@@ -102,8 +102,6 @@ final class MetricsRouteTest extends TestCase
         $this->assertStringNotContainsString('meschain_', $body);
         [$status] = $this->get('', ['Authorization: Bearer ' . self::TOKEN . 'x']);
         $this->assertSame(401, $status);
-        [$status] = $this->get('&token=wrong');
-        $this->assertSame(401, $status);
     }
 
     public function testTheRightTokenGetsOpenMetrics(): void
@@ -114,8 +112,21 @@ final class MetricsRouteTest extends TestCase
         $this->assertSame('application/openmetrics-text; version=1.0.0; charset=utf-8', $type);
         $this->assertStringContainsString("# TYPE meschain_queue_depth gauge\n", $body);
         $this->assertStringEndsWith("# EOF\n", $body);
-        [$status, , $body] = $this->get('&token=' . self::TOKEN);
-        $this->assertSame(200, $status);
         $this->assertStringContainsString('meschain_queue_depth{priority="1"} 0', $body);
+    }
+
+    public function testATokenInTheAddressIsRefusedEvenWhenRight(): void
+    {
+        $this->token(self::TOKEN);
+        foreach (['&token=' . self::TOKEN, '&token=wrong'] as $query) {
+            [$status, $type, $body] = $this->get($query);
+            $this->assertSame(400, $status, $query);
+            $this->assertStringStartsWith('text/plain', $type);
+            $this->assertStringContainsString('Authorization: Bearer', $body);
+            $this->assertStringNotContainsString('meschain_queue_depth', $body);
+        }
+        // Not even beside a right header: the address already went into a log.
+        [$status] = $this->get('&token=x', ['Authorization: Bearer ' . self::TOKEN]);
+        $this->assertSame(400, $status);
     }
 }

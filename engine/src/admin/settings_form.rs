@@ -17,7 +17,7 @@ use mysql_async::prelude::*;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::config::settings::{SettingSpec, SETTING_CODE, SPECS};
+use crate::config::settings::{self, SettingSpec, SETTING_CODE, SPECS};
 use crate::config::Settings;
 use crate::db::Database;
 use crate::error::{Error, Result};
@@ -35,6 +35,12 @@ pub struct FormField {
     pub value: String,
     /// Whether a value is stored (for secrets: a non-empty one).
     pub is_set: bool,
+    /// The shortest value that can be saved (0: no such rule); the admin offers to generate
+    /// a value for these.
+    pub min_length: usize,
+    /// A value is stored that is shorter than `min_length` (set before the rule): it still
+    /// works, and the admin asks for a longer one.
+    pub weak: bool,
 }
 
 /// The form's group for a setting, by its name.
@@ -128,6 +134,8 @@ pub async fn settings_form(db: &Database) -> Result<Vec<FormField>> {
                 } else {
                     current.is_some()
                 },
+                min_length: settings::min_chars(spec.name),
+                weak: current.is_some_and(|v| settings::too_short(spec.name, v).is_some()),
             }
         })
         .collect())
@@ -165,6 +173,12 @@ fn merge_and_check(
         };
         if spec(name).secret && text.trim().is_empty() {
             // A blank secret keeps the stored one: the form never shows secrets.
+            continue;
+        }
+        // Only what is submitted must meet the length rule: a short secret stored before the
+        // rule keeps working until it is replaced (the form marks it weak).
+        if let Some(reason) = settings::too_short(name, &text) {
+            problems.insert(name.to_string(), reason);
             continue;
         }
         merged.insert(name.to_string(), text);
@@ -344,5 +358,26 @@ mod tests {
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(merged["batch_size"], "100");
         assert_eq!(merged["debug"], "1");
+    }
+
+    #[test]
+    fn a_short_shop_secret_is_refused_but_a_stored_short_one_is_kept() {
+        let stored = BTreeMap::from([("webhook_api_key".to_string(), "old-short".to_string())]);
+        let short = serde_json::json!({"metrics_token": "tooshort123", "webhook_password": "p"});
+        let (_, problems) = merge_and_check(&stored, short.as_object().unwrap());
+        assert!(
+            problems["metrics_token"].contains("at least 24"),
+            "{problems:?}"
+        );
+        assert!(
+            problems["webhook_password"].contains("1 character,"),
+            "{problems:?}"
+        );
+        assert!(!problems.contains_key("webhook_api_key"), "{problems:?}");
+        let long = "a".repeat(24);
+        let ok = serde_json::json!({"metrics_token": long, "batch_size": "10"});
+        let (merged, problems) = merge_and_check(&stored, ok.as_object().unwrap());
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(merged["webhook_api_key"], "old-short");
     }
 }

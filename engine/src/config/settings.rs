@@ -15,6 +15,42 @@ use crate::error::{Error, Result};
 /// OpenCart's setting `code` for the module; keys are `{CODE}_{name}`.
 pub const SETTING_CODE: &str = "module_meschain";
 
+/// The shortest value a secret the shop makes up itself may be saved with. These secrets guard
+/// addresses anyone can reach (the webhook, the metrics and the cron route), so they must be
+/// out of reach of guessing even without a lockout; 24 random characters are.
+pub const MIN_SECRET_CHARS: usize = 24;
+
+/// The secrets the shop chooses (Trendyol issues `api_key` and `api_secret`; their length is
+/// Trendyol's business). Saving one shorter than [`MIN_SECRET_CHARS`] is refused; a shorter one
+/// stored before this rule keeps working, and the admin flags it as weak.
+pub const SHOP_SECRETS: &[&str] = &[
+    "webhook_password",
+    "webhook_api_key",
+    "metrics_token",
+    "cron_secret",
+];
+
+/// The shortest length setting `name` may be saved with (0: no rule of this kind).
+pub fn min_chars(name: &str) -> usize {
+    if SHOP_SECRETS.contains(&name) {
+        MIN_SECRET_CHARS
+    } else {
+        0
+    }
+}
+
+/// Why `value` cannot be saved as setting `name` because it is too short, if it is. Empty is
+/// not too short: it means "none" (and, for a secret in a form, "keep the stored one"). The
+/// reason says how long it was, never what it was.
+pub fn too_short(name: &str, value: &str) -> Option<String> {
+    let min = min_chars(name);
+    let len = value.trim().chars().count();
+    (len > 0 && len < min).then(|| {
+        let unit = if len == 1 { "character" } else { "characters" };
+        format!("too short: {len} {unit}, at least {min} are needed (a generated one is safest)")
+    })
+}
+
 /// A credential. Its `Debug` never shows the value, and the telemetry redactor learns it on load.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Secret(String);
@@ -198,6 +234,9 @@ pub struct Settings {
     pub alert_max_mails_per_hour: u32,
     /// Bearer token of the metrics route; empty disables the route.
     pub metrics_token: Secret,
+    /// What a request to the catalog's cron route must present; empty: only OpenCart's own cron
+    /// (which calls the route in-process) runs it.
+    pub cron_secret: Secret,
     /// Sync logs, webhook logs, processed queue jobs and stock history older than this are deleted.
     pub log_retention_days: u32,
     /// Seconds a job lock stays held without a heartbeat: a crashed holder's lock is taken over
@@ -318,8 +357,14 @@ pub const SPECS: &[SettingSpec] = &[
         "",
         "any text without control characters",
     ),
-    secret("webhook_password", "any text without control characters"),
-    secret("webhook_api_key", "any text without control characters"),
+    secret(
+        "webhook_password",
+        "24 or more characters without control characters",
+    ),
+    secret(
+        "webhook_api_key",
+        "24 or more characters without control characters",
+    ),
     spec("language_id", "1", "an OpenCart language_id (1 or more)"),
     spec(
         "barcode_source",
@@ -408,7 +453,11 @@ pub const SPECS: &[SettingSpec] = &[
     ),
     secret(
         "metrics_token",
-        "a token of 16 or more characters without spaces, or empty to disable the metrics route",
+        "a token of 24 or more characters without spaces, or empty to disable the metrics route",
+    ),
+    secret(
+        "cron_secret",
+        "a secret of 24 or more characters without spaces, or empty to turn the cron address off",
     ),
     spec("log_retention_days", "30", "whole days from 1 to 3650"),
     spec("job_lock_lease", "120", "seconds from 10 to 3600"),
@@ -684,6 +733,8 @@ impl Settings {
             no_order_alert_hours: number("no_order_alert_hours", 0, 720)? as u32,
             alert_throttle_minutes: number("alert_throttle_minutes", 1, 10_080)? as u32,
             alert_max_mails_per_hour: number("alert_max_mails_per_hour", 1, 1000)? as u32,
+            // Tokens of 16 to 23 characters predate the 24-character rule: they are still read
+            // (the route keeps working) but can no longer be saved (see `SHOP_SECRETS`).
             metrics_token: {
                 let token = credential("metrics_token")?;
                 if !token.is_empty() && token.expose().len() < 16 {
@@ -695,6 +746,7 @@ impl Settings {
                 }
                 token
             },
+            cron_secret: credential("cron_secret")?,
             log_retention_days: number("log_retention_days", 1, 3650)? as u32,
             job_lock_lease: number("job_lock_lease", 10, 3600)? as u32,
             price_rules: Default::default(),
@@ -724,6 +776,7 @@ impl Settings {
             &self.webhook_password,
             &self.webhook_api_key,
             &self.metrics_token,
+            &self.cron_secret,
         ]
         .into_iter()
         .map(Secret::expose)
@@ -820,6 +873,7 @@ impl Settings {
             self.alert_max_mails_per_hour.into(),
         );
         put("metrics_token_set", set(&self.metrics_token));
+        put("cron_secret_set", set(&self.cron_secret));
         put("log_retention_days", self.log_retention_days.into());
         put("job_lock_lease", self.job_lock_lease.into());
         m
@@ -925,6 +979,30 @@ mod tests {
             assert!(err.contains(key), "{err}");
             assert!(err.contains(allowed), "{err}");
         }
+    }
+
+    #[test]
+    fn shop_secrets_need_24_characters_to_be_saved_but_old_short_ones_still_read() {
+        for name in SHOP_SECRETS {
+            let reason = too_short(name, "short-secret-1").expect(name);
+            assert!(reason.contains("14 characters"), "{reason}");
+            assert!(reason.contains("at least 24"), "{reason}");
+            assert!(!reason.contains("short-secret-1"), "{reason}");
+            assert_eq!(too_short(name, &"x".repeat(24)), None);
+            assert_eq!(too_short(name, ""), None, "empty means none");
+        }
+        // Trendyol's own credentials and plain settings have no such rule.
+        assert_eq!(too_short("api_key", "k"), None);
+        assert_eq!(too_short("webhook_username", "u"), None);
+        // A stored 16-character metrics token and short webhook secrets keep working.
+        let s = with(&[
+            ("metrics_token", "0123456789abcdef"),
+            ("webhook_api_key", "old-key"),
+            ("cron_secret", "old-cron"),
+        ])
+        .unwrap();
+        assert_eq!(s.metrics_token.expose(), "0123456789abcdef");
+        assert_eq!(s.cron_secret.expose(), "old-cron");
     }
 
     #[test]

@@ -8,6 +8,7 @@ use trendyol_wire::orders::ShipmentPackage;
 use trendyol_wire::webhooks::parse_delivery;
 
 use super::auth::{self, AuthOutcome};
+use super::gate::{self, Screen};
 use super::verdict::{self, Verdict};
 use super::{redact, Delivery};
 use crate::db::Database;
@@ -40,6 +41,17 @@ pub fn dedupe_key(seller_id: Option<u64>, package_id: u64, status: &str, modifie
 /// Takes one delivery in. Never fails: every outcome, a database failure included, is a
 /// [`Verdict`] whose `http_status` the endpoint answers.
 pub async fn accept(engine: &Engine, delivery: &Delivery<'_>) -> Verdict {
+    // A bad credential or a source cooling down is answered from memory (see `gate`).
+    if let Screen::Refuse(verdict) = gate::screen(engine, delivery).await {
+        return verdict;
+    }
+    accept_screened(engine, delivery).await
+}
+
+/// [`accept`] for a delivery [`gate::screen`] has already let through (the PHP route screens
+/// before it reads the body; screening twice could refuse from memory what the first look
+/// handed on to the intake, e.g. when the settings are unreadable).
+pub async fn accept_screened(engine: &Engine, delivery: &Delivery<'_>) -> Verdict {
     let settings = match engine.settings().await {
         Ok(settings) => settings,
         Err(e) => {
@@ -56,16 +68,12 @@ pub async fn accept(engine: &Engine, delivery: &Delivery<'_>) -> Verdict {
         }
     };
 
+    // The settings just read are the freshest: the gate keeps their credential, and a
+    // credential changed since the gate's copy is refused here, counted like any other.
+    gate::refresh(engine, &settings);
     let outcome = auth::check(&settings, delivery);
     if outcome != AuthOutcome::Granted {
-        let verdict = Verdict::unauthorized(outcome.reason());
-        tracing::warn!(
-            remote_ip = delivery.remote_ip,
-            reason = outcome.reason(),
-            "webhook refused"
-        );
-        log_rejection(engine, delivery, &verdict, None).await;
-        return verdict;
+        return gate::refused(engine, delivery, outcome).await;
     }
 
     if delivery.body.len() > MAX_BODY_BYTES {
@@ -265,6 +273,7 @@ async fn store(
                     body: Some(event.logged_body.clone()),
                     verdict: Some(verdict),
                     processed,
+                    body_bytes: None,
                 };
                 insert_log(&db, &mut tx, delivery, &Verdict::stored(1, 0, 0), &row).await?;
             }
@@ -279,7 +288,7 @@ async fn store(
 
 /// The per-package columns of a log row.
 #[derive(Default)]
-struct LogPackage {
+pub(super) struct LogPackage {
     seller_id: Option<u64>,
     package_id: Option<u64>,
     status: String,
@@ -291,9 +300,21 @@ struct LogPackage {
     /// Nothing is left to do for it (a repeat, an empty page). A new event's row is marked
     /// when its queue job is done (see `queue::complete`); a refused delivery's never is.
     processed: bool,
+    /// Overrides the delivery's body size (an aggregated row of refusals sums theirs).
+    body_bytes: Option<u32>,
 }
 
-async fn insert_log<Q: Queryable>(
+impl LogPackage {
+    /// The columns of an aggregated row of refusals: no package, their bodies' total size.
+    pub(super) fn refusals(body_bytes: u32) -> LogPackage {
+        LogPackage {
+            body_bytes: Some(body_bytes),
+            ..LogPackage::default()
+        }
+    }
+}
+
+pub(super) async fn insert_log<Q: Queryable>(
     db: &Database,
     conn: &mut Q,
     delivery: &Delivery<'_>,
@@ -327,7 +348,9 @@ async fn insert_log<Q: Queryable>(
             cut(&package.status, 32),
             key,
             package.queue_id,
-            u32::try_from(delivery.body.len()).unwrap_or(u32::MAX),
+            package
+                .body_bytes
+                .unwrap_or_else(|| u32::try_from(delivery.body.len()).unwrap_or(u32::MAX)),
             package.body.as_deref(),
             package.processed,
         ),

@@ -9,7 +9,7 @@ use base64::Engine as _;
 use sha2::{Digest, Sha256};
 
 use super::Delivery;
-use crate::config::settings::WebhookAuth;
+use crate::config::settings::{Secret, WebhookAuth, MIN_SECRET_CHARS};
 use crate::config::Settings;
 use trendyol_wire::webhooks::API_KEY_HEADER;
 
@@ -34,12 +34,49 @@ impl AuthOutcome {
     }
 }
 
+/// The configured credential: what a delivery is checked against. Kept apart from [`Settings`]
+/// so the intake's gate can hold it between requests without holding every setting. Its
+/// `Debug` shows no secret ([`Secret`] hides itself).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credential {
+    auth: WebhookAuth,
+    username: String,
+    password: Secret,
+    api_key: Secret,
+}
+
+impl Credential {
+    pub fn from_settings(settings: &Settings) -> Credential {
+        Credential {
+            auth: settings.webhook_auth,
+            username: settings.webhook_username.clone(),
+            password: settings.webhook_password.clone(),
+            api_key: settings.webhook_api_key.clone(),
+        }
+    }
+
+    /// Whether the secret in use meets the length rule for new secrets: such a secret cannot
+    /// be guessed even at flood rates, so a source that failed may still present it.
+    pub fn is_strong(&self) -> bool {
+        let secret = match self.auth {
+            WebhookAuth::Basic => &self.password,
+            WebhookAuth::ApiKey => &self.api_key,
+        };
+        secret.expose().chars().count() >= MIN_SECRET_CHARS
+    }
+}
+
 /// Checks the delivery's credential against the configured one.
 pub fn check(settings: &Settings, delivery: &Delivery<'_>) -> AuthOutcome {
-    match settings.webhook_auth {
+    check_credential(&Credential::from_settings(settings), delivery)
+}
+
+/// Checks the delivery's credential against `credential`.
+pub fn check_credential(credential: &Credential, delivery: &Delivery<'_>) -> AuthOutcome {
+    match credential.auth {
         WebhookAuth::Basic => {
-            let user = settings.webhook_username.as_str();
-            let password = settings.webhook_password.expose();
+            let user = credential.username.as_str();
+            let password = credential.password.expose();
             if user.is_empty() || password.is_empty() {
                 return AuthOutcome::NotConfigured;
             }
@@ -63,7 +100,7 @@ pub fn check(settings: &Settings, delivery: &Delivery<'_>) -> AuthOutcome {
             }
         }
         WebhookAuth::ApiKey => {
-            let key = settings.webhook_api_key.expose();
+            let key = credential.api_key.expose();
             if key.is_empty() {
                 return AuthOutcome::NotConfigured;
             }

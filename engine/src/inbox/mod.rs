@@ -38,17 +38,19 @@
 //! never processed.
 //!
 //! - [`auth`]: reading and checking the credential;
+//! - [`gate`]: refusing bad credentials from memory, cool-downs, aggregated refusal rows;
 //! - [`verdict`]: what the endpoint answers;
 //! - [`accept`](mod@accept): the whole intake, from headers to commit;
 //! - [`redact`]: masking customer data in a logged body.
 
 pub mod accept;
 pub mod auth;
+pub mod gate;
 pub mod redact;
 pub mod subscription;
 pub mod verdict;
 
-pub use accept::{accept, dedupe_key, MAX_BODY_BYTES};
+pub use accept::{accept, accept_screened, dedupe_key, MAX_BODY_BYTES};
 pub use verdict::Verdict;
 
 /// One HTTP delivery as the web server received it.
@@ -58,7 +60,8 @@ pub struct Delivery<'a> {
     pub body: &'a [u8],
     /// Request headers as `(name, value)`; names are matched ignoring case.
     pub headers: &'a [(String, String)],
-    /// The peer's address, for the log only (never for authentication: proxies rewrite it).
+    /// The peer's address: for the log and for counting failed attempts per source, never for
+    /// authentication (proxies rewrite it).
     pub remote_ip: &'a str,
 }
 

@@ -7,7 +7,8 @@ use serde::Serialize;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Verdict {
     pub http_status: u16,
-    /// `accepted`, `duplicate`, `rejected_auth`, `rejected_body`, `not_configured` or `error`.
+    /// `accepted`, `duplicate`, `rejected_auth`, `throttled`, `rejected_body`, `not_configured`
+    /// or `error`.
     pub verdict: String,
     pub reason: String,
     /// Packages in the delivery.
@@ -16,11 +17,15 @@ pub struct Verdict {
     pub queued: usize,
     /// Packages whose event was already queued.
     pub duplicates: usize,
+    /// Seconds the sender should wait before trying again (a 429's `Retry-After`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u64>,
 }
 
 pub const ACCEPTED: &str = "accepted";
 pub const DUPLICATE: &str = "duplicate";
 pub const REJECTED_AUTH: &str = "rejected_auth";
+pub const THROTTLED: &str = "throttled";
 pub const REJECTED_BODY: &str = "rejected_body";
 pub const NOT_CONFIGURED: &str = "not_configured";
 pub const ERROR: &str = "error";
@@ -34,6 +39,7 @@ impl Verdict {
             packages: 0,
             queued: 0,
             duplicates: 0,
+            retry_after: None,
         }
     }
 
@@ -58,6 +64,14 @@ impl Verdict {
     /// 401: no retry can fix a credential, and the reason names no value.
     pub fn unauthorized(reason: impl Into<String>) -> Verdict {
         Verdict::new(401, REJECTED_AUTH, reason)
+    }
+
+    /// 429: the source failed too often and is cooling down; nothing was checked or stored.
+    pub fn too_many(reason: impl Into<String>, retry_after: u64) -> Verdict {
+        Verdict {
+            retry_after: Some(retry_after),
+            ..Verdict::new(429, THROTTLED, reason)
+        }
     }
 
     /// 400 (or 413 for an oversized body): the body is not something a retry could fix.

@@ -3,8 +3,11 @@
  * OpenMetrics for Prometheus: index.php?route=extension/meschain/metrics
  *
  * Protected by the `metrics_token` setting (Extensions > MesChain): the scraper sends it as
- * `Authorization: Bearer <token>` (or `?token=` where headers cannot be set). No token set means
- * the route is off (404); a missing or wrong token is 401. The comparison is constant-time.
+ * `Authorization: Bearer <token>` (Prometheus: `authorization: { credentials: ... }` in the scrape
+ * config), and only so. A token in the address (`?token=`) is refused with 400 even when it is
+ * right: addresses end up in access logs, proxy logs and browser history, where a header does
+ * not. No token set means the route is off (404); a missing or wrong token is 401. The
+ * comparison is constant-time.
  */
 namespace Opencart\Catalog\Controller\Extension\Meschain;
 
@@ -18,12 +21,14 @@ class Metrics extends \Opencart\System\Engine\Controller {
 			$this->plain(404, 'Not Found', "metrics are switched off (no metrics token is set)\n");
 			return;
 		}
+		if (isset($_GET['token'])) {
+			$this->plain(400, 'Bad Request', "the metrics token is not accepted in the address (?token=): send it as an 'Authorization: Bearer <token>' header\n");
+			return;
+		}
 		$given = '';
 		$auth = (string)($_SERVER['HTTP_AUTHORIZATION'] ?? $_SERVER['REDIRECT_HTTP_AUTHORIZATION'] ?? '');
 		if (preg_match('/^Bearer\s+(\S+)$/i', $auth, $m)) {
 			$given = $m[1];
-		} elseif (isset($_GET['token']) && is_string($_GET['token'])) {
-			$given = $_GET['token'];
 		}
 		if ($given === '' || !hash_equals($expected, $given)) {
 			$this->response->addHeader('WWW-Authenticate: Bearer realm="meschain-metrics"');

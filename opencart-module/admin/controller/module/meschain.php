@@ -49,6 +49,9 @@ class Meschain extends \Opencart\System\Engine\Controller {
 	public const MAINTENANCE_CRON_CODE = 'meschain_maintenance';
 	public const MAINTENANCE_CRON_ACTION = 'extension/meschain/cron/meschain.maintenance';
 
+	/** The secret a web request to the cron routes must present (an engine setting). */
+	public const CRON_SECRET_KEY = 'module_meschain_cron_secret';
+
 	/** A UI choice stored beside the engine's settings (the engine ignores unknown module keys). */
 	public const DROP_TABLES_KEY = 'module_meschain_drop_tables_on_uninstall';
 
@@ -94,6 +97,8 @@ class Meschain extends \Opencart\System\Engine\Controller {
 		$data['mapping'] = $this->url->link(self::ROUTE_MAPPING, $token, true);
 		$data['pricing'] = $this->url->link(self::ROUTE_PRICING, $token, true);
 		$data['webhook_url'] = (defined('HTTP_CATALOG') ? HTTP_CATALOG : '') . 'index.php?route=extension/meschain/webhook/trendyol';
+		$data['cron_url'] = (defined('HTTP_CATALOG') ? HTTP_CATALOG : '') . 'index.php?route=' . self::CRON_ACTION;
+		$data['maintenance_url'] = (defined('HTTP_CATALOG') ? HTTP_CATALOG : '') . 'index.php?route=' . self::MAINTENANCE_CRON_ACTION;
 
 		$data['error_warning'] = '';
 		$data['groups'] = [];
@@ -147,15 +152,29 @@ class Meschain extends \Opencart\System\Engine\Controller {
 			$values[$name] = is_array($raw) ? '' : trim((string)$raw);
 		}
 
+		// Secrets the shop makes up must be long enough to be out of reach of guessing (the
+		// engine refuses them too; here the owner gets the reason in the admin's language).
+		$short = [];
+		foreach ($form['data'] as $field) {
+			$name = (string)$field['name'];
+			$min = (int)($field['min_length'] ?? 0);
+			if ($min > 0 && isset($values[$name]) && $values[$name] !== '' && mb_strlen($values[$name], 'UTF-8') < $min) {
+				$short[$name] = sprintf($this->language->get('error_secret_short'), $min);
+			}
+		}
+
 		$invalid = $model->call('validateSettings', [$values]);
 		if (!$invalid['ok']) {
 			$this->json(['error' => $this->language->get('error_engine') . ' ' . self::html($invalid['error'])]);
 			return;
 		}
-		if ($invalid['data']) {
+		if ($invalid['data'] || $short) {
 			$json = ['error' => ['warning' => $this->language->get('error_form')]];
 			foreach ($invalid['data'] as $name => $reason) {
 				$json['error'][(string)$name] = self::html((string)$reason);
+			}
+			foreach ($short as $name => $reason) {
+				$json['error'][$name] = self::html($reason);
 			}
 			$this->json($json);
 			return;
@@ -374,6 +393,9 @@ class Meschain extends \Opencart\System\Engine\Controller {
 				'checked' => $type === 'switch' && in_array(strtolower($value), ['1', 'true', 'on', 'yes'], true),
 				'is_set'  => $secret && !empty($field['is_set']),
 				'options' => $options,
+				'min_length' => (int)($field['min_length'] ?? 0),
+				'weak'    => $secret && !empty($field['weak']),
+				'weak_text' => sprintf($this->language->get('text_secret_weak'), (int)($field['min_length'] ?? 0)),
 			];
 		}
 
@@ -536,6 +558,11 @@ class Meschain extends \Opencart\System\Engine\Controller {
 
 		$values = $stored + (is_array($kept) ? $kept : []) + $defaults;
 		$values += [self::DROP_TABLES_KEY => '0'];
+		// The cron address's secret is made here, once per installation, so the web door is
+		// never open with a guessable or shared value; a kept or stored one is reused.
+		if (trim((string)($values[self::CRON_SECRET_KEY] ?? '')) === '') {
+			$values[self::CRON_SECRET_KEY] = bin2hex(random_bytes(24));
+		}
 		$this->model_setting_setting->editSetting('module_meschain', $values);
 		$this->model_setting_setting->deleteSetting(self::KEPT_CODE);
 	}

@@ -7,6 +7,13 @@
  * 2xx only once the delivery is stored, 4xx for what no retry can fix (credentials, body), 5xx
  * when it could not be stored, so Trendyol retries it (13 failures deactivate the webhook, so a
  * fault here must never look like a bad delivery).
+ *
+ * The route is open to anyone, so what a junk request costs is kept small, in this order:
+ * the method; the size, from Content-Length before anything is read (413); the credential,
+ * checked by the engine from this worker's memory before the body is read or the database
+ * touched (401, or 429 with Retry-After for a source that keeps failing; refusals are logged
+ * as one row per interval, not one per request); then the body, read in bounded chunks and
+ * cut off past the limit (413) whatever Content-Length claimed; only then the engine's intake.
  */
 namespace Opencart\Catalog\Controller\Extension\Meschain\Webhook;
 
@@ -18,9 +25,13 @@ class Trendyol extends \Opencart\System\Engine\Controller {
 		401 => 'Unauthorized',
 		405 => 'Method Not Allowed',
 		413 => 'Payload Too Large',
+		429 => 'Too Many Requests',
 		500 => 'Internal Server Error',
 		503 => 'Service Unavailable',
 	];
+
+	/** Bytes read from the request body at a time. */
+	private const CHUNK = 65536;
 
 	public function index(): void {
 		if (($_SERVER['REQUEST_METHOD'] ?? '') !== 'POST') {
@@ -34,12 +45,35 @@ class Trendyol extends \Opencart\System\Engine\Controller {
 			return;
 		}
 
+		$limit = (int)\MesChain\Engine::webhookBodyLimit();
+		$declared = self::declaredLength($_SERVER);
+		if ($declared !== null && $declared > $limit) {
+			$this->answer(413, 'rejected_body', 'body of ' . $declared . ' bytes exceeds the limit of ' . $limit);
+			return;
+		}
+
 		// Raw sources only: OpenCart's $this->request copies are HTML-escaped.
-		$body = (string)file_get_contents('php://input');
+		$headers = self::headers($_SERVER);
+		$remote = (string)($_SERVER['REMOTE_ADDR'] ?? '');
 
 		try {
 			$engine = \MesChain\Engine::fromOpenCart(DIR_OPENCART . 'config.php');
-			$verdict = $engine->acceptWebhook($body, self::headers($_SERVER), (string)($_SERVER['REMOTE_ADDR'] ?? ''));
+			$screen = $engine->screenWebhook($headers, $remote);
+			if ((int)$screen['status'] !== 0) {
+				if ((int)($screen['retry_after'] ?? 0) > 0) {
+					$this->response->addHeader('Retry-After: ' . (int)$screen['retry_after']);
+				}
+				$this->answer((int)$screen['status'], (string)$screen['verdict'], (string)$screen['reason']);
+				return;
+			}
+
+			$body = self::readBody('php://input', $limit);
+			if ($body === null) {
+				$this->answer(413, 'rejected_body', 'body exceeds the limit of ' . $limit . ' bytes');
+				return;
+			}
+
+			$verdict = $engine->acceptWebhook($body, $headers, $remote, true);
 		} catch (\Throwable $e) {
 			// The delivery was not stored: 500 so Trendyol retries. The message stays in the log.
 			error_log('MesChain webhook: ' . get_class($e) . ': ' . $e->getMessage());
@@ -50,7 +84,55 @@ class Trendyol extends \Opencart\System\Engine\Controller {
 		// A 5xx reason can name internal hosts or settings; the caller (authenticated or not)
 		// only needs to know to retry. The reason is in the webhook log and the engine log.
 		$status = (int)$verdict['status'];
+		if ((int)($verdict['retry_after'] ?? 0) > 0) {
+			$this->response->addHeader('Retry-After: ' . (int)$verdict['retry_after']);
+		}
 		$this->answer($status, (string)$verdict['verdict'], $status >= 500 ? '' : (string)$verdict['reason']);
+	}
+
+	/**
+	 * The body's length as the request declares it, or null when it declares none (chunked).
+	 * A value that is not a plain number counts as too long: nothing honest sends one.
+	 *
+	 * @param array<string, mixed> $server
+	 */
+	public static function declaredLength(array $server): ?int {
+		$value = $server['CONTENT_LENGTH'] ?? $server['HTTP_CONTENT_LENGTH'] ?? null;
+		if (!is_string($value) && !is_int($value)) {
+			return null;
+		}
+		$value = trim((string)$value);
+		if ($value === '') {
+			return null;
+		}
+		return preg_match('/^[0-9]{1,18}$/', $value) === 1 ? (int)$value : PHP_INT_MAX;
+	}
+
+	/**
+	 * Reads a stream in chunks of at most CHUNK bytes; null as soon as more than $limit bytes
+	 * arrived (the rest is never read into memory).
+	 */
+	public static function readBody(string $stream, int $limit): ?string {
+		$in = fopen($stream, 'rb');
+		if ($in === false) {
+			return '';
+		}
+		$body = '';
+		try {
+			while (!feof($in)) {
+				$chunk = fread($in, max(1, min(self::CHUNK, $limit + 1 - strlen($body))));
+				if ($chunk === false || $chunk === '') {
+					break;
+				}
+				$body .= $chunk;
+				if (strlen($body) > $limit) {
+					return null;
+				}
+			}
+		} finally {
+			fclose($in);
+		}
+		return $body;
 	}
 
 	private function answer(int $status, string $verdict, string $reason): void {
