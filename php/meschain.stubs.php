@@ -184,13 +184,17 @@ namespace MesChain {
 
         /**
          * Creates an engine from an OpenCart `config.php` (read as text, never executed).
+         * `$options` may hold `log_dir` (an absolute path) to log there instead of the `log_dir`
+         * setting; the cron scripts pass the directory scripts/setup_cron_jobs.sh was given.
          *
-         * @throws \MesChain\ConfigException when the file is missing or lacks usable DB_* values.
+         * @throws \MesChain\ConfigException when the file is missing or lacks usable DB_* values,
+         * or on an unknown option.
          *
          * @param string $config_php_path
+         * @param array|null $options
          * @return \MesChain\Engine
          */
-        public static function fromOpenCart(string $config_php_path): \MesChain\Engine {}
+        public static function fromOpenCart(string $config_php_path, ?array $options = null): \MesChain\Engine {}
 
         /**
          * A queue job's progress: `status`, `attempts`, `max_attempts`, `last_error`,

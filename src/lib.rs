@@ -145,12 +145,40 @@ pub struct PhpEngine {
 #[php_impl]
 impl PhpEngine {
     /// Creates an engine from an OpenCart `config.php` (read as text, never executed).
+    /// `$options` may hold `log_dir` (an absolute path) to log there instead of the `log_dir`
+    /// setting; the cron scripts pass the directory scripts/setup_cron_jobs.sh was given.
     ///
-    /// @throws \MesChain\ConfigException when the file is missing or lacks usable DB_* values.
+    /// @throws \MesChain\ConfigException when the file is missing or lacks usable DB_* values,
+    /// or on an unknown option.
     #[php(name = "fromOpenCart")]
-    pub fn from_open_cart(config_php_path: String) -> PhpResult<PhpEngine> {
+    #[php(optional = options)]
+    pub fn from_open_cart(
+        config_php_path: String,
+        options: Option<&ZendHashTable>,
+    ) -> PhpResult<PhpEngine> {
         guarded(|| {
-            let engine = Engine::from_opencart(Path::new(&config_php_path))?;
+            let options = assoc(options, "fromOpenCart() options")?;
+            let mut log_dir = None;
+            for (key, value) in &options {
+                match (key.as_str(), value) {
+                    ("log_dir", serde_json::Value::String(dir)) if !dir.is_empty() => {
+                        log_dir = Some(std::path::PathBuf::from(dir));
+                    }
+                    ("log_dir", serde_json::Value::Null) => {}
+                    ("log_dir", _) => {
+                        return Err(Error::Config(
+                            "fromOpenCart() option log_dir must be an absolute path".into(),
+                        ))
+                    }
+                    (other, _) => {
+                        return Err(Error::Config(format!(
+                            "unknown fromOpenCart() option {other:?}: the only option is log_dir"
+                        )))
+                    }
+                }
+            }
+            let engine =
+                Engine::from_opencart_logging_to(Path::new(&config_php_path), log_dir.as_deref())?;
             Ok(PhpEngine {
                 inner: Arc::new(engine),
             })

@@ -53,6 +53,7 @@ pub const JOBS: &[&str] = &[
     "stock_sync",
     "webhook_processor",
     "trendyol_sync",
+    "maintenance",
 ];
 
 /// The most rows one page of any listing returns.
