@@ -286,7 +286,8 @@ if [ "$uninstall" = 1 ]; then
   else
     write_crontab "$rest"
   fi
-  run rm -f "$logrotate_dir/$LOGROTATE_NAME" "$bin_dir/$MONITOR_NAME"
+  run rm -f "$logrotate_dir/$LOGROTATE_NAME"
+  [ "$bin_dir/$MONITOR_NAME" -ef "$here/$MONITOR_NAME" ] || run rm -f "$bin_dir/$MONITOR_NAME"
   [ -z "$unit_dir" ] || run rm -f "$unit_dir/$UNIT_NAME"
   [ "$dry_run" = 1 ] || echo "MesChain cron jobs removed for $cron_user; logs kept in $log_dir"
   exit 0
@@ -351,7 +352,12 @@ write_file "$logrotate_dir/$LOGROTATE_NAME" 0644 "$lr_conf"
 
 # 3. The monitor.
 run mkdir -p "$bin_dir"
-run install -m 0755 "$here/$MONITOR_NAME" "$bin_dir/$MONITOR_NAME"
+if [ "$bin_dir/$MONITOR_NAME" -ef "$here/$MONITOR_NAME" ]; then
+  # Run from the module's own bin/ with --bin-dir pointing there: the monitor is in place.
+  run chmod 0755 "$bin_dir/$MONITOR_NAME"
+else
+  run install -m 0755 "$here/$MONITOR_NAME" "$bin_dir/$MONITOR_NAME"
+fi
 
 # 4. The worker's unit, when asked for (systemctl daemon-reload && systemctl enable --now
 #    meschain-worker afterwards).
