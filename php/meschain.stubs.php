@@ -136,18 +136,6 @@ namespace MesChain {
         public function deleteMapping(string $kind, array $key): int {}
 
         /**
-         * Raises a Rust panic on purpose, to prove on a given PHP installation that a panic in the
-         * engine becomes a `MesChain\InternalException` and the PHP process lives on. `$where` is
-         * `call` (on PHP's thread) or `worker` (inside an async task on a runtime thread).
-         *
-         * @throws \MesChain\InternalException always.
-         *
-         * @param string $where
-         * @return void
-         */
-        public static function diagnosePanic(string $where): void {}
-
-        /**
          * Gives up on dead jobs; returns how many. Ids must be positive integers.
          *
          * @param array $ids
@@ -510,4 +498,24 @@ namespace MesChain {
 
     /** I/O (400) or an internal error (900), including a Rust panic caught at the boundary. */
     class InternalException extends Exception {}
+}
+
+namespace MesChain {
+    /**
+     * Test-only entry points, compiled into test builds only (cargo feature `testing`, which
+     * `./run build` turns on); the shipped extension (`./run release`) has no such class.
+     */
+    class Testing {
+        /**
+         * Raises a Rust panic on purpose, to prove that a panic in the engine becomes a
+         * `MesChain\InternalException` and the PHP process lives on. `$where` is `call` (on PHP's
+         * thread) or `worker` (inside an async task on a runtime thread).
+         *
+         * @throws \MesChain\InternalException always.
+         *
+         * @param string $where
+         * @return void
+         */
+        public static function diagnosePanic(string $where): void {}
+    }
 }

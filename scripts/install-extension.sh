@@ -12,7 +12,9 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
-so="$here/target/release/libmeschain.so"
+# The extension to ship, from ./run release (target/release/ holds the test build after
+# ./run build).
+so="$here/dist/libmeschain.so"
 php_config=${PHP_CONFIG:-php-config}
 ext_dir=""
 ini_dir=""
@@ -60,7 +62,12 @@ if [ "$uninstall" = 1 ]; then
   exit 0
 fi
 
-[ -f "$so" ] || { echo "install-extension: $so not found; build it with: cargo build --release" >&2; exit 2; }
+[ -f "$so" ] || { echo "install-extension: $so not found; build it with: ./run release" >&2; exit 2; }
+# A test build carries test-only entry points (MesChain\Testing); a shop gets the release build.
+if "$php_bin" -n -d "extension=$so" -r 'exit(class_exists("MesChain\\Testing") ? 0 : 1);' 2>/dev/null; then
+  echo "install-extension: $so is a test build (it has MesChain\\Testing); build the one to ship with ./run release" >&2
+  exit 2
+fi
 
 run mkdir -p "$ext_dir"
 # Copy then rename, so a running php-fpm never maps a half-written file.

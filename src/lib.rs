@@ -767,10 +767,21 @@ impl PhpEngine {
             }))
         })
     }
+}
 
-    /// Raises a Rust panic on purpose, to prove on a given PHP installation that a panic in the
-    /// engine becomes a `MesChain\InternalException` and the PHP process lives on. `$where` is
-    /// `call` (on PHP's thread) or `worker` (inside an async task on a runtime thread).
+/// Test-only entry points, compiled into test builds only (cargo feature `testing`, which
+/// `./run build` turns on); the shipped extension (`./run release`) has no such class.
+#[cfg(feature = "testing")]
+#[php_class]
+#[php(name = "MesChain\\Testing")]
+pub struct PhpTesting;
+
+#[cfg(feature = "testing")]
+#[php_impl]
+impl PhpTesting {
+    /// Raises a Rust panic on purpose, to prove that a panic in the engine becomes a
+    /// `MesChain\InternalException` and the PHP process lives on. `$where` is `call` (on PHP's
+    /// thread) or `worker` (inside an async task on a runtime thread).
     ///
     /// @throws \MesChain\InternalException always.
     #[php(name = "diagnosePanic")]
@@ -885,9 +896,12 @@ extern "C" fn startup(_ty: i32, _module_number: i32) -> i32 {
 
 #[php_module]
 pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
-    module
+    let module = module
         .name("meschain")
         .version(meschain_engine::VERSION)
         .startup_function(startup)
-        .class::<PhpEngine>()
+        .class::<PhpEngine>();
+    #[cfg(feature = "testing")]
+    let module = module.class::<PhpTesting>();
+    module
 }
