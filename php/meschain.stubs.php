@@ -506,6 +506,8 @@ namespace MesChain {
      * `./run build` turns on); the shipped extension (`./run release`) has no such class.
      */
     class Testing {
+        public function __construct() {}
+
         /**
          * Raises a Rust panic on purpose, to prove that a panic in the engine becomes a
          * `MesChain\InternalException` and the PHP process lives on. `$where` is `call` (on PHP's

@@ -81,6 +81,10 @@ if (!is_string($configPath) || $configPath === '') {
     fwrite(STDERR, "meschain: --opencart=/path/to/opencart/config.php is required\n" . USAGE);
     exit(2);
 }
+// The shop's root directory stands for its config.php, as for the cron scripts.
+if (is_dir($configPath)) {
+    $configPath = rtrim($configPath, '/') . '/config.php';
+}
 
 try {
     $logDir = $options['log-dir'] ?? null;

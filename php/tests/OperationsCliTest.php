@@ -61,7 +61,7 @@ final class OperationsCliTest extends TestCase
     }
 
     /** @return array{int, string, string} exit code, stdout, stderr */
-    private static function run(string $script, array $args): array
+    private static function runScript(string $script, array $args): array
     {
         $so = dirname(__DIR__, 2) . '/target/release/libmeschain.so';
         $cmd = array_merge([PHP_BINARY, '-n', '-d', 'extension=' . $so, dirname(__DIR__) . '/' . $script], $args);
@@ -87,11 +87,11 @@ final class OperationsCliTest extends TestCase
         $this->settings(['webhook_auth' => 'basic', 'webhook_username' => 'hook-user', 'webhook_password' => 'Hook-pass-2026-long-enough']);
         $opencart = '--opencart=' . self::$shop . '/config.php';
 
-        [$code, $out] = self::run('bin/meschain.php', ['webhook', $opencart]);
+        [$code, $out] = self::runScript('bin/meschain.php', ['webhook', $opencart]);
         $this->assertSame(1, $code, $out);
         $this->assertStringContainsString('no webhook registered', $out);
 
-        [$code, $out, $err] = self::run('bin/meschain.php', ['webhook', 'register', $opencart]);
+        [$code, $out, $err] = self::runScript('bin/meschain.php', ['webhook', 'register', $opencart]);
         $this->assertSame(0, $code, $out . $err);
         $this->assertStringContainsString('webhook created', $out);
         $this->assertStringContainsString('url:            ' . self::ROUTE, $out);
@@ -106,16 +106,16 @@ final class OperationsCliTest extends TestCase
         $context = stream_context_create(['http' => ['method' => 'PUT', 'ignore_errors' => true,
             'header' => "Authorization: Basic " . base64_encode('demo-api-key:demo-api-secret') . "\r\nUser-Agent: 1001 - SelfIntegration\r\n"]]);
         file_get_contents(self::$sandbox->url . "/integration/webhook/sellers/1001/webhooks/$id/deactivate", false, $context);
-        [$code, $out] = self::run('bin/meschain.php', ['webhook', 'status', $opencart, '--json']);
+        [$code, $out] = self::runScript('bin/meschain.php', ['webhook', 'status', $opencart, '--json']);
         $this->assertSame(0, $code);
         $status = json_decode($out, true);
         $this->assertFalse($status['active']);
         $this->assertTrue($status['registered']);
-        [$code, $out] = self::run('bin/meschain.php', ['webhook', $opencart]);
+        [$code, $out] = self::runScript('bin/meschain.php', ['webhook', $opencart]);
         $this->assertSame(1, $code);
         $this->assertStringContainsString('passive', $out);
 
-        [$code, $out] = self::run('bin/meschain.php', ['webhook', 'register', $opencart]);
+        [$code, $out] = self::runScript('bin/meschain.php', ['webhook', 'register', $opencart]);
         $this->assertSame(0, $code, $out);
         $this->assertStringContainsString('webhook activated', $out);
         $this->assertCount(1, self::trendyolWebhooks());
@@ -123,7 +123,7 @@ final class OperationsCliTest extends TestCase
 
         // Without credentials nothing is sent, and the reason is named.
         $this->settings(['webhook_auth' => 'basic']);
-        [$code, , $err] = self::run('bin/meschain.php', ['webhook', 'register', $opencart, '--url=https://other.example/hook']);
+        [$code, , $err] = self::runScript('bin/meschain.php', ['webhook', 'register', $opencart, '--url=https://other.example/hook']);
         $this->assertSame(2, $code);
         $this->assertStringContainsString('webhook_username', $err);
         $this->assertCount(1, self::trendyolWebhooks());
@@ -131,8 +131,8 @@ final class OperationsCliTest extends TestCase
 
     public function testMonitorSettingsFollowTheSwitches(): void
     {
-        $this->settings(['alert_email' => 'owner@shop.test', 'product_sync' => '0', 'order_sync_interval' => '45']);
-        [$code, $out, $err] = self::run('bin/meschain.php', ['monitor-settings', '--opencart=' . self::$shop, '--log-dir=/srv/logs']);
+        $this->settings(['status' => '1', 'alert_email' => 'owner@shop.test', 'product_sync' => '0', 'order_sync_interval' => '45']);
+        [$code, $out, $err] = self::runScript('bin/meschain.php', ['monitor-settings', '--opencart=' . self::$shop, '--log-dir=/srv/logs']);
         $this->assertSame(0, $code, $err);
         $lines = array_filter(explode("\n", $out));
         $this->assertContains('alert_email=owner@shop.test', $lines);
@@ -140,6 +140,15 @@ final class OperationsCliTest extends TestCase
         $this->assertContains('max_age_product_sync=0', $lines);
         $this->assertContains('max_age_order_sync=90', $lines);
         $this->assertContains('max_age_webhook_processor=10', $lines);
+        $this->assertContains('max_age_maintenance=2880', $lines);
+
+        // MesChain switched off: only maintenance is still expected to run.
+        $this->settings(['status' => '0', 'alert_email' => 'owner@shop.test']);
+        [$code, $out] = self::runScript('bin/meschain.php', ['monitor-settings', '--opencart=' . self::$shop]);
+        $this->assertSame(0, $code);
+        $lines = array_filter(explode("\n", $out));
+        $this->assertContains('max_age_order_sync=0', $lines);
+        $this->assertContains('max_age_trendyol_sync=0', $lines);
         $this->assertContains('max_age_maintenance=2880', $lines);
     }
 
@@ -152,7 +161,7 @@ final class OperationsCliTest extends TestCase
         $db->query("DELETE FROM oc_trendyol_sync_logs");
         $db->query("INSERT INTO oc_trendyol_sync_logs (sync_type, status, `trigger`, host, pid, started_at, finished_at, created_at) VALUES ('order_sync', 'ok', 'cron', 'h', 1, UTC_TIMESTAMP() - INTERVAL 40 DAY, UTC_TIMESTAMP() - INTERVAL 40 DAY, UTC_TIMESTAMP() - INTERVAL 40 DAY)");
 
-        [$code, $out, $err] = self::run('cron/maintenance.php', ['--opencart=' . self::$shop, '--log-dir=' . $logs, '--verbose']);
+        [$code, $out, $err] = self::runScript('cron/maintenance.php', ['--opencart=' . self::$shop, '--log-dir=' . $logs, '--verbose']);
         $this->assertSame(0, $code, $out . $err);
         $this->assertStringContainsString('maintenance ok: deleted 1 row(s) older than 30 days', $out);
         $row = $db->query("SELECT status, items_ok, `trigger` FROM oc_trendyol_sync_logs WHERE sync_type = 'maintenance'")->fetch_assoc();
@@ -163,7 +172,7 @@ final class OperationsCliTest extends TestCase
         $this->assertStringContainsString('maintenance done', (string)file_get_contents($logs . '/maintenance.log'));
         $this->assertFileDoesNotExist($settingsLogs . '/maintenance.log');
 
-        [$code, $out] = self::run('cron/maintenance.php', ['--help']);
+        [$code, $out] = self::runScript('cron/maintenance.php', ['--help']);
         $this->assertSame(0, $code);
         $this->assertStringContainsString('--log-dir=DIR', $out);
     }
