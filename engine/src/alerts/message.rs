@@ -4,7 +4,7 @@
 //! and pass through the telemetry redactor once more on the way out, so a secret registered
 //! since — or one that slipped into a message some other way — never leaves the shop.
 
-use lettre::message::header::{ContentTransferEncoding, ContentType, Header, HeaderName, HeaderValue};
+use lettre::message::header::{ContentType, Header, HeaderName, HeaderValue};
 use lettre::message::{Body, Mailbox, SinglePart};
 use lettre::Message;
 
@@ -70,17 +70,20 @@ pub fn compose(settings: &MailSettings, to: &str, alert: &AlertMail<'_>) -> Resu
         text.parse::<lettre::Address>()
             .map_err(|e| Error::Config(format!("{what} {text:?} is not an e-mail address: {e}")))
     };
-    let from = Mailbox::new(Some(one_line(&shop)), address("the shop's e-mail", &settings.from)?);
+    let from = Mailbox::new(
+        Some(one_line(&shop)),
+        address("the shop's e-mail", &settings.from)?,
+    );
     let to = Mailbox::new(None, address("the alert e-mail", to)?);
-    // 8bit keeps the text readable in any mailbox and in tests; a body with a line too long
-    // for 8bit gets the encoding lettre picks instead.
-    let body = Body::new_with_encoding(body.clone(), ContentTransferEncoding::EightBit)
-        .unwrap_or_else(|_| Body::new(body));
+    // lettre picks the transfer encoding: 7bit or 8bit for short lines, quoted-printable
+    // otherwise, so no line breaks the 998-character limit whatever an alert says.
+    let body = Body::new(body);
     Message::builder()
         .from(from)
         .to(to)
         .subject(subject)
         .header(AutoSubmitted)
+        .message_id(None)
         .user_agent("MesChain".to_string())
         .singlepart(
             SinglePart::builder()
@@ -129,11 +132,22 @@ mod tests {
                 .formatted(),
         )
         .unwrap();
-        assert!(text.contains("Subject: [MesChain] ERROR: a  Bcc: x\r\n"), "{text}");
-        assert!(!text.contains("\r\nBcc:"), "{text}");
-        assert!(text.to_ascii_lowercase().contains("from: =?utf-8?b?"), "{text}");
-        assert!(text.contains("Auto-Submitted: auto-generated\r\n"), "{text}");
+        let headers = text.split("\r\n\r\n").next().unwrap();
+        assert!(
+            headers.contains("Subject: [MesChain] ERROR: a  Bcc: x\r\n"),
+            "{text}"
+        );
+        assert!(!headers.contains("\r\nBcc:"), "{text}");
+        assert!(
+            text.to_ascii_lowercase().contains("from: =?utf-8?b?"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Auto-Submitted: auto-generated\r\n"),
+            "{text}"
+        );
         assert!(text.contains("Date: "), "{text}");
+        assert!(text.contains("Message-ID: <"), "{text}");
     }
 
     #[test]

@@ -202,8 +202,8 @@ async fn smtp(target: &SmtpTarget, message: Message) -> Result<()> {
     let tls = match target.security {
         Security::Plain => Tls::None,
         Security::StartTls | Security::Tls => {
-            let parameters = TlsParameters::new(target.host.clone())
-                .map_err(|e| fail("setting up TLS", &e))?;
+            let parameters =
+                TlsParameters::new(target.host.clone()).map_err(|e| fail("setting up TLS", &e))?;
             if target.security == Security::Tls {
                 Tls::Wrapper(parameters)
             } else {
@@ -226,7 +226,10 @@ async fn smtp(target: &SmtpTarget, message: Message) -> Result<()> {
     }
     let transport = builder.build();
     // One bound over the whole exchange too: the timeout above applies per command.
-    let whole = target.timeout.saturating_mul(6).max(Duration::from_secs(10));
+    let whole = target
+        .timeout
+        .saturating_mul(6)
+        .max(Duration::from_secs(10));
     match tokio::time::timeout(whole, transport.send(message)).await {
         Ok(Ok(_)) => Ok(()),
         Ok(Err(e)) => Err(fail("sending the alert e-mail", &e)),

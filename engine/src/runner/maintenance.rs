@@ -88,7 +88,11 @@ pub const JOB: &str = "maintenance";
 /// [`run`] with a sync-log row around it: `running` first, then `ok` with what went (the rows
 /// deleted count as items) or `failed` with the error, so a maintenance that stopped working
 /// shows on the Monitoring tab instead of only in a cron mail.
-pub async fn run_logged(db: &Database, settings: &Settings, trigger: &str) -> Result<MaintenanceReport> {
+pub async fn run_logged(
+    db: &Database,
+    settings: &Settings,
+    trigger: &str,
+) -> Result<MaintenanceReport> {
     use super::sync_log::{self, RunStatus, RunSummary};
     let started = std::time::Instant::now();
     let id = sync_log::start(db, JOB, trigger, &super::lock::hostname()).await?;
