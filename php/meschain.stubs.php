@@ -139,18 +139,6 @@ namespace MesChain {
         public function deleteMapping(string $kind, array $key): int {}
 
         /**
-         * Raises a Rust panic on purpose, to prove on a given PHP installation that a panic in the
-         * engine becomes a `MesChain\InternalException` and the PHP process lives on. `$where` is
-         * `call` (on PHP's thread) or `worker` (inside an async task on a runtime thread).
-         *
-         * @throws \MesChain\InternalException always.
-         *
-         * @param string $where
-         * @return void
-         */
-        public static function diagnosePanic(string $where): void {}
-
-        /**
          * Gives up on dead jobs; returns how many. Ids must be positive integers.
          *
          * @param array $ids
@@ -187,13 +175,17 @@ namespace MesChain {
 
         /**
          * Creates an engine from an OpenCart `config.php` (read as text, never executed).
+         * `$options` may hold `log_dir` (an absolute path) to log there instead of the `log_dir`
+         * setting; the cron scripts pass the directory scripts/setup_cron_jobs.sh was given.
          *
-         * @throws \MesChain\ConfigException when the file is missing or lacks usable DB_* values.
+         * @throws \MesChain\ConfigException when the file is missing or lacks usable DB_* values,
+         * or on an unknown option.
          *
          * @param string $config_php_path
+         * @param array|null $options
          * @return \MesChain\Engine
          */
-        public static function fromOpenCart(string $config_php_path): \MesChain\Engine {}
+        public static function fromOpenCart(string $config_php_path, ?array $options = null): \MesChain\Engine {}
 
         /**
          * A queue job's progress: `status`, `attempts`, `max_attempts`, `last_error`,
@@ -578,4 +570,26 @@ namespace MesChain {
 
     /** I/O (400) or an internal error (900), including a Rust panic caught at the boundary. */
     class InternalException extends Exception {}
+}
+
+namespace MesChain {
+    /**
+     * Test-only entry points, compiled into test builds only (cargo feature `testing`, which
+     * `./run build` turns on); the shipped extension (`./run release`) has no such class.
+     */
+    class Testing {
+        public function __construct() {}
+
+        /**
+         * Raises a Rust panic on purpose, to prove that a panic in the engine becomes a
+         * `MesChain\InternalException` and the PHP process lives on. `$where` is `call` (on PHP's
+         * thread) or `worker` (inside an async task on a runtime thread).
+         *
+         * @throws \MesChain\InternalException always.
+         *
+         * @param string $where
+         * @return void
+         */
+        public static function diagnosePanic(string $where): void {}
+    }
 }

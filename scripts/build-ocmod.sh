@@ -4,8 +4,12 @@
 #   scripts/build-ocmod.sh [output-dir]      (default: dist/)
 #
 # The zip holds opencart-module/ at its root (install.json first level, as the installer
-# requires) plus the cron scripts from php/cron/ under system/library/meschain/cron/, where the
-# module's install() copies them from. It is reproducible: entries sorted, fixed times and
+# requires) plus, under system/library/meschain/, the cron scripts (php/cron/ → cron/) and bin/:
+# the command line (php/bin/meschain.php), the cron monitor, setup_cron_jobs.sh and the worker's
+# systemd unit. OpenCart 4.0.2.3's installer extracts every path of the zip under
+# extension/meschain/ (only image/ and system/storage/ go elsewhere); the module's install()
+# copies cron/ and bin/ from there into the shop's system/library/meschain/, the paths the Setup
+# tab's crontab and setup_cron_jobs.sh name. It is reproducible: entries sorted, fixed times and
 # modes, no extra attributes, so the same sources always give the same bytes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,6 +34,12 @@ if compgen -G "php/cron/*.php" >/dev/null; then
 else
   echo "build-ocmod: note: php/cron/ has no scripts yet; the zip carries none" >&2
 fi
+
+mkdir -p "$STAGE/system/library/meschain/bin"
+for f in php/bin/meschain.php scripts/trendyol-cron-monitor scripts/setup_cron_jobs.sh scripts/meschain-worker.service; do
+  [ -f "$f" ] || { echo "build-ocmod: $f is missing" >&2; exit 1; }
+  cp "$f" "$STAGE/system/library/meschain/bin/"
+done
 
 # Every PHP file must at least parse: a broken file would only show once OpenCart runs it.
 while IFS= read -r -d '' file; do

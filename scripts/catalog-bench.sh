@@ -5,5 +5,5 @@
 #   scripts/catalog-bench.sh 20000      any sizes
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release -p trendyol-sandbox -p meschain-engine --bins
+cargo build --release -p trendyol-sandbox -p meschain-engine --bins --features meschain-engine/testing
 exec cargo run --release -p meschain-engine --example catalog_bench -- "$@"

@@ -2,24 +2,29 @@
 # Installs the built `meschain` extension into a PHP installation.
 #
 #   scripts/install-extension.sh [--so PATH] [--php-config PATH] [--ext-dir DIR] [--ini-dir DIR]
-#                                [--dry-run] [--uninstall]
+#                                [--dry-run] [--uninstall] [--test-build]
 #
 # Default (Debian/Ubuntu): copies the .so into `php-config --extension-dir`, writes
 # /etc/php/X.Y/mods-available/meschain.ini and enables it for every SAPI present (cli, fpm,
 # apache2) with phpenmod. With --ini-dir the ini is written straight into that conf.d directory
 # instead (other distributions, or a PHP_INI_SCAN_DIR of your own). Restart php-fpm afterwards.
-# Idempotent: re-running replaces the .so and leaves one ini.
+# Idempotent: re-running replaces the .so and leaves one ini. The default .so is dist/libmeschain.so
+# from ./run release; a test build (./run build, with MesChain\Testing) is refused unless
+# --test-build says it is meant.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
-so="$here/target/release/libmeschain.so"
+# The extension to ship, from ./run release (target/release/ holds the test build after
+# ./run build).
+so="$here/dist/libmeschain.so"
 php_config=${PHP_CONFIG:-php-config}
 ext_dir=""
 ini_dir=""
 dry_run=0
 uninstall=0
+test_build=0
 
-usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --so) so=$2; shift 2 ;;
@@ -28,6 +33,7 @@ while [ $# -gt 0 ]; do
     --ini-dir) ini_dir=$2; shift 2 ;;
     --dry-run) dry_run=1; shift ;;
     --uninstall) uninstall=1; shift ;;
+    --test-build) test_build=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "install-extension: unknown option $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -60,7 +66,12 @@ if [ "$uninstall" = 1 ]; then
   exit 0
 fi
 
-[ -f "$so" ] || { echo "install-extension: $so not found; build it with: cargo build --release" >&2; exit 2; }
+[ -f "$so" ] || { echo "install-extension: $so not found; build it with: ./run release" >&2; exit 2; }
+# A test build carries test-only entry points (MesChain\Testing); a shop gets the release build.
+if [ "$test_build" = 0 ] && "$php_bin" -n -d "extension=$so" -r 'exit(class_exists("MesChain\\Testing") ? 0 : 1);' 2>/dev/null; then
+  echo "install-extension: $so is a test build (it has MesChain\\Testing); build the one to ship with ./run release (or pass --test-build)" >&2
+  exit 2
+fi
 
 run mkdir -p "$ext_dir"
 # Copy then rename, so a running php-fpm never maps a half-written file.

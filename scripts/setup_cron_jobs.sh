@@ -5,14 +5,21 @@
 #        [--cron-user www-data] [--log-dir /var/log/trendyol-cron] [--extension PATH]
 #        [--alert-email ADDR] [--max-age JOB=MIN]... [--dry-run] [--uninstall]
 #        [--crontab-file PATH] [--logrotate-dir /etc/logrotate.d] [--bin-dir /usr/local/bin]
+#        [--unit-dir /etc/systemd/system]
 #
-# Writes the cron user's crontab (the guide's five jobs plus the hourly monitor, between
+# Writes the cron user's crontab (the guide's five jobs, the daily maintenance and the hourly
+# monitor, between
 # "# BEGIN MesChain Trendyol" and "# END MesChain Trendyol"; other lines are left alone), the
 # log directory owned by the cron user, <logrotate-dir>/meschain-trendyol (daily, 30 days,
-# compressed) and <bin-dir>/trendyol-cron-monitor. Idempotent: a re-run replaces the block and
+# compressed) and <bin-dir>/trendyol-cron-monitor; with --unit-dir also the worker's systemd unit
+# meschain-worker.service for the same user, PHP, shop and log directory. Every job gets
+# --log-dir, so the jobs, the monitor and logrotate agree on one directory whatever the Log
+# Directory setting says. The monitor reads the alert e-mail and the switched-off jobs from the
+# settings (bin/meschain.php monitor-settings). Idempotent: a re-run replaces the block and
 # the files. --uninstall removes the block, the logrotate file and the monitor, and keeps the
 # logs. --dry-run prints every file and command instead of writing. --crontab-file edits a plain
-# file instead of `crontab -u USER`. --alert-email and --max-age are passed to the monitor.
+# file instead of `crontab -u USER`. --alert-email and --max-age are passed to the monitor, where
+# they override the settings.
 # The jobs need the meschain extension (scripts/install-extension.sh), or --extension PATH.
 # Exit codes: 0 ok, 1 failure, 2 bad usage.
 set -euo pipefail
@@ -30,6 +37,7 @@ max_ages=()
 crontab_file=""
 logrotate_dir=/etc/logrotate.d
 bin_dir=/usr/local/bin
+unit_dir=""
 dry_run=0
 uninstall=0
 
@@ -37,6 +45,7 @@ BEGIN_MARK="# BEGIN MesChain Trendyol"
 END_MARK="# END MesChain Trendyol"
 LOGROTATE_NAME=meschain-trendyol
 MONITOR_NAME=trendyol-cron-monitor
+UNIT_NAME=meschain-worker.service
 # job and schedule, as the guide lists them
 JOBS=(
   "trendyol_sync|*/15 * * * *"
@@ -44,11 +53,12 @@ JOBS=(
   "order_sync|*/10 * * * *"
   "stock_sync|*/30 * * * *"
   "webhook_processor|*/5 * * * *"
+  "maintenance|17 3 * * *"
 )
 # Hourly, a few minutes past the hour so the :00 runs have written their logs.
 MONITOR_SCHEDULE="5 * * * *"
 
-usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; }
 usage_error() { echo "$me: $*" >&2; usage >&2; exit 2; }
 die() { echo "$me: $*" >&2; exit 1; }
 note() { echo "$me: $*" >&2; }
@@ -56,7 +66,7 @@ note() { echo "$me: $*" >&2; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --*=*) set -- "${1%%=*}" "${1#*=}" "${@:2}"; continue ;;
-    --php-path|--cron-user|--log-dir|--opencart|--extension|--alert-email|--max-age|--crontab-file|--logrotate-dir|--bin-dir)
+    --php-path|--cron-user|--log-dir|--opencart|--extension|--alert-email|--max-age|--crontab-file|--logrotate-dir|--bin-dir|--unit-dir)
       if [ $# -lt 2 ] || [ -z "$2" ]; then usage_error "$1 needs a value"; fi
       case "$1" in
         --php-path) php_path=$2 ;;
@@ -69,6 +79,7 @@ while [ $# -gt 0 ]; do
         --crontab-file) crontab_file=$2 ;;
         --logrotate-dir) logrotate_dir=$2 ;;
         --bin-dir) bin_dir=$2 ;;
+        --unit-dir) unit_dir=$2 ;;
       esac
       shift 2 ;;
     --dry-run) dry_run=1; shift ;;
@@ -93,12 +104,13 @@ case "$log_dir" in
 esac
 plain_path --logrotate-dir "$logrotate_dir"
 plain_path --bin-dir "$bin_dir"
+[ -z "$unit_dir" ] || plain_path --unit-dir "$unit_dir"
 [ -z "$crontab_file" ] || plain_path --crontab-file "$crontab_file"
 [ -z "$alert_email" ] || [[ $alert_email =~ ^[A-Za-z0-9._+-]+@[A-Za-z0-9.-]+$ ]] ||
   usage_error "--alert-email: '$alert_email' is not a plain user@host address"
 for m in ${max_ages[@]+"${max_ages[@]}"}; do
-  [[ $m =~ ^(trendyol_sync|product_sync|order_sync|stock_sync|webhook_processor)=[0-9]+$ ]] ||
-    usage_error "--max-age wants JOB=MINUTES with JOB one of trendyol_sync product_sync order_sync stock_sync webhook_processor (got '$m')"
+  [[ $m =~ ^(trendyol_sync|product_sync|order_sync|stock_sync|webhook_processor|maintenance)=[0-9]+$ ]] ||
+    usage_error "--max-age wants JOB=MINUTES with JOB one of trendyol_sync product_sync order_sync stock_sync webhook_processor maintenance (got '$m')"
 done
 
 if [ "$uninstall" = 0 ]; then
@@ -126,8 +138,9 @@ self=$(id -un)
 # --- what gets written ---------------------------------------------------------------------
 
 cron_block() {
-  local entry job schedule ext_arg="" monitor_args="--log-dir $log_dir"
+  local entry job schedule ext_arg="" monitor_args="--log-dir $log_dir --php-path $php_path --opencart $opencart"
   [ -z "$extension" ] || ext_arg=" -d extension=$extension"
+  [ -z "$extension" ] || monitor_args+=" --extension $extension"
   [ -z "$alert_email" ] || monitor_args+=" --alert-email $alert_email"
   for m in ${max_ages[@]+"${max_ages[@]}"}; do monitor_args+=" --max-age $m"; done
   echo "$BEGIN_MARK"
@@ -135,7 +148,7 @@ cron_block() {
   echo "# Each job logs to $log_dir/<job>.log itself; <job>.cron.log keeps what PHP prints (fatal errors)."
   for entry in "${JOBS[@]}"; do
     job=${entry%%|*}; schedule=${entry#*|}
-    echo "$schedule $php_path$ext_arg $opencart/system/library/meschain/cron/$job.php >> $log_dir/$job.cron.log 2>&1"
+    echo "$schedule $php_path$ext_arg $opencart/system/library/meschain/cron/$job.php --log-dir=$log_dir >> $log_dir/$job.cron.log 2>&1"
   done
   # The monitor writes its findings to monitor.log; only its own failures are kept here.
   echo "$MONITOR_SCHEDULE $bin_dir/$MONITOR_NAME $monitor_args > /dev/null 2>> $log_dir/monitor.cron.log"
@@ -159,6 +172,20 @@ $log_dir/*.log {
     su $cron_user $group
 }
 EOF
+}
+
+# The worker's unit (scripts/meschain-worker.service) for this user, PHP, shop and log directory.
+unit_file() {
+  local group=$1 ext_arg=""
+  [ -z "$extension" ] || ext_arg=" -d extension=$extension"
+  sed -e "s|^User=.*|User=$cron_user|" \
+      -e "s|^Group=.*|Group=$group|" \
+      -e "s|^Environment=OPENCART=.*|Environment=OPENCART=$opencart|" \
+      -e "s|^Environment=PHP=.*|Environment=PHP=$php_path|" \
+      -e "s|^Environment=LOG_DIR=.*|Environment=LOG_DIR=$log_dir|" \
+      -e "s|^ReadWritePaths=.*|ReadWritePaths=$log_dir|" \
+      -e "s|^ExecStart=/bin/sh -c 'exec \"\$PHP\" |ExecStart=/bin/sh -c 'exec \"\$PHP\"$ext_arg |" \
+      "$here/$UNIT_NAME"
 }
 
 # Prints the crontab without our block. Fails (3) when a BEGIN has no END, rather than
@@ -236,7 +263,7 @@ check_permissions() {
   if [ -z "$crontab_file" ] && [ "$cron_user" != "$self" ]; then
     missing+=("the crontab of $cron_user (crontab -u needs root)")
   fi
-  for p in "$logrotate_dir" "$bin_dir" ${crontab_file:+"$(dirname "$crontab_file")"}; do
+  for p in "$logrotate_dir" "$bin_dir" ${unit_dir:+"$unit_dir"} ${crontab_file:+"$(dirname "$crontab_file")"}; do
     [ -w "$(nearest_existing "$p")" ] || missing+=("$p")
   done
   if [ "$uninstall" = 0 ] && [ ! -w "$(nearest_existing "$log_dir")" ]; then missing+=("$log_dir"); fi
@@ -259,7 +286,9 @@ if [ "$uninstall" = 1 ]; then
   else
     write_crontab "$rest"
   fi
-  run rm -f "$logrotate_dir/$LOGROTATE_NAME" "$bin_dir/$MONITOR_NAME"
+  run rm -f "$logrotate_dir/$LOGROTATE_NAME"
+  [ "$bin_dir/$MONITOR_NAME" -ef "$here/$MONITOR_NAME" ] || run rm -f "$bin_dir/$MONITOR_NAME"
+  [ -z "$unit_dir" ] || run rm -f "$unit_dir/$UNIT_NAME"
   [ "$dry_run" = 1 ] || echo "MesChain cron jobs removed for $cron_user; logs kept in $log_dir"
   exit 0
 fi
@@ -323,9 +352,22 @@ write_file "$logrotate_dir/$LOGROTATE_NAME" 0644 "$lr_conf"
 
 # 3. The monitor.
 run mkdir -p "$bin_dir"
-run install -m 0755 "$here/$MONITOR_NAME" "$bin_dir/$MONITOR_NAME"
+if [ "$bin_dir/$MONITOR_NAME" -ef "$here/$MONITOR_NAME" ]; then
+  # Run from the module's own bin/ with --bin-dir pointing there: the monitor is in place.
+  run chmod 0755 "$bin_dir/$MONITOR_NAME"
+else
+  run install -m 0755 "$here/$MONITOR_NAME" "$bin_dir/$MONITOR_NAME"
+fi
 
-# 4. The crontab: ours replaces the previous block, the user's own lines stay as they were.
+# 4. The worker's unit, when asked for (systemctl daemon-reload && systemctl enable --now
+#    meschain-worker afterwards).
+if [ -n "$unit_dir" ]; then
+  [ -f "$here/$UNIT_NAME" ] || die "$here/$UNIT_NAME is missing (the unit's source)"
+  run mkdir -p "$unit_dir"
+  write_file "$unit_dir/$UNIT_NAME" 0644 "$(unit_file "$group")"
+fi
+
+# 5. The crontab: ours replaces the previous block, the user's own lines stay as they were.
 current=$(read_crontab)
 rest=$(printf '%s\n' "$current" | strip_block) ||
   die "the crontab has \"$BEGIN_MARK\" without \"$END_MARK\"; fix it by hand (crontab -u $cron_user -e)"
@@ -336,6 +378,7 @@ write_crontab "$new"
 
 if [ "$dry_run" = 0 ]; then
   echo "MesChain cron jobs installed for $cron_user: ${#JOBS[@]} jobs + $MONITOR_NAME, logs in $log_dir"
+  [ -z "$unit_dir" ] || echo "worker unit written to $unit_dir/$UNIT_NAME: systemctl daemon-reload && systemctl enable --now meschain-worker"
   if [ -z "$crontab_file" ] && ! pidof cron >/dev/null 2>&1; then
     note "note: cron does not seem to run; start it (systemctl enable --now cron)"
   fi

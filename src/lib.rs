@@ -145,12 +145,40 @@ pub struct PhpEngine {
 #[php_impl]
 impl PhpEngine {
     /// Creates an engine from an OpenCart `config.php` (read as text, never executed).
+    /// `$options` may hold `log_dir` (an absolute path) to log there instead of the `log_dir`
+    /// setting; the cron scripts pass the directory scripts/setup_cron_jobs.sh was given.
     ///
-    /// @throws \MesChain\ConfigException when the file is missing or lacks usable DB_* values.
+    /// @throws \MesChain\ConfigException when the file is missing or lacks usable DB_* values,
+    /// or on an unknown option.
     #[php(name = "fromOpenCart")]
-    pub fn from_open_cart(config_php_path: String) -> PhpResult<PhpEngine> {
+    #[php(optional = options)]
+    pub fn from_open_cart(
+        config_php_path: String,
+        options: Option<&ZendHashTable>,
+    ) -> PhpResult<PhpEngine> {
         guarded(|| {
-            let engine = Engine::from_opencart(Path::new(&config_php_path))?;
+            let options = assoc(options, "fromOpenCart() options")?;
+            let mut log_dir = None;
+            for (key, value) in &options {
+                match (key.as_str(), value) {
+                    ("log_dir", serde_json::Value::String(dir)) if !dir.is_empty() => {
+                        log_dir = Some(std::path::PathBuf::from(dir));
+                    }
+                    ("log_dir", serde_json::Value::Null) => {}
+                    ("log_dir", _) => {
+                        return Err(Error::Config(
+                            "fromOpenCart() option log_dir must be an absolute path".into(),
+                        ))
+                    }
+                    (other, _) => {
+                        return Err(Error::Config(format!(
+                            "unknown fromOpenCart() option {other:?}: the only option is log_dir"
+                        )))
+                    }
+                }
+            }
+            let engine =
+                Engine::from_opencart_logging_to(Path::new(&config_php_path), log_dir.as_deref())?;
             Ok(PhpEngine {
                 inner: Arc::new(engine),
             })
@@ -853,10 +881,21 @@ impl PhpEngine {
             }))
         })
     }
+}
 
-    /// Raises a Rust panic on purpose, to prove on a given PHP installation that a panic in the
-    /// engine becomes a `MesChain\InternalException` and the PHP process lives on. `$where` is
-    /// `call` (on PHP's thread) or `worker` (inside an async task on a runtime thread).
+/// Test-only entry points, compiled into test builds only (cargo feature `testing`, which
+/// `./run build` turns on); the shipped extension (`./run release`) has no such class.
+#[cfg(feature = "testing")]
+#[php_class]
+#[php(name = "MesChain\\Testing")]
+pub struct PhpTesting;
+
+#[cfg(feature = "testing")]
+#[php_impl]
+impl PhpTesting {
+    /// Raises a Rust panic on purpose, to prove that a panic in the engine becomes a
+    /// `MesChain\InternalException` and the PHP process lives on. `$where` is `call` (on PHP's
+    /// thread) or `worker` (inside an async task on a runtime thread).
     ///
     /// @throws \MesChain\InternalException always.
     #[php(name = "diagnosePanic")]
@@ -971,9 +1010,12 @@ extern "C" fn startup(_ty: i32, _module_number: i32) -> i32 {
 
 #[php_module]
 pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
-    module
+    let module = module
         .name("meschain")
         .version(meschain_engine::VERSION)
         .startup_function(startup)
-        .class::<PhpEngine>()
+        .class::<PhpEngine>();
+    #[cfg(feature = "testing")]
+    let module = module.class::<PhpTesting>();
+    module
 }

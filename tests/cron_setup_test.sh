@@ -24,7 +24,7 @@ trap cleanup EXIT
 source tests/lib.sh  # the scripts run from the repository root
 skip() { echo "skip $1 ($2)"; }
 
-JOBS=(trendyol_sync product_sync order_sync stock_sync webhook_processor)
+JOBS=(trendyol_sync product_sync order_sync stock_sync webhook_processor maintenance)
 if id -u www-data >/dev/null 2>&1; then USER_=www-data; else USER_=nobody; fi
 GROUP_=$(id -gn "$USER_")
 PHP=$(command -v php || echo /usr/bin/php)
@@ -43,12 +43,13 @@ BEGIN_MARK="# BEGIN MesChain Trendyol"
 # The block the guide asks for, with this test's paths.
 expected_block() {
   cat <<EOF
-*/15 * * * * $PHP $OC/system/library/meschain/cron/trendyol_sync.php >> $TMP/logs/trendyol_sync.cron.log 2>&1
-0 * * * * $PHP $OC/system/library/meschain/cron/product_sync.php >> $TMP/logs/product_sync.cron.log 2>&1
-*/10 * * * * $PHP $OC/system/library/meschain/cron/order_sync.php >> $TMP/logs/order_sync.cron.log 2>&1
-*/30 * * * * $PHP $OC/system/library/meschain/cron/stock_sync.php >> $TMP/logs/stock_sync.cron.log 2>&1
-*/5 * * * * $PHP $OC/system/library/meschain/cron/webhook_processor.php >> $TMP/logs/webhook_processor.cron.log 2>&1
-5 * * * * $TMP/bin/trendyol-cron-monitor --log-dir $TMP/logs > /dev/null 2>> $TMP/logs/monitor.cron.log
+*/15 * * * * $PHP $OC/system/library/meschain/cron/trendyol_sync.php --log-dir=$TMP/logs >> $TMP/logs/trendyol_sync.cron.log 2>&1
+0 * * * * $PHP $OC/system/library/meschain/cron/product_sync.php --log-dir=$TMP/logs >> $TMP/logs/product_sync.cron.log 2>&1
+*/10 * * * * $PHP $OC/system/library/meschain/cron/order_sync.php --log-dir=$TMP/logs >> $TMP/logs/order_sync.cron.log 2>&1
+*/30 * * * * $PHP $OC/system/library/meschain/cron/stock_sync.php --log-dir=$TMP/logs >> $TMP/logs/stock_sync.cron.log 2>&1
+*/5 * * * * $PHP $OC/system/library/meschain/cron/webhook_processor.php --log-dir=$TMP/logs >> $TMP/logs/webhook_processor.cron.log 2>&1
+17 3 * * * $PHP $OC/system/library/meschain/cron/maintenance.php --log-dir=$TMP/logs >> $TMP/logs/maintenance.cron.log 2>&1
+5 * * * * $TMP/bin/trendyol-cron-monitor --log-dir $TMP/logs --php-path $PHP --opencart $OC > /dev/null 2>> $TMP/logs/monitor.cron.log
 EOF
 }
 block_of() { sed -n "/^$BEGIN_MARK\$/,/^# END MesChain Trendyol\$/p" "$1"; }
@@ -104,7 +105,7 @@ options_change_the_block() {
   "$SETUP" "${ARGS[@]}" --extension "$ext" --alert-email ops@example.test --max-age product_sync=0 >/dev/null 2>&1 || return 1
   [ "$(grep -cxF "$BEGIN_MARK" "$CRONTAB")" = 1 ] &&
   grep -qF "$PHP -d extension=$ext $OC/system/library/meschain/cron/order_sync.php" "$CRONTAB" &&
-  grep -qF -- "--log-dir $TMP/logs --alert-email ops@example.test --max-age product_sync=0 >" "$CRONTAB" || { cat "$CRONTAB"; return 1; }
+  grep -qF -- "--log-dir $TMP/logs --php-path $PHP --opencart $OC --extension $ext --alert-email ops@example.test --max-age product_sync=0 >" "$CRONTAB" || { cat "$CRONTAB"; return 1; }
   "$SETUP" "${ARGS[@]}" >/dev/null 2>&1 && cmp "$CRONTAB" "$TMP/crontab.first"
 }
 
@@ -121,7 +122,7 @@ crontab_block_syntax() {
     [[ ${f[5]} == /* ]] || { echo "command is not an absolute path: $line"; return 1; }
     [[ $line != *%* ]] || { echo "unescaped % (cron turns it into a newline): $line"; return 1; }
   done < <(block_of "$CRONTAB")
-  [ "$n" = 6 ] || { echo "want 6 entries, got $n"; return 1; }
+  [ "$n" = 7 ] || { echo "want 7 entries, got $n"; return 1; }
 }
 
 real_crontab_accepts_it() {
@@ -265,6 +266,59 @@ monitor_says_when_it_cannot_mail() {
   grep -q "alert e-mail NOT sent: no sendmail or mail command" "$M/monitor.log" || { cat "$M/monitor.log"; return 1; }
 }
 
+paths_agree_everywhere() {
+  # One install with every path flag: the crontab, logrotate, the monitor's command line and the
+  # worker's unit must all name the same log directory, PHP and cron user, and the monitor must
+  # take the alert address and the switched-off jobs from the settings (through the module's
+  # bin/meschain.php, here a stand-in that records how it was called).
+  local d=$TMP/agree logs=$TMP/agree/var-logs
+  mkdir -p "$d" "$OC/system/library/meschain/bin"
+  cat >"$OC/system/library/meschain/bin/meschain.php" <<'PHP'
+<?php
+file_put_contents(getenv('AGREE_ARGS'), implode("\n", array_slice($argv, 1)) . "\n");
+echo "alert_email=owner@example.test\nlog_dir=/elsewhere\nmax_age_product_sync=0\nmax_age_maintenance=0\n";
+PHP
+  printf '%s\n' "$USER_LINE" >"$d/crontab"
+  "$SETUP" --opencart "$OC" --php-path "$PHP" --cron-user "$USER_" --log-dir "$logs" \
+    --crontab-file "$d/crontab" --logrotate-dir "$d/lr" --bin-dir "$d/bin" --unit-dir "$d/units" >/dev/null || return 1
+  local line n=0
+  while IFS= read -r line; do
+    case "$line" in ""|"#"*) continue ;; esac
+    n=$((n + 1))
+    if [[ $line == *trendyol-cron-monitor* ]]; then
+      [[ $line == *"--log-dir $logs --php-path $PHP --opencart $OC "* ]] || { echo "monitor line: $line"; return 1; }
+    else
+      [[ $line == *" $PHP $OC/system/library/meschain/cron/"*".php --log-dir=$logs >> $logs/"*".cron.log 2>&1" ]] || { echo "job line: $line"; return 1; }
+    fi
+  done < <(block_of "$d/crontab")
+  [ "$n" = 7 ] || { echo "want 7 entries, got $n"; return 1; }
+  grep -qE "^17 3 \* \* \* $PHP $OC/system/library/meschain/cron/maintenance.php --log-dir=$logs " "$d/crontab" || { echo "no maintenance line"; return 1; }
+  grep -qxF "$logs/*.log {" "$d/lr/meschain-trendyol" && grep -qxF "    su $USER_ $GROUP_" "$d/lr/meschain-trendyol" || { cat "$d/lr/meschain-trendyol"; return 1; }
+  local unit=$d/units/meschain-worker.service
+  for want in "User=$USER_" "Group=$GROUP_" "Environment=OPENCART=$OC" "Environment=PHP=$PHP" "Environment=LOG_DIR=$logs" "ReadWritePaths=$logs"; do
+    grep -qxF "$want" "$unit" || { echo "unit lacks $want"; cat "$unit"; return 1; }
+  done
+  grep -q 'worker.php" --opencart="$OPENCART" --log-dir="$LOG_DIR"' "$unit" || { echo "unit ExecStart"; return 1; }
+  # The monitor exactly as cron runs it, with a stand-in sendmail.
+  local cmd
+  cmd=$(block_of "$d/crontab" | grep trendyol-cron-monitor | cut -d' ' -f6- | sed 's/ > .*//')
+  mkdir -p "$d/fakebin"
+  printf '#!/bin/sh\necho "ARGS: $*" >"%s"\ncat >>"%s"\n' "$d/mail.out" "$d/mail.out" >"$d/fakebin/sendmail"
+  chmod +x "$d/fakebin/sendmail"
+  # shellcheck disable=SC2086  # the crontab's command line, split as /bin/sh splits it
+  AGREE_ARGS=$d/args PATH="$d/fakebin:$PATH" $cmd >"$d/monitor.out"; [ $? = 1 ] || { echo "monitor: want exit 1"; return 1; }
+  grep -qxF "monitor-settings" "$d/args" && grep -qxF -- "--opencart=$OC" "$d/args" && grep -qxF -- "--log-dir=$logs" "$d/args" || { cat "$d/args"; return 1; }
+  [ -f "$logs/monitor.log" ] || { echo "monitor.log not in $logs"; return 1; }
+  grep -q "order_sync.log is missing" "$d/monitor.out" || { cat "$d/monitor.out"; return 1; }
+  ! grep -q "product_sync.log\|maintenance.log" "$d/monitor.out" || { echo "switched-off job checked"; cat "$d/monitor.out"; return 1; }
+  grep -q "^To: owner@example.test$" "$d/mail.out" || { echo "no mail to the settings' address"; cat "$d/mail.out"; return 1; }
+  # A flag still wins over the settings.
+  # shellcheck disable=SC2086
+  AGREE_ARGS=$d/args PATH="$d/fakebin:$PATH" $cmd --alert-email ops@example.test --max-age product_sync=60 >"$d/monitor.out"
+  grep -q "^To: ops@example.test$" "$d/mail.out" && grep -q "product_sync.log is missing" "$d/monitor.out" || { cat "$d/monitor.out" "$d/mail.out"; return 1; }
+  rm -f "$OC/system/library/meschain/bin/meschain.php"
+}
+
 check "bash -n and shellcheck on the scripts" scripts_are_clean
 check "setup_cron_jobs.sh --dry-run writes nothing" dry_run_writes_nothing
 check "setup_cron_jobs.sh installs crontab block, log dir, logrotate file and monitor into temp dirs" install_into_temp_dirs
@@ -272,6 +326,7 @@ check "--dry-run printed exactly the crontab and logrotate file the install wrot
 check "running it again leaves exactly one block (idempotent)" twice_leaves_one_block
 check "--extension, --alert-email and --max-age replace the block" options_change_the_block
 check "every crontab entry has 5 time fields and an absolute command" crontab_block_syntax
+check "--log-dir, --php-path and --cron-user agree in crontab, logrotate, monitor and unit; the monitor reads the settings" paths_agree_everywhere
 if command -v crontab >/dev/null && [ "$(id -u)" = 0 ] && id -u nobody >/dev/null 2>&1; then
   check "crontab -u: Debian's crontab accepts the block; uninstall removes the crontab" real_crontab_accepts_it
 else

@@ -24,16 +24,19 @@ version_prints() {
 }
 
 install_into_temp_dirs() {
-  scripts/install-extension.sh --so "$SO" --ext-dir "$TMP/ext" --ini-dir "$TMP/conf.d" &&
+  # target/release holds the test build: refused without --test-build, nothing written.
+  ! scripts/install-extension.sh --so "$SO" --ext-dir "$TMP/ext" --ini-dir "$TMP/conf.d" 2>/dev/null &&
+  [ ! -e "$TMP/ext" ] &&
+  scripts/install-extension.sh --so "$SO" --ext-dir "$TMP/ext" --ini-dir "$TMP/conf.d" --test-build &&
   PHP_INI_SCAN_DIR="$TMP/conf.d" php -m | grep -x meschain >/dev/null &&
   # Idempotent: a second run leaves one ini and a working module.
-  scripts/install-extension.sh --so "$SO" --ext-dir "$TMP/ext" --ini-dir "$TMP/conf.d" &&
+  scripts/install-extension.sh --so "$SO" --ext-dir "$TMP/ext" --ini-dir "$TMP/conf.d" --test-build &&
   [ "$(ls "$TMP/conf.d" | wc -l)" = 1 ] &&
   PHP_INI_SCAN_DIR="$TMP/conf.d" php -r 'exit(extension_loaded("meschain") ? 0 : 1);'
 }
 
 install_dry_run_writes_nothing() {
-  local out; out=$(scripts/install-extension.sh --so "$SO" --ext-dir "$TMP/dry-ext" --ini-dir "$TMP/dry-conf" --dry-run) &&
+  local out; out=$(scripts/install-extension.sh --so "$SO" --ext-dir "$TMP/dry-ext" --ini-dir "$TMP/dry-conf" --dry-run --test-build) &&
   grep -q "would write $TMP/dry-conf/30-meschain.ini" <<<"$out" &&
   [ ! -e "$TMP/dry-ext" ] && [ ! -e "$TMP/dry-conf" ]
 }

@@ -59,8 +59,25 @@ impl Engine {
 
     /// An engine for the shop whose `config.php` (or `admin/config.php`) is at `path`.
     pub fn from_opencart(path: &Path) -> Result<Engine> {
+        Engine::from_opencart_logging_to(path, None)
+    }
+
+    /// Like [`Engine::from_opencart`], with the log directory given rather than taken from the
+    /// settings: what the cron scripts do when setup_cron_jobs.sh was told `--log-dir`, so the
+    /// jobs, the monitor and logrotate all look at one directory.
+    pub fn from_opencart_logging_to(path: &Path, log_dir: Option<&Path>) -> Result<Engine> {
         let db = OpenCartConfig::read(path)?.db_config()?;
-        Engine::new(EngineConfig::new(db))
+        let mut config = EngineConfig::new(db);
+        if let Some(dir) = log_dir {
+            let text = dir.to_string_lossy();
+            if !dir.is_absolute() || text.chars().any(char::is_control) {
+                return Err(Error::Config(format!(
+                    "the log directory must be an absolute path, got {text:?}"
+                )));
+            }
+            config.log_dir = Some(dir.to_path_buf());
+        }
+        Engine::new(config)
     }
 
     pub fn config(&self) -> &EngineConfig {
@@ -680,10 +697,11 @@ impl Engine {
         crate::metrics::render(&self.database()?).await
     }
 
-    /// Deletes rows past the retention and optimizes the sync tables.
+    /// Deletes rows past the retention and optimizes the sync tables, as a run with its own
+    /// `maintenance` sync-log row (so Monitoring and the Logs tab show it like the other jobs).
     pub async fn maintenance(&self) -> Result<crate::runner::maintenance::MaintenanceReport> {
         let settings = self.settings().await?;
-        crate::runner::maintenance::run(&self.database()?, &settings, true).await
+        crate::runner::maintenance::run_logged(&self.database()?, &settings, "cron").await
     }
 }
 

@@ -19,7 +19,9 @@
 //! - [`alerts`]: alert rows, deduplicated, and throttled e-mail through the shop's mail settings;
 //! - [`metrics`]: OpenMetrics text for external monitoring;
 //! - [`sync`]: the sync jobs (orders, products, stock);
-//! - [`fixtures`]: OpenCart's schema and generated catalogs for tests, the demo and benchmarks.
+//! - `fixtures` and `testing` (cargo feature `testing`, left out of the shipped extension):
+//!   OpenCart's schema and generated catalogs for tests, the demo and benchmarks; a fresh
+//!   database per test.
 
 pub mod admin;
 pub mod alerts;
@@ -27,6 +29,7 @@ pub mod config;
 pub mod db;
 pub mod engine;
 pub mod error;
+#[cfg(feature = "testing")]
 pub mod fixtures;
 pub mod inbox;
 pub mod installation;
@@ -38,6 +41,7 @@ pub mod runner;
 pub mod runtime;
 pub mod sync;
 pub mod telemetry;
+#[cfg(feature = "testing")]
 pub mod testing;
 pub mod trendyol;
 

@@ -6,6 +6,8 @@
  *   php meschain.php status  --opencart=/var/www/opencart/config.php [--json]
  *   php meschain.php metrics --opencart=/var/www/opencart/config.php [--output=FILE]
  *   php meschain.php maintenance --opencart=/var/www/opencart/config.php
+ *   php meschain.php webhook [status|register] --opencart=/var/www/opencart/config.php [--url=URL] [--json]
+ *   php meschain.php monitor-settings --opencart=/var/www/opencart/config.php
  *   php meschain.php version
  *
  * Exit codes: 0 ok, 1 the engine reported an error, 2 bad usage or configuration,
@@ -26,6 +28,7 @@ if (PHP_SAPI !== 'cli') {
 
 const USAGE = <<<TXT
 Usage: php meschain.php <command> [--opencart=/path/to/config.php] [--json] [--output=FILE]
+       [--log-dir=DIR] [--url=URL]
 
 Commands:
   migrate   create or upgrade MesChain's tables (safe to repeat)
@@ -34,7 +37,20 @@ Commands:
             textfile collector, e.g. --output=/var/lib/prometheus/node-exporter/meschain.prom)
   maintenance  delete logs and processed queue jobs past the retention (30 days), then
             OPTIMIZE TABLE the sync tables
+  webhook [status]
+            show the shop's order webhook as Trendyol has it: URL, id, active or passive,
+            authentication, the order statuses it delivers
+  webhook register
+            register the shop's webhook with Trendyol (create it, or update the existing one
+            with the credentials from Settings > Webhook) and switch a passive one back on.
+            The URL is the shop's catalog route, index.php?route=extension/meschain/webhook/trendyol
+            under config.php's HTTP_SERVER (admin/config.php: HTTP_CATALOG); --url=URL overrides it
+  monitor-settings
+            print what scripts/trendyol-cron-monitor needs from the settings as KEY=VALUE lines:
+            alert_email, log_dir and max_age_<job> (minutes; 0 for a job switched off)
   version   print the extension's version
+
+--log-dir=DIR logs to DIR instead of the Log Directory setting (as the cron scripts do).
 
 TXT;
 
@@ -48,12 +64,14 @@ if (!extension_loaded('meschain')) {
 $command = '';
 $options = [];
 foreach (array_slice($argv, 1) as $arg) {
-    if (preg_match('/^--(opencart|output)=(.*)$/s', $arg, $m)) {
+    if (preg_match('/^--(opencart|output|log-dir|url)=(.*)$/s', $arg, $m)) {
         $options[$m[1]] = $m[2];
     } elseif ($arg === '--json' || $arg === '--help') {
         $options[substr($arg, 2)] = true;
     } elseif ($command === '' && !str_starts_with($arg, '-')) {
         $command = $arg;
+    } elseif ($command === 'webhook' && !isset($options['action']) && in_array($arg, ['status', 'register'], true)) {
+        $options['action'] = $arg;
     } else {
         fwrite(STDERR, "meschain: unexpected argument '$arg'\n" . USAGE);
         exit(2);
@@ -74,9 +92,14 @@ if (!is_string($configPath) || $configPath === '') {
     fwrite(STDERR, "meschain: --opencart=/path/to/opencart/config.php is required\n" . USAGE);
     exit(2);
 }
+// The shop's root directory stands for its config.php, as for the cron scripts.
+if (is_dir($configPath)) {
+    $configPath = rtrim($configPath, '/') . '/config.php';
+}
 
 try {
-    $engine = MesChain\Engine::fromOpenCart($configPath);
+    $logDir = $options['log-dir'] ?? null;
+    $engine = MesChain\Engine::fromOpenCart($configPath, ['log_dir' => is_string($logDir) && $logDir !== '' ? $logDir : null]);
     switch ($command) {
         case 'migrate':
             $report = $engine->migrate();
@@ -121,6 +144,59 @@ try {
             }
             printf("optimized %s (%.1f s)\n", implode(', ', $report['optimized']), $report['duration_ms'] / 1000);
             break;
+        case 'webhook':
+            $url = $options['url'] ?? meschain_webhook_url($configPath);
+            if (($options['action'] ?? 'status') === 'register') {
+                if ($url === null) {
+                    fwrite(STDERR, "meschain: $configPath defines neither HTTP_SERVER nor HTTP_CATALOG; pass --url=https://shop.example/index.php?route=extension/meschain/webhook/trendyol\n");
+                    exit(2);
+                }
+                $subscription = $engine->registerWebhook($url);
+            } else {
+                $subscription = $engine->webhookSubscription($url ?? '');
+            }
+            if (isset($options['json'])) {
+                echo json_encode($subscription, JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES), "\n";
+                break;
+            }
+            if (!$subscription['registered']) {
+                printf("no webhook registered at Trendyol for %s\nregister it with: php %s webhook register --opencart=%s\n",
+                    $url ?? 'this shop', $argv[0], $configPath);
+                exit(1);
+            }
+            if ($subscription['action'] !== '') {
+                printf("webhook %s\n", $subscription['action']);
+            }
+            printf("url:            %s\n", $subscription['url']);
+            printf("id:             %s\n", $subscription['id']);
+            printf("status:         %s\n", $subscription['active'] ? 'active' : 'passive (' . ($subscription['status'] ?: 'unknown') . ')');
+            printf("authentication: %s\n", $subscription['authentication_type'] ?: '-');
+            printf("events:         %s\n", $subscription['events'] ? implode(', ', $subscription['events']) : 'all order statuses');
+            if (!$subscription['active']) {
+                printf("switch it back on with: php %s webhook register --opencart=%s\n", $argv[0], $configPath);
+                exit(1);
+            }
+            break;
+        case 'monitor-settings':
+            $settings = $engine->settings();
+            // The crontab's period of each job (scripts/setup_cron_jobs.sh) and the setting that
+            // may make a job run less often than its line: the log is due within twice the longer.
+            $jobs = [
+                'trendyol_sync'     => [15, 'status', null],
+                'product_sync'      => [60, 'product_sync', 'product_sync_interval'],
+                'order_sync'        => [10, 'order_sync', 'order_sync_interval'],
+                'stock_sync'        => [30, 'stock_sync', 'stock_sync_interval'],
+                'webhook_processor' => [5, 'webhook_processing', 'webhook_interval'],
+                'maintenance'       => [1440, null, null],
+            ];
+            printf("alert_email=%s\n", $settings['alert_email']);
+            printf("log_dir=%s\n", is_string($logDir) && $logDir !== '' ? $logDir : $settings['log_dir']);
+            foreach ($jobs as $job => [$cron, $switch, $interval]) {
+                $on = $switch === null || (!empty($settings['status']) && !empty($settings[$switch]));
+                $every = max($cron, $interval === null ? 0 : (int)$settings[$interval]);
+                printf("max_age_%s=%d\n", $job, $on ? 2 * $every : 0);
+            }
+            break;
         default:
             fwrite(STDERR, "meschain: unknown command '$command'\n" . USAGE);
             exit(2);
@@ -131,4 +207,24 @@ try {
 } catch (MesChain\Exception $e) {
     fwrite(STDERR, 'meschain: ' . $e->getMessage() . "\n");
     exit(1);
+}
+
+/**
+ * The shop's public webhook address: the catalog's base URL from config.php (HTTP_SERVER), or
+ * from admin/config.php (HTTP_CATALOG), plus the webhook route. The file is read as text, never
+ * executed, as the engine reads it.
+ */
+function meschain_webhook_url(string $configPath): ?string
+{
+    $file = is_dir($configPath) ? rtrim($configPath, '/') . '/config.php' : $configPath;
+    $text = @file_get_contents($file);
+    if (!is_string($text)) {
+        return null;
+    }
+    foreach (['HTTP_CATALOG', 'HTTP_SERVER'] as $name) {
+        if (preg_match('/define\(\s*[\'"]' . $name . '[\'"]\s*,\s*[\'"]([^\'"]+)[\'"]\s*\)/', $text, $m)) {
+            return rtrim($m[1], '/') . '/index.php?route=extension/meschain/webhook/trendyol';
+        }
+    }
+    return null;
 }

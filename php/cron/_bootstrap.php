@@ -39,13 +39,16 @@ function meschain_cron_main(string $job, string $purpose, array $argv, string $s
 {
     $script = basename($argv[0] ?? $job . '.php');
     $usage = <<<TXT
-Usage: php $script [--opencart=/path/to/opencart] [--dry-run] [--force] [--max-seconds=N] [--verbose] [--help]
+Usage: php $script [--opencart=/path/to/opencart] [--log-dir=DIR] [--dry-run] [--force] [--max-seconds=N] [--verbose] [--help]
 
 $purpose
 
 Options:
   --opencart=PATH   the shop's root directory (or its config.php); default: four levels up from
                     this script, where the module installs it (system/library/meschain/cron/)
+  --log-dir=DIR     write the job's log to DIR (default: Log Directory from the settings);
+                    setup_cron_jobs.sh passes its own --log-dir here, so the monitor and
+                    logrotate look where the jobs write
   --dry-run         read and compute, write nothing (no lock, no log row, no change)
   --force           run even if switched off in the admin or not due by its interval
   --max-seconds=N   stop cleanly after N seconds (default: Max Execution Time from the settings)
@@ -58,6 +61,7 @@ Exit codes: 0 ok or skipped, 1 failed, 2 bad usage, 3 locked (another run holds 
 TXT;
     $opencart = dirname($scriptDir, 4);
     $options = ['trigger' => 'cron'];
+    $logDir = null;
     $verbose = false;
     foreach (array_slice($argv, 1) as $arg) {
         if ($arg === '--help' || $arg === '-h') {
@@ -71,6 +75,8 @@ TXT;
             $verbose = true;
         } elseif (preg_match('/^--opencart=(.+)$/s', $arg, $m)) {
             $opencart = $m[1];
+        } elseif (preg_match('/^--log-dir=(\/.*)$/s', $arg, $m)) {
+            $logDir = $m[1];
         } elseif (preg_match('/^--max-seconds=([0-9]+)$/', $arg, $m) && (int)$m[1] >= 1 && (int)$m[1] <= 86400) {
             $options['max_seconds'] = (int)$m[1];
         } else {
@@ -90,8 +96,8 @@ TXT;
     }
 
     try {
-        $engine = \MesChain\Engine::fromOpenCart($config);
-        $report = $engine->run($job, $options);
+        $engine = \MesChain\Engine::fromOpenCart($config, ['log_dir' => $logDir]);
+        $report = $job === 'maintenance' ? meschain_maintenance($engine, $options) : $engine->run($job, $options);
     } catch (\MesChain\ConfigException $e) {
         fwrite(STDERR, "$script: " . $e->getMessage() . "\n");
         return MESCHAIN_EXIT_USAGE;
@@ -130,4 +136,31 @@ TXT;
         }
     }
     return $code;
+}
+
+/**
+ * The daily maintenance as a cron job: it has no switch, interval, lock or dry run of its own
+ * (deleting rows past the retention twice deletes nothing the second time), so only --force and
+ * --max-seconds are accepted and ignored; the report has the shape run() returns.
+ *
+ * @param array<string, mixed> $options
+ * @return array<string, mixed>
+ */
+function meschain_maintenance(\MesChain\Engine $engine, array $options): array
+{
+    if (!empty($options['dry_run'])) {
+        return ['status' => 'skipped', 'message' => 'maintenance has no dry run: nothing was deleted', 'items_ok' => 0,
+            'items_failed' => 0, 'api_calls' => 0, 'api_errors' => 0, 'duration_ms' => 0];
+    }
+    $report = $engine->maintenance();
+    $rows = array_sum($report['deleted']);
+    return [
+        'status' => 'ok',
+        'message' => sprintf('deleted %d row(s) older than %d days, optimized %d table(s)', $rows, $report['retention_days'], count($report['optimized'])),
+        'items_ok' => $rows,
+        'items_failed' => 0,
+        'api_calls' => 0,
+        'api_errors' => 0,
+        'duration_ms' => $report['duration_ms'],
+    ];
 }

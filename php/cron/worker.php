@@ -26,9 +26,10 @@ if (PHP_SAPI !== 'cli') {
     exit(1);
 }
 
-$usage = "Usage: php worker.php [--opencart=/path/to/opencart] [--max-runtime=SECONDS] [--verbose] [--help]\n";
+$usage = "Usage: php worker.php [--opencart=/path/to/opencart] [--log-dir=DIR] [--max-runtime=SECONDS] [--verbose] [--help]\n";
 $opencart = dirname(__DIR__, 4);
 $maxRuntime = 0;
+$logDir = null;
 $verbose = false;
 foreach (array_slice($argv, 1) as $arg) {
     if ($arg === '--help' || $arg === '-h') {
@@ -38,6 +39,9 @@ foreach (array_slice($argv, 1) as $arg) {
         $verbose = true;
     } elseif (str_starts_with($arg, '--opencart=')) {
         $opencart = substr($arg, strlen('--opencart='));
+    } elseif (str_starts_with($arg, '--log-dir=/')) {
+        // The unit written by setup_cron_jobs.sh passes the directory the cron jobs log to.
+        $logDir = substr($arg, strlen('--log-dir='));
     } elseif (str_starts_with($arg, '--max-runtime=')) {
         $value = substr($arg, strlen('--max-runtime='));
         if (preg_match('/^[0-9]+$/', $value) !== 1 || (int)$value < 1) {
@@ -71,7 +75,7 @@ if (function_exists('pcntl_async_signals')) {
 }
 
 try {
-    $engine = MesChain\Engine::fromOpenCart($config);
+    $engine = MesChain\Engine::fromOpenCart($config, ['log_dir' => $logDir]);
 } catch (MesChain\Exception $e) {
     fwrite(STDERR, 'worker: ' . $e->getMessage() . "\n");
     exit(2);

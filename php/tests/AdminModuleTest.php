@@ -149,12 +149,20 @@ final class AdminModuleTest extends TestCase
         }
         $this->assertSame('0', self::row("SELECT `value` FROM `oc_setting` WHERE `key` = 'module_meschain_drop_tables_on_uninstall'")['value'] ?? null);
 
-        // The cron scripts the zip carries are copied where the crontab expects them.
+        // The cron scripts and bin/ the zip carries are copied where the crontab expects them;
+        // the monitor and the setup script are executable there.
         $shipped = glob(DIR_EXTENSION . 'meschain/system/library/meschain/cron/*.php') ?: [];
         $this->assertCount(count(glob(dirname(__DIR__) . '/cron/*.php') ?: []), $shipped);
         foreach ($shipped as $file) {
             $this->assertFileEquals($file, DIR_SYSTEM . 'library/meschain/cron/' . basename($file));
         }
+        $bin = glob(DIR_EXTENSION . 'meschain/system/library/meschain/bin/*') ?: [];
+        $this->assertCount(4, $bin);
+        foreach ($bin as $file) {
+            $this->assertFileEquals($file, DIR_SYSTEM . 'library/meschain/bin/' . basename($file));
+        }
+        $this->assertTrue(is_executable(DIR_SYSTEM . 'library/meschain/bin/trendyol-cron-monitor'));
+        $this->assertTrue(is_executable(DIR_SYSTEM . 'library/meschain/bin/setup_cron_jobs.sh'));
 
         // A second install (OpenCart adds its own grant again) leaves one of everything.
         self::shop()->db()->query("UPDATE `oc_setting` SET `value` = '77' WHERE `key` = 'module_meschain_batch_size'");
@@ -458,7 +466,10 @@ final class AdminModuleTest extends TestCase
         $script = self::shop()->request(self::CRON . '.cronscript', [], ['php_path' => '/usr/bin/php', 'opencart_root' => '/var/www/shop', 'log_dir' => '/var/log/trendyol-cron']);
         $this->assertContains('Content-Type: text/plain; charset=utf-8', $script->headers);
         $this->assertContains('Content-Disposition: attachment; filename="meschain-crontab.txt"', $script->headers);
-        $this->assertStringContainsString('/var/www/shop/system/library/meschain/cron/stock_sync.php', $script->output);
+        $this->assertStringContainsString('/var/www/shop/system/library/meschain/cron/stock_sync.php --log-dir=/var/log/trendyol-cron', $script->output);
+        $this->assertStringContainsString('/var/www/shop/system/library/meschain/cron/maintenance.php', $script->output);
+        // The monitor where install() put it, with what it needs to read the settings.
+        $this->assertStringContainsString('/var/www/shop/system/library/meschain/bin/trendyol-cron-monitor --log-dir /var/log/trendyol-cron --php-path /usr/bin/php --opencart /var/www/shop', $script->output);
         $bad = self::shop()->request(self::CRON . '.cronscript', [], ['php_path' => '/usr/bin/php; rm -rf /', 'opencart_root' => '/var/www/shop', 'log_dir' => '/tmp'])->json();
         $this->assertArrayHasKey('error', $bad);
 
@@ -468,7 +479,7 @@ final class AdminModuleTest extends TestCase
         // The weekly chart: seven days, one series per job.
         $chart = self::shop()->request(self::CRON . '.chart')->json();
         $this->assertCount(7, $chart['xaxis']);
-        $this->assertCount(5, $chart['series']);
+        $this->assertCount(6, $chart['series'], 'the five jobs and maintenance');
         $this->assertCount(7, $chart['series'][0]['data']);
     }
 
@@ -790,6 +801,9 @@ final class AdminModuleTest extends TestCase
         }
         foreach (glob(dirname(__DIR__) . '/cron/*.php') ?: [] as $script) {
             $expected[] = 'system/library/meschain/cron/' . basename($script);
+        }
+        foreach (['meschain-worker.service', 'meschain.php', 'setup_cron_jobs.sh', 'trendyol-cron-monitor'] as $tool) {
+            $expected[] = 'system/library/meschain/bin/' . $tool;
         }
         sort($expected, SORT_STRING);
         $this->assertSame($expected, $entries);

@@ -16,7 +16,7 @@ final class ResilienceTest extends TestCase
     public function testAPanicOnTheCallingThreadIsACatchableException(): void
     {
         try {
-            Engine::diagnosePanic('call');
+            \MesChain\Testing::diagnosePanic('call');
             $this->fail('expected an exception');
         } catch (InternalException $e) {
             $this->assertSame(900, $e->getCode());
@@ -31,7 +31,7 @@ final class ResilienceTest extends TestCase
     {
         for ($i = 0; $i < 3; $i++) {
             try {
-                Engine::diagnosePanic('worker');
+                \MesChain\Testing::diagnosePanic('worker');
                 $this->fail('expected an exception');
             } catch (InternalException $e) {
                 $this->assertStringContainsString('panic', $e->getMessage());
@@ -44,7 +44,7 @@ final class ResilienceTest extends TestCase
     public function testDiagnosePanicRejectsUnknownPlaces(): void
     {
         $this->expectException(\MesChain\ConfigException::class);
-        Engine::diagnosePanic('elsewhere');
+        \MesChain\Testing::diagnosePanic('elsewhere');
     }
 
     public function testAForkedChildCanUseTheEngineAndTheParentStillCan(): void
@@ -110,7 +110,7 @@ final class ResilienceTest extends TestCase
         $engine->migrate();
         $engine->status();
         try {
-            Engine::diagnosePanic('call');
+            \MesChain\Testing::diagnosePanic('call');
         } catch (InternalException) {
         }
         // A failing connection with the secrets configured, so error paths log too.

@@ -1,27 +1,28 @@
-//! A tiny seeded PRNG (SplitMix64).
+//! The sandbox's seeded random choices, on the workspace's one SplitMix64
+//! ([`trendyol_wire::rng`]).
 //!
 //! Every random choice the sandbox makes — generated orders, approve/reject decisions, fault
 //! draws — comes from one of these, seeded from `--seed`, so a run can be replayed. It is
 //! serializable (one `u64`) so a saved state resumes the same sequence; it is not for secrets.
 
 use serde::{Deserialize, Serialize};
+use trendyol_wire::rng::SplitMix64;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(transparent)]
 pub struct Prng {
-    state: u64,
+    inner: SplitMix64,
 }
 
 impl Prng {
     pub fn new(seed: u64) -> Self {
-        Prng { state: seed }
+        Prng {
+            inner: SplitMix64::new(seed),
+        }
     }
 
     pub fn next_u64(&mut self) -> u64 {
-        self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        self.inner.next_u64()
     }
 
     /// Uniform in `[0, 1)`.

@@ -25,6 +25,7 @@ pub mod inventory;
 pub mod orders;
 pub mod paths;
 pub mod products;
+pub mod rng;
 pub mod webhooks;
 
 pub use batch::{BatchItemResult, BatchItemStatus, BatchRequestResult, BatchStatus};

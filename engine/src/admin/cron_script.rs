@@ -10,13 +10,15 @@ use serde_json::{Map, Value};
 use super::{bad, Input};
 use crate::error::Result;
 
-/// The jobs and their schedules, as the seed lists them (and the script writes them).
+/// The jobs and their schedules, as the script writes them: the sync jobs, and the daily
+/// maintenance at a quiet hour.
 pub const SCHEDULES: &[(&str, &str)] = &[
     ("trendyol_sync", "*/15 * * * *"),
     ("product_sync", "0 * * * *"),
     ("order_sync", "*/10 * * * *"),
     ("stock_sync", "*/30 * * * *"),
     ("webhook_processor", "*/5 * * * *"),
+    ("maintenance", "17 3 * * *"),
 ];
 
 /// Hourly, a few minutes past the hour so the :00 runs have written their logs.
@@ -131,14 +133,19 @@ pub fn cron_script(options: &CronOptions) -> String {
     ];
     for (job, schedule) in SCHEDULES {
         lines.push(format!(
-            "{schedule} {php}{ext_arg} {root}/system/library/meschain/cron/{job}.php >> {log_dir}/{job}.cron.log 2>&1",
+            "{schedule} {php}{ext_arg} {root}/system/library/meschain/cron/{job}.php --log-dir={log_dir} >> {log_dir}/{job}.cron.log 2>&1",
             php = options.php_path,
             root = options.opencart_root,
         ));
     }
+    let monitor_ext = options
+        .extension
+        .as_ref()
+        .map(|e| format!(" --extension {e}"))
+        .unwrap_or_default();
     lines.push(format!(
-        "{MONITOR_SCHEDULE} {}/trendyol-cron-monitor --log-dir {log_dir} > /dev/null 2>> {log_dir}/monitor.cron.log",
-        options.bin_dir
+        "{MONITOR_SCHEDULE} {}/trendyol-cron-monitor --log-dir {log_dir} --php-path {} --opencart {}{monitor_ext} > /dev/null 2>> {log_dir}/monitor.cron.log",
+        options.bin_dir, options.php_path, options.opencart_root
     ));
     lines.push(END_MARK.to_string());
     let mut out = lines.join("\n");

@@ -22,6 +22,9 @@ use crate::error::{Error, Result};
 /// The orchestrator's own period, fixed by its crontab line (`*/15`).
 pub const TRENDYOL_SYNC_INTERVAL_MINUTES: u32 = 15;
 
+/// Maintenance's period, fixed by its crontab line (daily).
+pub const MAINTENANCE_INTERVAL_MINUTES: u32 = 1440;
+
 /// Whether a job is switched on, and how often it is due, from the settings.
 pub fn schedule(settings: &Settings, job: &str) -> (bool, u32) {
     match job {
@@ -41,6 +44,8 @@ pub fn schedule(settings: &Settings, job: &str) -> (bool, u32) {
             settings.status && settings.webhook_processing,
             settings.webhook_interval,
         ),
+        // Daily, by its crontab line; it runs whether or not the sync is switched on.
+        crate::runner::maintenance::JOB => (true, MAINTENANCE_INTERVAL_MINUTES),
         _ => (settings.status, TRENDYOL_SYNC_INTERVAL_MINUTES),
     }
 }

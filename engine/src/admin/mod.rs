@@ -55,6 +55,7 @@ pub const JOBS: &[&str] = &[
     "stock_sync",
     "webhook_processor",
     "trendyol_sync",
+    "maintenance",
 ];
 
 /// The most rows one page of any listing returns.

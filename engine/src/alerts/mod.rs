@@ -18,7 +18,6 @@
 
 pub mod checks;
 pub mod message;
-pub mod smtp;
 pub mod transport;
 
 use mysql_async::prelude::*;
@@ -274,7 +273,7 @@ pub async fn notify(db: &Database, settings: &Settings) -> Result<NotifyReport> 
         if !claimed {
             continue;
         }
-        let email = message::compose(
+        let outcome = match message::compose(
             &mail,
             &settings.alert_email,
             &message::AlertMail {
@@ -285,8 +284,10 @@ pub async fn notify(db: &Database, settings: &Settings) -> Result<NotifyReport> 
                 first_seen: &alert.first_seen,
                 last_seen: &alert.last_seen,
             },
-        );
-        let outcome = transport::send(&mail, &settings.alert_email, &email).await;
+        ) {
+            Ok(email) => transport::send(&mail, email).await,
+            Err(e) => Err(e),
+        };
         let (status, error) = match &outcome {
             Ok(()) => ("sent", String::new()),
             Err(e) => ("failed", crate::telemetry::redact::scrub(&e.to_string())),

@@ -2,22 +2,75 @@
 //!
 //! Alerts leave the way the shop's other mail leaves: OpenCart's settings in `{prefix}setting`
 //! (code `config`, store 0) say whether that is SMTP (`config_mail_engine = smtp`, with host,
-//! port, user, password and timeout) or the local `sendmail` (`mail`, or empty, with
-//! `config_mail_parameter` passed on its command line as PHP's `mail()` does). The sender is
+//! port, user, password and timeout) or the local `sendmail` (`mail`, or empty). The sender is
 //! `config_email`, named `config_name`. Nothing else needs configuring for alerts to arrive.
+//!
+//! Both ways go through lettre: SMTP speaks what OpenCart's own `system/library/mail/smtp.php`
+//! speaks — `tls://host` means STARTTLS, `ssl://host` TLS from the first byte (usually port
+//! 465), `AUTH LOGIN` or `PLAIN` when a user name is set — over rustls with the ring provider
+//! and the system's trust store, every wait bounded by OpenCart's SMTP timeout (PHP's
+//! `max_execution_time` cannot interrupt a wait inside the extension); `mail` pipes the message
+//! into the local sendmail with the envelope sender set to the shop's address, which is what a
+//! `config_mail_parameter` of `-f address` asks PHP's `mail()` for; other parameters are not
+//! passed on.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use lettre::transport::smtp::authentication::{Credentials, Mechanism};
+use lettre::transport::smtp::client::{Tls, TlsParameters};
+use lettre::transport::smtp::extension::ClientId;
+use lettre::{AsyncSendmailTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use mysql_async::prelude::*;
 
-use super::smtp::{self, SmtpTarget};
 use crate::config::settings::Secret;
 use crate::db::Database;
 use crate::error::{Error, Result};
 
 /// The local MTA's entry point, as PHP's `sendmail_path` default uses it.
 pub const SENDMAIL: &str = "/usr/sbin/sendmail";
+
+/// How the SMTP connection is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Security {
+    /// No TLS (a local relay).
+    Plain,
+    /// Plain connect, then `STARTTLS` (required: a server that does not offer it is an error).
+    StartTls,
+    /// TLS from the first byte.
+    Tls,
+}
+
+/// Where and how to deliver by SMTP.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SmtpTarget {
+    pub host: String,
+    pub port: u16,
+    pub security: Security,
+    pub username: String,
+    pub password: Secret,
+    pub timeout: Duration,
+    /// The name this side gives in `EHLO`.
+    pub helo: String,
+}
+
+impl SmtpTarget {
+    /// Reads OpenCart's host field: `tls://host` means STARTTLS, `ssl://host` implicit TLS.
+    pub fn parse_host(field: &str) -> (String, Security) {
+        let field = field.trim();
+        if let Some(host) = field.strip_prefix("tls://") {
+            (host.to_string(), Security::StartTls)
+        } else if let Some(host) = field.strip_prefix("ssl://") {
+            (host.to_string(), Security::Tls)
+        } else {
+            (field.to_string(), Security::Plain)
+        }
+    }
+
+    fn label(&self) -> String {
+        format!("smtp {}:{}", self.host, self.port)
+    }
+}
 
 /// Which way mail leaves the shop.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -133,48 +186,73 @@ impl MailSettings {
     }
 }
 
-/// Hands `message` (a complete RFC 5322 text) to the shop's mail transport for `to`.
-pub async fn send(settings: &MailSettings, to: &str, message: &str) -> Result<()> {
+/// Hands `message` to the shop's mail transport: by SMTP, or through the local sendmail.
+pub async fn send(settings: &MailSettings, message: Message) -> Result<()> {
     match &settings.engine {
-        MailEngine::Smtp(target) => smtp::send(target, &settings.from, &[to], message).await,
-        MailEngine::Mail { parameter } => sendmail(parameter, message).await,
+        MailEngine::Smtp(target) => smtp(target, message).await,
+        MailEngine::Mail { .. } => sendmail(message).await,
     }
 }
 
-/// Pipes the message into `sendmail -t -i [parameter]`, as PHP's `mail()` does.
-async fn sendmail(parameter: &str, message: &str) -> Result<()> {
-    let mut args: Vec<String> = vec!["-t".into(), "-i".into()];
-    args.extend(parameter.split_whitespace().map(str::to_string));
-    // sendmail reads Unix line ends.
-    let text = message.replace("\r\n", "\n");
-    let run = tokio::task::spawn_blocking(move || -> std::io::Result<std::process::Output> {
-        use std::io::Write;
-        let mut child = std::process::Command::new(SENDMAIL)
-            .args(&args)
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::piped())
-            .spawn()?;
-        if let Some(mut stdin) = child.stdin.take() {
-            stdin.write_all(text.as_bytes())?;
+async fn smtp(target: &SmtpTarget, message: Message) -> Result<()> {
+    let fail = |what: &str, e: &dyn std::fmt::Display| Error::Io {
+        path: target.label(),
+        source: std::io::Error::other(format!("{what}: {e}")),
+    };
+    let tls = match target.security {
+        Security::Plain => Tls::None,
+        Security::StartTls | Security::Tls => {
+            let parameters =
+                TlsParameters::new(target.host.clone()).map_err(|e| fail("setting up TLS", &e))?;
+            if target.security == Security::Tls {
+                Tls::Wrapper(parameters)
+            } else {
+                Tls::Required(parameters)
+            }
         }
-        child.wait_with_output()
-    });
+    };
+    let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(target.host.as_str())
+        .port(target.port)
+        .tls(tls)
+        .timeout(Some(target.timeout))
+        .hello_name(ClientId::Domain(target.helo.clone()));
+    if !target.username.is_empty() {
+        builder = builder
+            .credentials(Credentials::new(
+                target.username.clone(),
+                target.password.expose().to_string(),
+            ))
+            .authentication(vec![Mechanism::Login, Mechanism::Plain]);
+    }
+    let transport = builder.build();
+    // One bound over the whole exchange too: the timeout above applies per command.
+    let whole = target
+        .timeout
+        .saturating_mul(6)
+        .max(Duration::from_secs(10));
+    match tokio::time::timeout(whole, transport.send(message)).await {
+        Ok(Ok(_)) => Ok(()),
+        Ok(Err(e)) => Err(fail("sending the alert e-mail", &e)),
+        Err(_) => Err(fail(
+            "sending the alert e-mail",
+            &format!("no answer within {} s", whole.as_secs()),
+        )),
+    }
+}
+
+/// Pipes the message into the local sendmail with its envelope (`-f from -- to`), as PHP's
+/// `mail()` does for OpenCart's default `mail` engine.
+async fn sendmail(message: Message) -> Result<()> {
     let fail = |reason: String| Error::Io {
         path: SENDMAIL.to_string(),
         source: std::io::Error::other(reason),
     };
-    match tokio::time::timeout(Duration::from_secs(60), run).await {
-        Ok(Ok(Ok(out))) if out.status.success() => Ok(()),
-        Ok(Ok(Ok(out))) => Err(fail(format!(
-            "sendmail exited with {}: {}",
-            out.status,
-            String::from_utf8_lossy(&out.stderr).trim()
+    let transport = AsyncSendmailTransport::<Tokio1Executor>::new_with_command(SENDMAIL);
+    match tokio::time::timeout(Duration::from_secs(60), transport.send(message)).await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(e)) => Err(fail(format!(
+            "sendmail failed (install a mail transfer agent, or set SMTP in OpenCart's mail settings): {e}"
         ))),
-        Ok(Ok(Err(e))) => Err(fail(format!(
-            "cannot run sendmail (install a mail transfer agent, or set SMTP in OpenCart's mail settings): {e}"
-        ))),
-        Ok(Err(e)) => Err(Error::Internal(format!("the sendmail task failed: {e}"))),
         Err(_) => Err(fail("sendmail did not finish within 60 s".into())),
     }
 }

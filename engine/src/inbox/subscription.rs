@@ -23,6 +23,9 @@ pub struct SubscriptionStatus {
     pub active: bool,
     pub status: String,
     pub authentication_type: String,
+    /// The order statuses Trendyol delivers for; empty means every status (Trendyol's
+    /// `subscribedStatuses` left empty).
+    pub events: Vec<String>,
     /// What [`register`] did: created, updated, activated, unchanged.
     pub action: String,
 }
@@ -105,6 +108,7 @@ pub async fn register(
     status.active = now.active;
     status.status = now.status;
     status.authentication_type = now.authentication_type;
+    status.events = now.events;
     Ok(status)
 }
 
@@ -128,6 +132,7 @@ pub async fn status_of(client: &TrendyolClient, url: &str) -> Result<Subscriptio
             active: is_active(w.status.as_deref()),
             status: w.status.clone().unwrap_or_default(),
             authentication_type: w.authentication_type.clone().unwrap_or_default(),
+            events: w.subscribed_statuses.clone(),
             action: String::new(),
         },
         None => SubscriptionStatus::default(),
@@ -153,7 +158,8 @@ pub async fn check(db: &Database, client: &TrendyolClient) -> Result<Vec<String>
                 title: "Trendyol switched the order webhook off".into(),
                 message: format!(
                     "The webhook for {url} is not active (Trendyol deactivates it after 13 failed deliveries). \
-                     Orders are still polled; register it again under Extensions > MesChain > Settings."
+                     Orders are still polled. Switch it back on with Extensions > MesChain > Settings > \
+                     Webhook > Register webhook, or `php meschain.php webhook register --opencart=...`."
                 ),
                 dedupe_key: format!("webhook_deactivated:{}", client.seller_id()),
             },

@@ -1,6 +1,6 @@
-//! The seed's regular maintenance: old rows out, then `OPTIMIZE TABLE` on the sync tables.
+//! The regular maintenance: old rows out, then `OPTIMIZE TABLE` on the sync tables.
 //!
-//! Rows older than the retention (`log_retention_days`, the seed's 30 days) are deleted from the
+//! Rows older than the retention (`log_retention_days`, 30 days by default) are deleted from the
 //! sync logs, webhook logs, stock history, alert mails and acknowledged alerts; processed queue
 //! jobs go through the queue's own cleanup. Each table is emptied in small batches by primary
 //! key — pick a batch of ids through the date index, delete exactly those — so no statement holds
@@ -19,7 +19,7 @@ use crate::queue::{marks, retry_conflicts};
 /// Rows per delete statement.
 pub const BATCH: usize = 500;
 
-/// The tables `OPTIMIZE TABLE` runs on: the seed's list and the other tables that churn.
+/// The tables `OPTIMIZE TABLE` runs on: the sync tables and the other tables that churn.
 pub const OPTIMIZED_TABLES: &[&str] = &[
     "trendyol_sync_logs",
     "trendyol_webhook_logs",
@@ -81,6 +81,62 @@ const RULES: &[Rule] = &[
         extra: "AND acknowledged_at IS NOT NULL",
     },
 ];
+
+/// The `sync_type` of a maintenance run's row in `trendyol_sync_logs`.
+pub const JOB: &str = "maintenance";
+
+/// [`run`] with a sync-log row around it: `running` first, then `ok` with what went (the rows
+/// deleted count as items) or `failed` with the error, so a maintenance that stopped working
+/// shows on the Monitoring tab instead of only in a cron mail.
+pub async fn run_logged(
+    db: &Database,
+    settings: &Settings,
+    trigger: &str,
+) -> Result<MaintenanceReport> {
+    use super::sync_log::{self, RunStatus, RunSummary};
+    let started = std::time::Instant::now();
+    let id = sync_log::start(db, JOB, trigger, &super::lock::hostname()).await?;
+    // Its own log file (maintenance.log), which the cron monitor checks like the jobs' logs.
+    let result = tracing::Instrument::instrument(
+        run(db, settings, true),
+        crate::telemetry::job_span(JOB, id),
+    )
+    .await;
+    if let Err(e) = &result {
+        tracing::error!("maintenance failed: {e}");
+    }
+    let summary = match &result {
+        Ok(report) => {
+            let rows: u64 = report.deleted.values().sum();
+            RunSummary {
+                duration_ms: report.duration_ms,
+                peak_memory_bytes: super::peak_rss_bytes().unwrap_or(0),
+                items_ok: rows,
+                message: format!(
+                    "deleted {rows} row(s) older than {} days, optimized {} table(s)",
+                    report.retention_days,
+                    report.optimized.len()
+                ),
+                details: serde_json::to_value(report).unwrap_or_default(),
+                ..RunSummary::default()
+            }
+        }
+        Err(e) => RunSummary {
+            duration_ms: started.elapsed().as_millis() as u64,
+            peak_memory_bytes: super::peak_rss_bytes().unwrap_or(0),
+            message: "maintenance failed".into(),
+            error: Some(e.to_string()),
+            ..RunSummary::default()
+        },
+    };
+    let status = if result.is_ok() {
+        RunStatus::Ok
+    } else {
+        RunStatus::Failed
+    };
+    sync_log::finish(db, id, status, &summary).await?;
+    result
+}
 
 /// Deletes old rows, then optimizes the sync tables (`optimize = false` skips that step).
 pub async fn run(db: &Database, settings: &Settings, optimize: bool) -> Result<MaintenanceReport> {

@@ -25,6 +25,7 @@ pub const JOB_LOG_NAMES: &[&str] = &[
     "order_sync",
     "stock_sync",
     "webhook_processor",
+    "maintenance",
     "monitor",
 ];
 

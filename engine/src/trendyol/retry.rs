@@ -17,6 +17,7 @@
 use std::time::Duration;
 
 use crate::error::ApiErrorClass;
+use crate::queue::backoff::BackoffPolicy;
 
 /// Bounded retries with exponential backoff and full jitter.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,17 +46,24 @@ impl RetryPolicy {
         matches!(class, ApiErrorClass::Transient | ApiErrorClass::RateLimited)
     }
 
+    /// The queue's backoff with this policy's numbers: one exponential-with-full-jitter rule for
+    /// calls and jobs alike. No floor: a call may be retried at once after a lucky draw.
+    fn policy(&self) -> BackoffPolicy {
+        BackoffPolicy {
+            base: self.base_backoff,
+            cap: self.max_backoff,
+            min: Duration::ZERO,
+        }
+    }
+
     /// The upper bound of the backoff after failed attempt `attempt` (1-based).
     pub fn bound(&self, attempt: u32) -> Duration {
-        let exp = attempt.saturating_sub(1).min(20);
-        self.base_backoff
-            .saturating_mul(1u32 << exp)
-            .min(self.max_backoff)
+        self.policy().ceiling(attempt)
     }
 
     /// The backoff after failed attempt `attempt`: uniform in `[0, bound]` (full jitter).
     pub fn backoff(&self, attempt: u32) -> Duration {
-        self.bound(attempt).mul_f64(rand::random::<f64>())
+        self.policy().delay(attempt)
     }
 }
 

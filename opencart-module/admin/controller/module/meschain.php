@@ -96,9 +96,11 @@ class Meschain extends \Opencart\System\Engine\Controller {
 		$data['cron'] = $this->url->link(self::ROUTE_CRON, $token, true);
 		$data['mapping'] = $this->url->link(self::ROUTE_MAPPING, $token, true);
 		$data['pricing'] = $this->url->link(self::ROUTE_PRICING, $token, true);
-		$data['webhook_url'] = (defined('HTTP_CATALOG') ? HTTP_CATALOG : '') . 'index.php?route=extension/meschain/webhook/trendyol';
 		$data['cron_url'] = (defined('HTTP_CATALOG') ? HTTP_CATALOG : '') . 'index.php?route=' . self::CRON_ACTION;
 		$data['maintenance_url'] = (defined('HTTP_CATALOG') ? HTTP_CATALOG : '') . 'index.php?route=' . self::MAINTENANCE_CRON_ACTION;
+		$data['webhook_url'] = self::webhookUrl();
+		$data['webhook_status'] = $this->url->link(self::ROUTE . '.webhook', $token, true);
+		$data['webhook_register'] = $this->url->link(self::ROUTE . '.registerwebhook', $token, true);
 
 		$data['error_warning'] = '';
 		$data['groups'] = [];
@@ -189,6 +191,56 @@ class Meschain extends \Opencart\System\Engine\Controller {
 		$this->saveDropTables(!empty($_POST[self::DROP_TABLES_KEY]));
 
 		$this->json(['success' => $this->language->get('text_success')]);
+	}
+
+	/** The catalog route Trendyol delivers to: the shop's public address plus the webhook route. */
+	private static function webhookUrl(): string {
+		return (defined('HTTP_CATALOG') ? HTTP_CATALOG : '') . 'index.php?route=extension/meschain/webhook/trendyol';
+	}
+
+	/** Settings > Webhook > Show subscription: the shop's webhook as Trendyol has it. */
+	public function webhook(): void {
+		$this->webhookAction('webhookSubscription');
+	}
+
+	/**
+	 * Settings > Webhook > Register webhook: creates the subscription at Trendyol with the shop's
+	 * webhook URL and the stored webhook credentials, or updates it and switches a passive one
+	 * back on (what the "webhook deactivated" alert asks for).
+	 */
+	public function registerwebhook(): void {
+		$this->webhookAction('registerWebhook');
+	}
+
+	private function webhookAction(string $method): void {
+		$this->load->language(self::ROUTE);
+		if (!$this->user->hasPermission('modify', self::ROUTE)) {
+			$this->json(['error' => $this->language->get('error_permission')]);
+			return;
+		}
+		$this->load->model(self::ROUTE);
+		$result = $this->model_extension_meschain_module_meschain->call($method, [self::webhookUrl()]);
+		if (!$result['ok']) {
+			$this->json(['error' => $this->language->get('error_webhook') . ' ' . self::html((string)$result['error'])]);
+			return;
+		}
+		$sub = (array)$result['data'];
+		$json = ['subscription' => [
+			'registered'     => !empty($sub['registered']),
+			'active'         => !empty($sub['active']),
+			'id'             => (string)($sub['id'] ?? ''),
+			'url'            => (string)($sub['url'] ?? ''),
+			'status'         => !empty($sub['registered']) ? (!empty($sub['active']) ? $this->language->get('text_webhook_active') : $this->language->get('text_webhook_passive')) : $this->language->get('text_webhook_none'),
+			'authentication' => (string)($sub['authentication_type'] ?? ''),
+			'events'         => !empty($sub['events']) ? implode(', ', array_map('strval', (array)$sub['events'])) : $this->language->get('text_webhook_all_events'),
+		]];
+		$action = (string)($sub['action'] ?? '');
+		if ($action !== '') {
+			$key = 'text_webhook_' . $action;
+			$text = $this->language->get($key);
+			$json['success'] = $text === $key ? $this->language->get('text_webhook_updated') : $text;
+		}
+		$this->json($json);
 	}
 
 	/**
@@ -502,34 +554,55 @@ class Meschain extends \Opencart\System\Engine\Controller {
 		$this->revokePermissions((int)$this->user->getGroupId(), self::CONTROLLERS);
 	}
 
-	/** The cron scripts packed in the zip, copied to where the generated crontab (Setup tab) runs them from. */
+	/**
+	 * The folders the zip ships under system/library/meschain/ and install() copies into the
+	 * shop's system/library/meschain/, where the generated crontab (Setup tab) runs them from:
+	 * the cron scripts, and bin/ with the command line (meschain.php), the cron monitor,
+	 * setup_cron_jobs.sh (crontab, logrotate file, worker unit) and the worker's systemd unit.
+	 */
+	private const SHIPPED_DIRS = ['cron', 'bin'];
+
+	/** Shell scripts among the shipped files: made executable, as cron runs them directly. */
+	private const EXECUTABLES = ['trendyol-cron-monitor', 'setup_cron_jobs.sh'];
+
 	private function copyCronScripts(): void {
-		$source = DIR_EXTENSION . 'meschain/system/library/meschain/cron/';
-		$target = DIR_SYSTEM . 'library/meschain/cron/';
-		$files = glob($source . '*.php') ?: [];
-		if (!$files) {
-			return;
-		}
-		if (!is_dir($target) && !mkdir($target, 0755, true) && !is_dir($target)) {
-			throw new \Exception(sprintf($this->language->get('error_cron_copy'), $target));
-		}
-		foreach ($files as $file) {
-			if (!copy($file, $target . basename($file))) {
-				throw new \Exception(sprintf($this->language->get('error_cron_copy'), $target . basename($file)));
+		foreach (self::SHIPPED_DIRS as $dir) {
+			$source = DIR_EXTENSION . 'meschain/system/library/meschain/' . $dir . '/';
+			$target = DIR_SYSTEM . 'library/meschain/' . $dir . '/';
+			$files = array_filter(glob($source . '*') ?: [], 'is_file');
+			if (!$files) {
+				continue;
+			}
+			if (!is_dir($target) && !mkdir($target, 0755, true) && !is_dir($target)) {
+				throw new \Exception(sprintf($this->language->get('error_cron_copy'), $target));
+			}
+			foreach ($files as $file) {
+				$to = $target . basename($file);
+				if (!copy($file, $to)) {
+					throw new \Exception(sprintf($this->language->get('error_cron_copy'), $to));
+				}
+				if (in_array(basename($file), self::EXECUTABLES, true)) {
+					@chmod($to, 0755);
+				}
 			}
 		}
 	}
 
-	/** Removes the copied scripts (only the ones the zip ships), then the folders if empty. */
+	/** Removes the copied files (only the ones the zip ships), then the folders if empty. */
 	private function removeCronScripts(): void {
-		$source = DIR_EXTENSION . 'meschain/system/library/meschain/cron/';
-		$target = DIR_SYSTEM . 'library/meschain/cron/';
-		foreach (glob($source . '*.php') ?: [] as $file) {
-			if (is_file($target . basename($file))) {
-				unlink($target . basename($file));
+		$dirs = [];
+		foreach (self::SHIPPED_DIRS as $dir) {
+			$source = DIR_EXTENSION . 'meschain/system/library/meschain/' . $dir . '/';
+			$target = DIR_SYSTEM . 'library/meschain/' . $dir . '/';
+			foreach (array_filter(glob($source . '*') ?: [], 'is_file') as $file) {
+				if (is_file($target . basename($file))) {
+					unlink($target . basename($file));
+				}
 			}
+			$dirs[] = $target;
 		}
-		foreach ([$target, DIR_SYSTEM . 'library/meschain/'] as $dir) {
+		$dirs[] = DIR_SYSTEM . 'library/meschain/';
+		foreach ($dirs as $dir) {
 			if (is_dir($dir) && count(scandir($dir) ?: []) === 2) {
 				rmdir($dir);
 			}

@@ -20,7 +20,7 @@ class Cron extends \Opencart\System\Engine\Controller {
 	private const MODEL = 'extension/meschain/module/meschain';
 
 	/** The jobs the Monitoring tab lists: the orchestrator first, then the jobs it runs. */
-	public const JOBS = ['trendyol_sync', 'product_sync', 'order_sync', 'stock_sync', 'webhook_processor'];
+	public const JOBS = ['trendyol_sync', 'product_sync', 'order_sync', 'stock_sync', 'webhook_processor', 'maintenance'];
 
 	/** Manual sync buttons: the job each one enqueues. */
 	public const MANUAL_JOBS = ['product_sync', 'order_sync', 'stock_sync', 'webhook_processor', 'full_sync'];
@@ -563,6 +563,8 @@ class Cron extends \Opencart\System\Engine\Controller {
 			'opencart_root' => rtrim(trim((string)($_POST['opencart_root'] ?? $_GET['opencart_root'] ?? DIR_OPENCART)), '/'),
 			'log_dir'       => trim((string)($_POST['log_dir'] ?? $_GET['log_dir'] ?? '/var/log/trendyol-cron')),
 		];
+		// The monitor as install() put it, in the shop's copy of the module's bin/.
+		$options['bin_dir'] = $options['opencart_root'] . '/system/library/meschain/bin';
 		$result = $this->model_extension_meschain_module_meschain->call('cronScript', [$options]);
 		if (!$result['ok']) {
 			$this->json(['error' => self::text($result['error'])]);
@@ -604,7 +606,9 @@ class Cron extends \Opencart\System\Engine\Controller {
 			}
 			foreach (($r['cron_last_seen'] ?? []) as $job => $seen) {
 				$at = $model->utcTimestamp($seen);
-				$cron[] = ['name' => $this->jobName((string)$job), 'seen' => $model->shopTime($seen), 'ok' => $at !== null && $at > time() - 86400];
+				// Maintenance runs once a day, the others at least hourly.
+				$within = (string)$job === 'maintenance' ? 2 * 86400 : 86400;
+				$cron[] = ['name' => $this->jobName((string)$job), 'seen' => $model->shopTime($seen), 'ok' => $at !== null && $at > time() - $within];
 			}
 		} else {
 			$error = $requirements['error'];
@@ -619,6 +623,9 @@ class Cron extends \Opencart\System\Engine\Controller {
 			'opencart_root' => rtrim(DIR_OPENCART, '/'),
 			'log_dir'       => '/var/log/trendyol-cron',
 			'script_dir'    => DIR_SYSTEM . 'library/meschain/cron/',
+			'setup_command' => 'sudo bash ' . DIR_SYSTEM . 'library/meschain/bin/setup_cron_jobs.sh --opencart ' . rtrim(DIR_OPENCART, '/')
+				. ' --php-path ' . PHP_BINDIR . '/php --cron-user www-data --log-dir /var/log/trendyol-cron --bin-dir ' . DIR_SYSTEM . 'library/meschain/bin'
+				. ' --unit-dir /etc/systemd/system',
 		];
 	}
 

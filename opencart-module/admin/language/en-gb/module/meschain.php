@@ -16,7 +16,7 @@ $_['text_secret_set']          = 'set';
 $_['text_secret_not_set']      = 'not set';
 $_['text_secret_keep']         = 'Stored. Leave blank to keep it, type to replace it.';
 $_['text_secret_empty']        = 'Not set yet';
-$_['text_webhook_url']         = 'Webhook URL to register in Trendyol\'s seller panel:';
+$_['text_webhook_url']         = 'The shop\'s webhook URL, which Register webhook below sends to Trendyol:';
 $_['text_environment_production'] = 'Production (Trendyol live)';
 $_['text_environment_stage']   = 'Stage (Trendyol test)';
 $_['text_environment_sandbox'] = 'Sandbox (local trendyol-sandbox)';
@@ -195,3 +195,22 @@ $_['text_generated'] = 'A new random value is in the field: copy it now (it is n
 $_['text_secret_short'] = 'too short';
 $_['text_secret_weak'] = 'The stored value is shorter than %d characters. It still works, but replace it: press Generate, then save.';
 $_['error_secret_short'] = 'Too short: at least %d characters are needed. Press Generate for a random one.';
+
+// Webhook subscription at Trendyol (Settings > Webhook)
+$_['text_webhook_subscription'] = 'Subscription at Trendyol';
+$_['help_webhook_register']    = 'Register webhook creates the shop\'s order webhook at Trendyol with the URL above and the credentials saved on this tab, or updates it and switches it back on when Trendyol has made it passive (after repeated failed deliveries). Save the settings first. From a shell: php system/library/meschain/bin/meschain.php webhook register --opencart=/path/to/opencart';
+$_['text_webhook_status']      = 'Status';
+$_['text_webhook_events']      = 'Events';
+$_['text_webhook_auth']        = 'Authentication';
+$_['text_webhook_id']          = 'Webhook ID';
+$_['text_webhook_unknown']     = 'not checked yet';
+$_['text_webhook_active']      = 'Active';
+$_['text_webhook_passive']     = 'Passive: Trendyol sends nothing';
+$_['text_webhook_none']        = 'Not registered';
+$_['text_webhook_all_events']  = 'every order status';
+$_['text_webhook_created']     = 'The webhook was registered at Trendyol.';
+$_['text_webhook_updated']     = 'The webhook at Trendyol was updated.';
+$_['text_webhook_activated']   = 'The webhook was switched back on at Trendyol.';
+$_['button_webhook_status']    = 'Show subscription';
+$_['button_webhook_register']  = 'Register webhook';
+$_['error_webhook']            = 'Trendyol\'s webhook could not be read or registered:';

@@ -16,7 +16,7 @@ $_['text_secret_set']          = 'kayıtlı';
 $_['text_secret_not_set']      = 'girilmedi';
 $_['text_secret_keep']         = 'Kayıtlı. Korumak için boş bırakın, değiştirmek için yenisini yazın.';
 $_['text_secret_empty']        = 'Henüz girilmedi';
-$_['text_webhook_url']         = 'Trendyol satıcı panelinde tanımlanacak webhook adresi:';
+$_['text_webhook_url']         = 'Mağazanın webhook adresi (aşağıdaki Webhook\'u kaydet düğmesi bunu Trendyol\'a bildirir):';
 $_['text_environment_production'] = 'Canlı (Trendyol production)';
 $_['text_environment_stage']   = 'Test (Trendyol stage)';
 $_['text_environment_sandbox'] = 'Sandbox (yerel trendyol-sandbox)';
@@ -195,3 +195,22 @@ $_['text_generated'] = 'Alana yeni bir rastgele değer yazıldı: şimdi kopyala
 $_['text_secret_short'] = 'çok kısa';
 $_['text_secret_weak'] = 'Kayıtlı değer %d karakterden kısa. Hâlâ çalışıyor, ancak değiştirin: Oluştur\'a basın, sonra kaydedin.';
 $_['error_secret_short'] = 'Çok kısa: en az %d karakter gerekli. Rastgele bir değer için Oluştur\'a basın.';
+
+// Trendyol'daki webhook aboneliği (Ayarlar > Webhook)
+$_['text_webhook_subscription'] = 'Trendyol\'daki abonelik';
+$_['help_webhook_register']    = 'Webhook\'u kaydet, mağazanın sipariş webhook\'unu yukarıdaki adres ve bu sekmede kayıtlı kimlik bilgileriyle Trendyol\'da oluşturur; varsa günceller ve Trendyol pasife aldıysa (art arda başarısız gönderimlerden sonra) yeniden etkinleştirir. Önce ayarları kaydedin. Komut satırından: php system/library/meschain/bin/meschain.php webhook register --opencart=/opencart/yolu';
+$_['text_webhook_status']      = 'Durum';
+$_['text_webhook_events']      = 'Olaylar';
+$_['text_webhook_auth']        = 'Kimlik doğrulama';
+$_['text_webhook_id']          = 'Webhook kimliği';
+$_['text_webhook_unknown']     = 'henüz sorgulanmadı';
+$_['text_webhook_active']      = 'Aktif';
+$_['text_webhook_passive']     = 'Pasif: Trendyol gönderim yapmıyor';
+$_['text_webhook_none']        = 'Kayıtlı değil';
+$_['text_webhook_all_events']  = 'tüm sipariş durumları';
+$_['text_webhook_created']     = 'Webhook Trendyol\'a kaydedildi.';
+$_['text_webhook_updated']     = 'Trendyol\'daki webhook güncellendi.';
+$_['text_webhook_activated']   = 'Webhook Trendyol\'da yeniden etkinleştirildi.';
+$_['button_webhook_status']    = 'Aboneliği göster';
+$_['button_webhook_register']  = 'Webhook\'u kaydet';
+$_['error_webhook']            = 'Trendyol webhook\'u okunamadı veya kaydedilemedi:';
