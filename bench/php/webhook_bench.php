@@ -22,6 +22,7 @@
 declare(strict_types=1);
 
 require dirname(__DIR__, 2) . '/php/tests/TestShop.php';
+require __DIR__ . '/webhook_route.php';
 require dirname(__DIR__, 2) . '/php/tests/SandboxProcess.php';
 
 use MesChainTest\SandboxProcess;
@@ -29,7 +30,7 @@ use MesChainTest\TestShop;
 
 const INTAKE_P99_TARGET_MS = 1000.0;
 const E2E_P99_TARGET_MS = 1000.0;
-const HOOK_KEY = 'bench-hook-key-1';
+const HOOK_KEY = 'bench-hook-key-7c1e94d0a2b35f68';
 
 $opts = getopt('', ['packages:', 'concurrency:', 'e2e-waves:']);
 $packages = (int) ($opts['packages'] ?? 3000);
@@ -43,22 +44,6 @@ if (!extension_loaded('meschain')) {
     exit(1);
 }
 
-function now_ms(): float
-{
-    return microtime(true) * 1000.0;
-}
-
-/** @param list<float> $xs */
-function percentile(array $xs, float $p): float
-{
-    if ($xs === []) {
-        return 0.0;
-    }
-    sort($xs);
-    $i = (int) ceil($p / 100 * count($xs)) - 1;
-    return round($xs[max(0, min(count($xs) - 1, $i))], 1);
-}
-
 /** A sandbox control call that must succeed. */
 function control(SandboxProcess $sandbox, string $method, string $path, ?array $body = null): array
 {
@@ -68,11 +53,6 @@ function control(SandboxProcess $sandbox, string $method, string $path, ?array $
         exit(1);
     }
     return $answer;
-}
-
-function say(string $line): void
-{
-    fwrite(STDOUT, $line . "\n");
 }
 
 TestShop::createRunDatabase();
@@ -102,34 +82,7 @@ $barcodes = array_column($db->query('SELECT ean FROM oc_product')->fetch_all(MYS
 control($sandbox, 'POST', '/__sandbox/products/seed', ['barcodes' => $barcodes, 'quantity' => 20000]);
 
 // The route, as OpenCart serves it, with four PHP workers.
-$probe = stream_socket_server('tcp://127.0.0.1:0');
-$port = (int) substr((string) strrchr((string) stream_socket_get_name($probe, false), ':'), 1);
-fclose($probe);
-$env = getenv();
-$env['MESCHAIN_WEBHOOK_SHOP'] = $shop;
-$env['PHP_CLI_SERVER_WORKERS'] = '4';
-$server = proc_open(
-    [PHP_BINARY, '-n', '-d', 'extension=' . $so, '-S', "127.0.0.1:$port", $root . '/php/tests/webhook_router.php'],
-    [0 => ['file', '/dev/null', 'r'], 1 => ['file', '/dev/null', 'w'], 2 => ['file', '/dev/null', 'w']],
-    $pipes,
-    null,
-    $env
-);
-register_shutdown_function(static function () use ($server): void {
-    // The server's forked workers first: a signal to the server alone leaves them running.
-    exec('pkill -TERM -P ' . (int) proc_get_status($server)['pid']);
-    proc_terminate($server, 15);
-    proc_close($server);
-});
-$route = "http://127.0.0.1:$port/index.php?route=extension/meschain/webhook/trendyol";
-for ($i = 0; $i < 200; $i++) {
-    $socket = @fsockopen('127.0.0.1', $port, $errno, $errstr, 0.1);
-    if ($socket !== false) {
-        fclose($socket);
-        break;
-    }
-    usleep(25_000);
-}
+$route = serve_webhook_route($root, $so, $shop, 4);
 
 // ---- 1. intake ----
 $generated = control($sandbox, 'POST', '/__sandbox/orders/generate', ['count' => $packages, 'splitShare' => 0, 'cancelShare' => 0]);

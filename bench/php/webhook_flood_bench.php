@@ -21,6 +21,7 @@
 declare(strict_types=1);
 
 require dirname(__DIR__, 2) . '/php/tests/TestShop.php';
+require __DIR__ . '/webhook_route.php';
 
 use MesChainTest\TestShop;
 
@@ -42,27 +43,6 @@ $so = $root . '/target/release/libmeschain.so';
 if (!extension_loaded('meschain')) {
     fwrite(STDERR, "load the extension: php -d extension=$so bench/php/webhook_flood_bench.php\n");
     exit(1);
-}
-
-function now_ms(): float
-{
-    return microtime(true) * 1000.0;
-}
-
-/** @param list<float> $xs */
-function percentile(array $xs, float $p): float
-{
-    if ($xs === []) {
-        return 0.0;
-    }
-    sort($xs);
-    $i = (int) ceil($p / 100 * count($xs)) - 1;
-    return round($xs[max(0, min(count($xs) - 1, $i))], 1);
-}
-
-function say(string $line): void
-{
-    fwrite(STDOUT, $line . "\n");
 }
 
 function package(int $id): string
@@ -142,35 +122,9 @@ $engine->saveSettings([
 ]);
 $engine->close();
 
-$probe = stream_socket_server('tcp://127.0.0.1:0');
-$port = (int) substr((string) strrchr((string) stream_socket_get_name($probe, false), ':'), 1);
-fclose($probe);
-$env = getenv();
-$env['MESCHAIN_WEBHOOK_SHOP'] = $shop;
-$env['PHP_CLI_SERVER_WORKERS'] = (string) WORKERS;
 // Linux routes all of 127.0.0.0/8 to loopback, so the flood can come from another address than
 // the good deliveries (as it does on the internet) while the server listens on 127.0.0.1 only.
-$server = proc_open(
-    [PHP_BINARY, '-n', '-d', 'extension=' . $so, '-S', "127.0.0.1:$port", $root . '/php/tests/webhook_router.php'],
-    [0 => ['file', '/dev/null', 'r'], 1 => ['file', '/dev/null', 'w'], 2 => ['file', '/dev/null', 'w']],
-    $pipes,
-    null,
-    $env
-);
-register_shutdown_function(static function () use ($server): void {
-    exec('pkill -TERM -P ' . (int) proc_get_status($server)['pid']);
-    proc_terminate($server, 15);
-    proc_close($server);
-});
-$route = "http://127.0.0.1:$port/index.php?route=extension/meschain/webhook/trendyol";
-for ($i = 0; $i < 200; $i++) {
-    $socket = @fsockopen('127.0.0.1', $port, $errno, $errstr, 0.1);
-    if ($socket !== false) {
-        fclose($socket);
-        break;
-    }
-    usleep(25_000);
-}
+$route = serve_webhook_route($root, $so, $shop, WORKERS);
 
 $count = static fn (string $sql): int => (int) $db->query($sql)->fetch_row()[0];
 $goodRequests = static function (int $from, int $n): array {

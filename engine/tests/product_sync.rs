@@ -292,8 +292,8 @@ async fn a_rejected_product_saved_unchanged_keeps_its_reasons() {
     shop.finish().await;
 }
 
-/// Found on a real account: a V2 create got a 500 after Trendyol had created the products (or
-/// the connection broke before the answer). The next run re-sent the identical body, Trendyol
+/// A V2 create answered 500 after Trendyol had created the products (or the connection broke
+/// before the answer). Before the read-back, the next run re-sent the identical body, Trendyol
 /// answered every item "already exists", and the products were marked failed for good — so no
 /// stock ever went out for them. After such an answer the engine reads Trendyol back first.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

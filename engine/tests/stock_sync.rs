@@ -42,6 +42,18 @@ async fn approved_products(shop: &Shop, n: usize) -> Vec<(u32, String)> {
     .unwrap()
 }
 
+/// Gives these products `quantity` in OpenCart, enabled.
+async fn set_quantity(conn: &mut mysql_async::Conn, products: &[(u32, String)], quantity: i64) {
+    for (pid, _) in products {
+        conn.exec_drop(
+            "UPDATE oc_product SET quantity = ?, status = 1 WHERE product_id = ?",
+            (quantity, pid),
+        )
+        .await
+        .unwrap();
+    }
+}
+
 async fn stock_run(shop: &Shop) -> Vec<Value> {
     let seq = shop.last_seq().await;
     let outcome = stock::run(&shop.ctx(Duration::from_secs(60)))
@@ -361,7 +373,7 @@ async fn the_window_form_of_the_sale_price_matches_the_per_row_form() {
     shop.finish().await;
 }
 
-/// Found on a real account: a price/stock write applied by Trendyol but answered 500. The next
+/// A price/stock write applied by Trendyol but answered 500. Before the read-back, the next
 /// run sent the identical body, Trendyol answered 400 `duplicate.request`, and every run after
 /// failed. An unanswered write is read back; a duplicate answer means Trendyol has the body.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -369,14 +381,7 @@ async fn a_write_applied_but_answered_500_is_read_back_and_a_duplicate_answer_is
     let shop = approved_shop().await;
     let mut conn = shop.conn().await;
     let changed = approved_products(&shop, 5).await;
-    for (pid, _) in &changed {
-        conn.exec_drop(
-            "UPDATE oc_product SET quantity = 11, status = 1 WHERE product_id = ?",
-            (pid,),
-        )
-        .await
-        .unwrap();
-    }
+    set_quantity(&mut conn, &changed, 11).await;
     shop.control(
         reqwest::Method::POST,
         "/__sandbox/faults",
@@ -439,7 +444,7 @@ async fn a_write_applied_but_answered_500_is_read_back_and_a_duplicate_answer_is
     shop.finish().await;
 }
 
-/// Found on a real account: 429s without `Retry-After` grew the shop-wide pause from 11 s to
+/// 429s without `Retry-After` used to grow the shop-wide pause from 11 s to
 /// 94 s and the run ended `failed` with an error alert. A run out of quota stops, partial, and
 /// the next run resumes.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -447,14 +452,7 @@ async fn a_run_out_of_quota_ends_partial_and_the_next_resumes() {
     let shop = approved_shop().await;
     let mut conn = shop.conn().await;
     let changed = approved_products(&shop, 3).await;
-    for (pid, _) in &changed {
-        conn.exec_drop(
-            "UPDATE oc_product SET quantity = 13, status = 1 WHERE product_id = ?",
-            (pid,),
-        )
-        .await
-        .unwrap();
-    }
+    set_quantity(&mut conn, &changed, 13).await;
     shop.control(
         reqwest::Method::POST,
         "/__sandbox/faults",

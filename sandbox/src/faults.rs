@@ -16,7 +16,7 @@
 //! - **malformed**: the request *is* processed, then the answer is a 200 whose JSON is cut in
 //!   half — the client cannot know whether the write happened.
 //! - **applied error**: the request *is* processed, then answered 500 `generic.exception` —
-//!   what a real account saw from a product create that Trendyol had in fact applied.
+//!   a write Trendyol has applied although its answer says it failed.
 //! - **applied reset**: the request *is* processed, then the connection is reset before any
 //!   answer.
 

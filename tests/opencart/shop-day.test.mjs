@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { spawnShop, EXTENSION } from './lib/shop.mjs';
 import { run } from './lib/process.mjs';
 import { launchBrowser, openSession } from './lib/browser.mjs';
-import { signIn, uploadModule, installModule, openAdmin, openFromMenu, act } from './lib/admin.mjs';
+import { signIn, uploadModule, installModule, openAdmin, openFromMenu, act, addCurrency } from './lib/admin.mjs';
 import { saveSettings, sandboxSettings, DEMO_SELLER } from './lib/settings.mjs';
 import { pickAndSave, mappingRow, openMappingTab, pressSync, openCronTab, clickAndLoad, settled } from './lib/panels.mjs';
 
@@ -67,15 +67,7 @@ describe('a shop owner\'s day with MesChain', () => {
   });
 
   it('the shop sells in Turkish lira (System > Localisation > Currencies)', async () => {
-    const { page } = owner;
-    await openAdmin(owner, shop, 'localisation/currency.form');
-    await page.fill('#input-title', 'Türk Lirası');
-    await page.fill('#input-code', 'TRY');
-    await page.fill('#input-symbol-right', ' TL');
-    await page.fill('#input-decimal-place', '2');
-    await page.fill('#input-value', '1.00000000');
-    await page.check('#input-status');
-    assert.ok((await act(page, () => page.click('button[form="form-currency"]'))).success);
+    await addCurrency(owner, shop, { title: 'Türk Lirası', code: 'TRY', value: 1, symbolRight: ' TL' });
   });
 
   it('the owner gives a product its barcode (Catalog > Products > Edit > Data)', async () => {

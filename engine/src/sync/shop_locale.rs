@@ -290,48 +290,41 @@ pub async fn check_store_settings(
     store_id: u32,
     customer_group_id: u32,
 ) -> Result<Vec<(&'static str, String)>> {
-    let mut conn = db.conn().await?;
     let mut problems = Vec::new();
-    if store_id > 0 {
-        let found: Option<u32> = conn
-            .exec_first(
-                format!(
-                    "SELECT store_id FROM {} WHERE store_id = ?",
-                    db.table("store")
-                ),
-                (store_id,),
-            )
-            .await
-            .map_err(Error::db("checking the store"))?;
-        if found.is_none() {
-            problems.push((
-                "store_id",
-                format!("got \"{store_id}\": no store of this shop has that id (0 is the default store)"),
-            ));
-        }
+    if store_id > 0 && !row_exists(db, "store", "store_id", store_id).await? {
+        problems.push((
+            "store_id",
+            format!("got \"{store_id}\": no store of this shop has that id (0 is the default store)"),
+        ));
     }
-    if customer_group_id > 0 {
-        let found: Option<u32> = conn
-            .exec_first(
-                format!(
-                    "SELECT customer_group_id FROM {} WHERE customer_group_id = ?",
-                    db.table("customer_group")
-                ),
-                (customer_group_id,),
-            )
-            .await
-            .map_err(Error::db("checking the customer group"))?;
-        if found.is_none() {
-            problems.push((
-                "customer_group_id",
-                format!(
-                    "got \"{customer_group_id}\": no customer group of this shop has that id \
-                     (0 is the shop's default group)"
-                ),
-            ));
-        }
+    if customer_group_id > 0
+        && !row_exists(db, "customer_group", "customer_group_id", customer_group_id).await?
+    {
+        problems.push((
+            "customer_group_id",
+            format!(
+                "got \"{customer_group_id}\": no customer group of this shop has that id \
+                 (0 is the shop's default group)"
+            ),
+        ));
     }
     Ok(problems)
+}
+
+/// Whether OpenCart's `table` has a row whose `id_column` is `id`.
+async fn row_exists(db: &Database, table: &str, id_column: &str, id: u32) -> Result<bool> {
+    let mut conn = db.conn().await?;
+    let found: Option<u32> = conn
+        .exec_first(
+            format!(
+                "SELECT {id_column} FROM {} WHERE {id_column} = ?",
+                db.table(table)
+            ),
+            (id,),
+        )
+        .await
+        .map_err(Error::db("checking the store and customer group settings"))?;
+    Ok(found.is_some())
 }
 
 #[cfg(test)]
