@@ -20,10 +20,10 @@ use crate::config::Settings;
 use crate::db::Database;
 use crate::error::{Error, Result};
 use crate::sync::catalog_price::desired_sql;
-use crate::sync::shop_locale::{Lira, PriceBasis, NO_LIRA};
 use crate::sync::price_rules::{
     hundredths, parse_hundredths, Applied, PriceRules, Rounding, Rule, TABLE,
 };
+use crate::sync::shop_locale::{Lira, PriceBasis, NO_LIRA};
 
 /// Overrides of one kind a rule set may hold.
 pub const MAX_OVERRIDES: usize = 1000;

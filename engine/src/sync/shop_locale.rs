@@ -294,7 +294,9 @@ pub async fn check_store_settings(
     if store_id > 0 && !row_exists(db, "store", "store_id", store_id).await? {
         problems.push((
             "store_id",
-            format!("got \"{store_id}\": no store of this shop has that id (0 is the default store)"),
+            format!(
+                "got \"{store_id}\": no store of this shop has that id (0 is the default store)"
+            ),
         ));
     }
     if customer_group_id > 0
