@@ -184,6 +184,17 @@ final class AdminApiTest extends TestCase
         ];
         $this->assertTrue($e->validatePriceRules($rules));
 
+        // Prices leave in lira only: without TRY the preview says what to add.
+        if ($db->query("SELECT COUNT(*) FROM oc_currency WHERE code = 'TRY'")->fetch_row()[0] === '0') {
+            try {
+                $e->previewPrices(['global' => ['markup_percent' => '12.5']], [(int) $product['product_id']]);
+                $this->fail('a preview without TRY is refused');
+            } catch (\MesChain\ConfigException $refused) {
+                $this->assertStringContainsString('System > Localisation > Currencies', $refused->getMessage());
+            }
+            $db->query("INSERT INTO oc_currency (title, code, symbol_left, symbol_right, decimal_place, value, status, date_modified) VALUES ('Türk Lirası', 'TRY', '', 'TL', 2, 1, 1, NOW())");
+        }
+
         // A preview prices the product under the rules given, saving nothing.
         $db->query('UPDATE oc_product SET price = 100, tax_class_id = 0 WHERE product_id = ' . (int) $product['product_id']);
         $db->query('DELETE FROM oc_product_special WHERE product_id = ' . (int) $product['product_id']);
@@ -238,7 +249,7 @@ final class AdminApiTest extends TestCase
         $this->assertSame(['saved' => true], $e->saveSettings(['api_secret' => 'Very-Secret-7788', 'batch_size' => '60']));
         $form = $e->settingsForm();
         $secret = array_values(array_filter($form, fn ($f) => $f['name'] === 'api_secret'))[0];
-        $this->assertSame(['name', 'key', 'group', 'default', 'allowed', 'secret', 'value', 'is_set'], array_keys($secret));
+        $this->assertSame(['name', 'key', 'group', 'default', 'allowed', 'secret', 'value', 'is_set', 'min_length', 'weak'], array_keys($secret));
         $this->assertSame('', $secret['value']);
         $this->assertTrue($secret['is_set']);
         $this->assertStringNotContainsString('Very-Secret-7788', json_encode($form));
