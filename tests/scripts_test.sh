@@ -104,7 +104,7 @@ web_fetched_scripts_refuse() {
   pid=$!
   for _ in $(seq 1 50); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
   for f in cron/_bootstrap.php cron/order_sync.php cron/product_sync.php cron/stock_sync.php \
-           cron/trendyol_sync.php cron/webhook_processor.php cron/worker.php bin/meschain.php \
+           cron/trendyol_sync.php cron/webhook_processor.php cron/maintenance.php cron/worker.php bin/meschain.php \
            scripts/demo.php; do
     [ -f "$TMP/www/$f" ] || { echo "missing $f"; bad=1; continue; }
     out=$(curl -s -w '\n%{http_code}' "http://127.0.0.1:$port/$f?--help")
