@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 
 import { spawnShop } from './lib/shop.mjs';
 import { launchBrowser, openSession } from './lib/browser.mjs';
-import { signIn, uploadModule, installModule, openFromMenu, act } from './lib/admin.mjs';
+import { signIn, uploadModule, installModule, openFromMenu, act, addCurrency } from './lib/admin.mjs';
 import { saveSettings, sandboxSettings, DEMO_SELLER } from './lib/settings.mjs';
 import { pressSync, settled } from './lib/panels.mjs';
 
@@ -42,6 +42,9 @@ describe('MesChain > Price rules', () => {
     await signIn(owner, shop);
     await uploadModule(owner, shop);
     assert.ok((await installModule(owner, shop)).success);
+    // Trendyol prices are lira: the shop sells in TRY (at 1 to the default currency here, so
+    // the rule's arithmetic reads directly).
+    await addCurrency(owner, shop, { title: 'Türk Lirası', code: 'TRY', value: 1, symbolRight: ' TL' });
     await saveSettings(owner, shop, sandboxSettings(shop, {
       store_url: shop.url, image_base_url: `https://${new URL(shop.url).host}/image/`,
     }));
