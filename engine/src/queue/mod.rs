@@ -43,8 +43,8 @@
 //! - [`event`]: what a job is ([`JobKind`], the nine [`EventType`]s) and its priority 1–4;
 //! - [`enqueue`](mod@enqueue): one statement per job or per batch, deduplicated on `dedupe_key`;
 //! - [`claim`](mod@claim): leasing the next jobs, and reaping expired leases;
-//! - [`complete`](mod@complete): success, failure with backoff, dead letter and its alert — all
-//!   fenced;
+//! - [`complete`](mod@complete): success, failure with backoff and dead letter — all fenced;
+//! - `dead_letter`: the alert a dead letter raises, from a worker or from the reaper;
 //! - [`backoff`]: exponential backoff with full jitter;
 //! - [`admin`]: the dead-letter list, replay, discard and per-priority statistics;
 //! - [`cleanup`](mod@cleanup): deleting processed rows after 30 days in small batches;
@@ -55,6 +55,7 @@ pub mod backoff;
 pub mod claim;
 pub mod cleanup;
 pub mod complete;
+mod dead_letter;
 pub mod enqueue;
 pub mod event;
 pub mod work;
