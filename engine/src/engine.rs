@@ -15,8 +15,8 @@ use crate::db::migrations::{self, MigrationReport};
 use crate::db::Database;
 use crate::error::Result;
 use crate::shop::Shop;
-use crate::trendyol::{ClientConfig, TrendyolClient};
 use crate::telemetry;
+use crate::trendyol::{ClientConfig, TrendyolClient};
 
 /// The engine's version, as `MesChain\Engine::version()` reports it.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -109,7 +109,6 @@ impl Engine {
             pid: std::process::id(),
         })
     }
-
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -8,12 +8,12 @@ use trendyol_wire::webhooks::parse_delivery;
 
 use super::auth::{self, AuthOutcome};
 use super::gate::{self, Screen};
-use super::verdict::{self, Verdict};
 use super::log::{insert_log, LogPackage};
+use super::verdict::{self, Verdict};
 use super::{redact, Delivery};
-use crate::shop::Shop;
 use crate::error::{Error, ErrorFamily, Result};
 use crate::queue::{self, enqueue::enqueue_in, EventType, NewJob};
+use crate::shop::Shop;
 use crate::telemetry;
 
 /// Largest body taken in. A page of packages is a few hundred KiB at most; anything near this is
@@ -216,11 +216,7 @@ fn payload_seller(package: &Value) -> Option<u64> {
 }
 
 /// Queues every event and logs it, in one transaction. Returns (new, duplicate) counts.
-async fn store(
-    engine: &Shop,
-    delivery: &Delivery<'_>,
-    events: &[Event],
-) -> Result<(usize, usize)> {
+async fn store(engine: &Shop, delivery: &Delivery<'_>, events: &[Event]) -> Result<(usize, usize)> {
     let db = engine.database()?;
     if events.is_empty() {
         // An empty page: nothing to queue, but the delivery is still on record — and, with

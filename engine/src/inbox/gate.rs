@@ -31,8 +31,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use super::log::{insert_log, LogPackage};
 use super::auth::{self, AuthOutcome, Credential};
+use super::log::{insert_log, LogPackage};
 use super::verdict::Verdict;
 use super::Delivery;
 use crate::shop::Shop;

@@ -26,8 +26,8 @@ use super::lock;
 use super::run::{run_job_with, RunOptions, RunReport};
 use super::sync_log::{self, RunStatus, RunSummary};
 use crate::alerts;
-use crate::shop::Shop;
 use crate::error::Result;
+use crate::shop::Shop;
 use crate::telemetry;
 
 /// What one orchestrator tick did.

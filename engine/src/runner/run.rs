@@ -33,8 +33,8 @@ use super::lock::{self, Acquire, JobLock};
 use super::sync_log::{self, RunStatus, RunSummary};
 use crate::alerts::{self, Alert, Severity};
 use crate::db::Database;
-use crate::shop::Shop;
 use crate::error::{ApiErrorClass, Error, Result};
+use crate::shop::Shop;
 use crate::telemetry;
 use crate::trendyol::{CallMetrics, TrendyolClient};
 
