@@ -2,7 +2,7 @@
 //!
 //! The seed guide promises a log file per cron job in one directory
 //! (`trendyol_sync.log`, `product_sync.log`, `order_sync.log`, `stock_sync.log`,
-//! `webhook_processor.log`, `monitor.log`). Every job run opens a `job` span
+//! `webhook_processor.log`, `monitor.log`; `question_sync.log` for the customer questions). Every job run opens a `job` span
 //! ([`job_span`]); the [`layer::JobFileLayer`] routes each event to the file of the job it
 //! happened in (anything outside a job goes to `meschain.log`), formats it as one line, and
 //! passes the line through [`redact`] before it touches the disk. Files are reopened when
@@ -25,6 +25,7 @@ pub const JOB_LOG_NAMES: &[&str] = &[
     "order_sync",
     "stock_sync",
     "webhook_processor",
+    "question_sync",
     "maintenance",
     "monitor",
 ];
