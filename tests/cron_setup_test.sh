@@ -123,7 +123,7 @@ crontab_block_syntax() {
     [[ ${f[5]} == /* ]] || { echo "command is not an absolute path: $line"; return 1; }
     [[ $line != *%* ]] || { echo "unescaped % (cron turns it into a newline): $line"; return 1; }
   done < <(block_of "$CRONTAB")
-  [ "$n" = 7 ] || { echo "want 7 entries, got $n"; return 1; }
+  [ "$n" = $((${#JOBS[@]} + 1)) ] || { echo "want $((${#JOBS[@]} + 1)) entries (the jobs and the monitor), got $n"; return 1; }
 }
 
 real_crontab_accepts_it() {
@@ -292,7 +292,7 @@ PHP
       [[ $line == *" $PHP $OC/system/library/meschain/cron/"*".php --log-dir=$logs >> $logs/"*".cron.log 2>&1" ]] || { echo "job line: $line"; return 1; }
     fi
   done < <(block_of "$d/crontab")
-  [ "$n" = 7 ] || { echo "want 7 entries, got $n"; return 1; }
+  [ "$n" = $((${#JOBS[@]} + 1)) ] || { echo "want $((${#JOBS[@]} + 1)) entries (the jobs and the monitor), got $n"; return 1; }
   grep -qE "^17 3 \* \* \* $PHP $OC/system/library/meschain/cron/maintenance.php --log-dir=$logs " "$d/crontab" || { echo "no maintenance line"; return 1; }
   grep -qxF "$logs/*.log {" "$d/lr/meschain-trendyol" && grep -qxF "    su $USER_ $GROUP_" "$d/lr/meschain-trendyol" || { cat "$d/lr/meschain-trendyol"; return 1; }
   local unit=$d/units/meschain-worker.service

@@ -479,7 +479,7 @@ final class AdminModuleTest extends TestCase
         // The weekly chart: seven days, one series per job.
         $chart = self::shop()->request(self::CRON . '.chart')->json();
         $this->assertCount(7, $chart['xaxis']);
-        $this->assertCount(6, $chart['series'], 'the five jobs and maintenance');
+        $this->assertCount(7, $chart['series'], 'the six jobs and maintenance');
         $this->assertCount(7, $chart['series'][0]['data']);
     }
 
