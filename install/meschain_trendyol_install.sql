@@ -439,3 +439,42 @@ CREATE TABLE IF NOT EXISTS `oc_trendyol_price_rules` (
 
 INSERT IGNORE INTO `oc_trendyol_schema_version` (`version`, `name`, `checksum`, `applied_at`) VALUES (11, 'price rules', '24ef1b4e668d215cba8fa216e257a15c6ddb52e3b06a858a78d1de1b586875cd', UTC_TIMESTAMP());
 
+-- Migration 12: customer questions and answer templates
+CREATE TABLE IF NOT EXISTS `oc_trendyol_questions` (
+  `seller_id` bigint(20) NOT NULL,
+  `question_id` bigint(20) NOT NULL,
+  `status` varchar(32) NOT NULL,
+  `text` text NOT NULL,
+  `user_name` varchar(128) NOT NULL DEFAULT '',
+  `product_main_id` varchar(40) NOT NULL DEFAULT '',
+  `product_name` varchar(255) NOT NULL DEFAULT '',
+  `image_url` varchar(500) NOT NULL DEFAULT '',
+  `web_url` varchar(500) NOT NULL DEFAULT '',
+  `barcode` varchar(40) NOT NULL DEFAULT '',
+  `product_id` int(11) NOT NULL DEFAULT 0,
+  `asked_at` datetime NOT NULL,
+  `deadline_at` datetime NOT NULL,
+  `trendyol_answer` text DEFAULT NULL,
+  `answer_text` text DEFAULT NULL,
+  `answer_state` varchar(16) NOT NULL DEFAULT '',
+  `answer_error` varchar(500) NOT NULL DEFAULT '',
+  `answer_queue_id` int(11) NOT NULL DEFAULT 0,
+  `answered_by` int(11) NOT NULL DEFAULT 0,
+  `answered_at` datetime DEFAULT NULL,
+  `created_at` datetime NOT NULL,
+  `updated_at` datetime NOT NULL,
+  PRIMARY KEY (`seller_id`, `question_id`),
+  KEY `waiting` (`status`, `deadline_at`),
+  KEY `product` (`product_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+
+CREATE TABLE IF NOT EXISTS `oc_trendyol_answer_templates` (
+  `template_id` int(11) NOT NULL AUTO_INCREMENT,
+  `title` varchar(64) NOT NULL,
+  `body` text NOT NULL,
+  `updated_at` datetime NOT NULL,
+  PRIMARY KEY (`template_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+
+INSERT IGNORE INTO `oc_trendyol_schema_version` (`version`, `name`, `checksum`, `applied_at`) VALUES (12, 'customer questions and answer templates', '533325c5fcaa2cbcd5f9cf788f567e919a0c8683b7aaed7da2344a7b8037d0f8', UTC_TIMESTAMP());
+

@@ -64,6 +64,21 @@ namespace MesChain {
         public function approveClaim(string $claim_id, ?array $claim_item_ids = null): bool {}
 
         /**
+         * Queues the answer to a customer question; returns the queue job's id. The processor
+         * delivers it (reading the question back first, so it is never sent twice).
+         *
+         * @throws \MesChain\ConfigException with Trendyol's message when the answer is shorter than
+         * 10 or longer than 2,000 characters, or the question is answered or closed; nothing is
+         * queued then.
+         *
+         * @param int $question_id
+         * @param string $text
+         * @param int|null $user_id
+         * @return int
+         */
+        public function answerQuestion(int $question_id, string $text, ?int $user_id = null): int {}
+
+        /**
          * What the extension was built against: version, commit, PHP API, build profile.
          *
          * @return array
@@ -137,6 +152,14 @@ namespace MesChain {
          * @return int
          */
         public function deleteMapping(string $kind, array $key): int {}
+
+        /**
+         * Deletes a saved answer; true when it existed.
+         *
+         * @param int $template_id
+         * @return bool
+         */
+        public function deleteAnswerTemplate(int $template_id): bool {}
 
         /**
          * Gives up on dead jobs; returns how many. Ids must be positive integers.
@@ -301,6 +324,19 @@ namespace MesChain {
         public function queueStats(): array {}
 
         /**
+         * The Questions page: `['questions' => [...], 'templates' => [...], 'waiting' => n,
+         * 'waiting_over_alert_hours' => n, 'alert_hours' => n]`. `$filter` is `new` (waiting for
+         * an answer, the window closing soonest first), `answered` or `all`. Each question carries
+         * its product (`product_id`, `barcode`, `product_name`), `seconds_left` in Trendyol's answer
+         * window and its answer's delivery (`answer_state`, `answer_error`, `queue_status`).
+         *
+         * @param string|null $filter
+         * @param int|null $limit
+         * @return array
+         */
+        public function questions(?string $filter = null, ?int $limit = null): array {}
+
+        /**
          * Registers the shop's order webhook with Trendyol at `$url` (or updates and re-activates
          * it), with the webhook credentials from the settings. Returns the subscription.
          *
@@ -365,6 +401,17 @@ namespace MesChain {
          * @return array
          */
         public function run(string $job, ?array $options = null): array {}
+
+        /**
+         * Adds (`$templateId` 0) or replaces a saved answer (title 1–64, body 10–2,000
+         * characters); returns its id.
+         *
+         * @param int $template_id
+         * @param string $title
+         * @param string $body
+         * @return int
+         */
+        public function saveAnswerTemplate(int $template_id, string $title, string $body): int {}
 
         /**
          * Saves one mapping row after checking all of it; returns the row as stored.

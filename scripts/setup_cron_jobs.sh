@@ -53,6 +53,7 @@ JOBS=(
   "order_sync|*/10 * * * *"
   "stock_sync|*/30 * * * *"
   "webhook_processor|*/5 * * * *"
+  "question_sync|*/15 * * * *"
   "maintenance|17 3 * * *"
 )
 # Hourly, a few minutes past the hour so the :00 runs have written their logs.
@@ -109,8 +110,8 @@ plain_path --bin-dir "$bin_dir"
 [ -z "$alert_email" ] || [[ $alert_email =~ ^[A-Za-z0-9._+-]+@[A-Za-z0-9.-]+$ ]] ||
   usage_error "--alert-email: '$alert_email' is not a plain user@host address"
 for m in ${max_ages[@]+"${max_ages[@]}"}; do
-  [[ $m =~ ^(trendyol_sync|product_sync|order_sync|stock_sync|webhook_processor|maintenance)=[0-9]+$ ]] ||
-    usage_error "--max-age wants JOB=MINUTES with JOB one of trendyol_sync product_sync order_sync stock_sync webhook_processor maintenance (got '$m')"
+  [[ $m =~ ^(trendyol_sync|product_sync|order_sync|stock_sync|webhook_processor|question_sync|maintenance)=[0-9]+$ ]] ||
+    usage_error "--max-age wants JOB=MINUTES with JOB one of trendyol_sync product_sync order_sync stock_sync webhook_processor question_sync maintenance (got '$m')"
 done
 
 if [ "$uninstall" = 0 ]; then

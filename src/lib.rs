@@ -765,6 +765,91 @@ impl PhpEngine {
         guarded(|| to_array(&value))
     }
 
+    /// The Questions page: `['questions' => [...], 'templates' => [...], 'waiting' => n,
+    /// 'waiting_over_alert_hours' => n, 'alert_hours' => n]`. `$filter` is `new` (waiting for
+    /// an answer, the window closing soonest first), `answered` or `all`. Each question carries
+    /// its product (`product_id`, `barcode`, `product_name`), `seconds_left` in Trendyol's answer
+    /// window and its answer's delivery (`answer_state`, `answer_error`, `queue_status`).
+    #[php(name = "questions")]
+    #[php(optional = filter)]
+    pub fn questions(
+        &self,
+        filter: Option<String>,
+        limit: Option<i64>,
+    ) -> PhpResult<ZBox<ZendHashTable>> {
+        let filter = filter.unwrap_or_else(|| "new".into());
+        let limit = limit.unwrap_or(100).clamp(1, 500) as u32;
+        let engine = self.inner.clone();
+        let value = blocking(async move { engine.questions(&filter, limit).await })?;
+        guarded(|| to_array(&value))
+    }
+
+    /// Queues the answer to a customer question; returns the queue job's id. The processor
+    /// delivers it (reading the question back first, so it is never sent twice).
+    ///
+    /// @throws \MesChain\ConfigException with Trendyol's message when the answer is shorter than
+    /// 10 or longer than 2,000 characters, or the question is answered or closed; nothing is
+    /// queued then.
+    #[php(name = "answerQuestion")]
+    #[php(optional = user_id)]
+    pub fn answer_question(
+        &self,
+        question_id: i64,
+        text: String,
+        user_id: Option<i64>,
+    ) -> PhpResult<i64> {
+        let (question_id, user_id) = guarded(|| {
+            let id = u64::try_from(question_id)
+                .ok()
+                .filter(|v| *v > 0)
+                .ok_or_else(|| {
+                    Error::Config(format!(
+                        "question_id must be a positive id, got {question_id}"
+                    ))
+                })?;
+            Ok((id, u32::try_from(user_id.unwrap_or(0)).unwrap_or(0)))
+        })?;
+        let engine = self.inner.clone();
+        let id =
+            blocking(async move { engine.answer_question(question_id, &text, user_id).await })?;
+        Ok(id as i64)
+    }
+
+    /// Adds (`$templateId` 0) or replaces a saved answer (title 1–64, body 10–2,000
+    /// characters); returns its id.
+    #[php(name = "saveAnswerTemplate")]
+    pub fn save_answer_template(
+        &self,
+        template_id: i64,
+        title: String,
+        body: String,
+    ) -> PhpResult<i64> {
+        let template_id = guarded(|| {
+            u32::try_from(template_id).map_err(|_| {
+                Error::Config(format!(
+                    "template_id must be 0 or a positive id, got {template_id}"
+                ))
+            })
+        })?;
+        let engine = self.inner.clone();
+        let id = blocking(async move {
+            engine
+                .save_answer_template(template_id, &title, &body)
+                .await
+        })?;
+        Ok(i64::from(id))
+    }
+
+    /// Deletes a saved answer; true when it existed.
+    #[php(name = "deleteAnswerTemplate")]
+    pub fn delete_answer_template(&self, template_id: i64) -> PhpResult<bool> {
+        let template_id = guarded(|| positive_id(template_id, "template_id"))?;
+        let engine = self.inner.clone();
+        Ok(blocking(async move {
+            engine.delete_answer_template(template_id).await
+        })?)
+    }
+
     /// Every setting: `[name, key, group, default, allowed, secret, value, is_set]`. A secret's
     /// `value` is always `''`.
     #[php(name = "settingsForm")]

@@ -24,7 +24,7 @@ trap cleanup EXIT
 source tests/lib.sh  # the scripts run from the repository root
 skip() { echo "skip $1 ($2)"; }
 
-JOBS=(trendyol_sync product_sync order_sync stock_sync webhook_processor maintenance)
+JOBS=(trendyol_sync product_sync order_sync stock_sync webhook_processor question_sync maintenance)
 if id -u www-data >/dev/null 2>&1; then USER_=www-data; else USER_=nobody; fi
 GROUP_=$(id -gn "$USER_")
 PHP=$(command -v php || echo /usr/bin/php)
@@ -48,6 +48,7 @@ expected_block() {
 */10 * * * * $PHP $OC/system/library/meschain/cron/order_sync.php --log-dir=$TMP/logs >> $TMP/logs/order_sync.cron.log 2>&1
 */30 * * * * $PHP $OC/system/library/meschain/cron/stock_sync.php --log-dir=$TMP/logs >> $TMP/logs/stock_sync.cron.log 2>&1
 */5 * * * * $PHP $OC/system/library/meschain/cron/webhook_processor.php --log-dir=$TMP/logs >> $TMP/logs/webhook_processor.cron.log 2>&1
+*/15 * * * * $PHP $OC/system/library/meschain/cron/question_sync.php --log-dir=$TMP/logs >> $TMP/logs/question_sync.cron.log 2>&1
 17 3 * * * $PHP $OC/system/library/meschain/cron/maintenance.php --log-dir=$TMP/logs >> $TMP/logs/maintenance.cron.log 2>&1
 5 * * * * $TMP/bin/trendyol-cron-monitor --log-dir $TMP/logs --php-path $PHP --opencart $OC > /dev/null 2>> $TMP/logs/monitor.cron.log
 EOF
@@ -122,7 +123,7 @@ crontab_block_syntax() {
     [[ ${f[5]} == /* ]] || { echo "command is not an absolute path: $line"; return 1; }
     [[ $line != *%* ]] || { echo "unescaped % (cron turns it into a newline): $line"; return 1; }
   done < <(block_of "$CRONTAB")
-  [ "$n" = 7 ] || { echo "want 7 entries, got $n"; return 1; }
+  [ "$n" = $((${#JOBS[@]} + 1)) ] || { echo "want $((${#JOBS[@]} + 1)) entries (the jobs and the monitor), got $n"; return 1; }
 }
 
 real_crontab_accepts_it() {
@@ -291,7 +292,7 @@ PHP
       [[ $line == *" $PHP $OC/system/library/meschain/cron/"*".php --log-dir=$logs >> $logs/"*".cron.log 2>&1" ]] || { echo "job line: $line"; return 1; }
     fi
   done < <(block_of "$d/crontab")
-  [ "$n" = 7 ] || { echo "want 7 entries, got $n"; return 1; }
+  [ "$n" = $((${#JOBS[@]} + 1)) ] || { echo "want $((${#JOBS[@]} + 1)) entries (the jobs and the monitor), got $n"; return 1; }
   grep -qE "^17 3 \* \* \* $PHP $OC/system/library/meschain/cron/maintenance.php --log-dir=$logs " "$d/crontab" || { echo "no maintenance line"; return 1; }
   grep -qxF "$logs/*.log {" "$d/lr/meschain-trendyol" && grep -qxF "    su $USER_ $GROUP_" "$d/lr/meschain-trendyol" || { cat "$d/lr/meschain-trendyol"; return 1; }
   local unit=$d/units/meschain-worker.service

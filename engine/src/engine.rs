@@ -276,7 +276,7 @@ impl Engine {
 /// load, so a broken setting never hides the page where it is fixed.
 impl Engine {
     /// The settings, or the defaults and why the stored ones did not load.
-    async fn settings_or_defaults(&self) -> (Settings, Option<String>) {
+    pub(crate) async fn settings_or_defaults(&self) -> (Settings, Option<String>) {
         match self.settings().await {
             Ok(s) => (s, None),
             Err(e) => (Settings::default(), Some(e.to_string())),

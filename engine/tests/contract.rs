@@ -302,6 +302,18 @@ async fn call(c: &TrendyolClient, class: EndpointClass, g: &Value) -> Result<(),
         EndpointClass::WebhookDelete => c.delete_webhook("4f1c7b0a").await,
         EndpointClass::WebhookActivate => c.activate_webhook("4f1c7b0a").await,
         EndpointClass::WebhookDeactivate => c.deactivate_webhook("4f1c7b0a").await,
+        EndpointClass::QuestionsFilter => c
+            .questions(&QuestionsQuery {
+                status: Some("WAITING_FOR_ANSWER".into()),
+                ..QuestionsQuery::default()
+            })
+            .await
+            .map(|_| ()),
+        EndpointClass::Question => c.question(31415926).await.map(|_| ()),
+        EndpointClass::QuestionAnswer => c
+            .answer_question(31415926, "Evet, bu ürün 38 beden için uygundur.")
+            .await
+            .map(|_| ()),
     };
     let _ = LineQuantity::default();
     r.map_err(|e| e.to_string())

@@ -187,6 +187,7 @@ try {
                 'order_sync'        => [10, 'order_sync', 'order_sync_interval'],
                 'stock_sync'        => [30, 'stock_sync', 'stock_sync_interval'],
                 'webhook_processor' => [5, 'webhook_processing', 'webhook_interval'],
+                'question_sync'     => [15, 'question_sync', 'question_sync_interval'],
                 'maintenance'       => [1440, null, null],
             ];
             printf("alert_email=%s\n", $settings['alert_email']);

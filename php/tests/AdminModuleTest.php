@@ -479,7 +479,7 @@ final class AdminModuleTest extends TestCase
         // The weekly chart: seven days, one series per job.
         $chart = self::shop()->request(self::CRON . '.chart')->json();
         $this->assertCount(7, $chart['xaxis']);
-        $this->assertCount(6, $chart['series'], 'the five jobs and maintenance');
+        $this->assertCount(7, $chart['series'], 'the six jobs and maintenance');
         $this->assertCount(7, $chart['series'][0]['data']);
     }
 
@@ -659,11 +659,11 @@ final class AdminModuleTest extends TestCase
     public function testLanguageFilesMatchAndEveryUsedKeyExists(): void
     {
         self::shop();
-        foreach (['module/meschain', 'panel/cron', 'panel/mapping', 'panel/pricing'] as $controller) {
+        foreach (['module/meschain', 'panel/cron', 'panel/mapping', 'panel/pricing', 'panel/questions'] as $controller) {
             require_once DIR_EXTENSION . 'meschain/admin/controller/' . $controller . '.php';
         }
         $dir = dirname(__DIR__, 2) . '/opencart-module/admin/';
-        $files = ['module/meschain', 'panel/cron', 'panel/mapping', 'panel/pricing'];
+        $files = ['module/meschain', 'panel/cron', 'panel/mapping', 'panel/pricing', 'panel/questions'];
         $keys = [];
         foreach ($files as $file) {
             $en = self::strings($dir . 'language/en-gb/' . $file . '.php');
@@ -681,6 +681,7 @@ final class AdminModuleTest extends TestCase
             'panel/cron' => ['controller/panel/cron.php', 'view/template/panel/cron.twig', 'view/template/panel/cron_monitoring.twig', 'view/template/panel/cron_logs.twig', 'view/template/panel/cron_dead.twig', 'view/template/panel/cron_products.twig', 'view/template/panel/cron_returns.twig'],
             'panel/mapping' => ['controller/panel/mapping.php', 'view/template/panel/mapping.twig', 'view/template/panel/mapping_list.twig'],
             'panel/pricing' => ['controller/panel/pricing.php', 'view/template/panel/pricing.twig'],
+            'panel/questions' => ['controller/panel/questions.php', 'view/template/panel/questions.twig'],
         ];
         foreach ($uses as $file => $sources) {
             foreach ($sources as $source) {
@@ -726,6 +727,16 @@ final class AdminModuleTest extends TestCase
         $mapping = self::MAPPING_CLASS;
         foreach (array_keys($mapping::KINDS) as $kind) {
             $this->assertArrayHasKey('tab_' . $kind, $keys['panel/mapping']);
+        }
+        $questions = \Opencart\Admin\Controller\Extension\Meschain\Panel\Questions::class;
+        foreach ($questions::FILTERS as $filter) {
+            $this->assertArrayHasKey('text_filter_' . $filter, $keys['panel/questions']);
+        }
+        foreach (['waiting_for_answer', 'waiting_for_approve', 'answered', 'reported', 'rejected', 'unanswered'] as $status) {
+            $this->assertArrayHasKey('text_status_' . $status, $keys['panel/questions']);
+        }
+        foreach (['queued', 'sent', 'refused'] as $state) {
+            $this->assertArrayHasKey('text_state_' . $state, $keys['panel/questions']);
         }
         foreach (\Opencart\Admin\Controller\Extension\Meschain\Panel\Pricing::ROUNDINGS as $rounding) {
             $this->assertArrayHasKey('text_rounding_' . $rounding, $keys['panel/pricing']);

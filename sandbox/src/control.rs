@@ -11,6 +11,7 @@ use crate::faults::FaultConfig;
 use crate::http::{json_response, Params};
 use crate::limits::LimitConfig;
 use crate::orders::GenerateOrders;
+use crate::questions::SeedQuestion;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -78,6 +79,8 @@ pub fn router() -> Router<Arc<App>> {
         .route("/__sandbox/packages/{id}", get(get_package))
         .route("/__sandbox/packages/{id}/status", post(package_status))
         .route("/__sandbox/claims/generate", post(generate_claims))
+        .route("/__sandbox/questions/seed", post(seed_question))
+        .route("/__sandbox/questions/{id}", get(get_question))
         .route("/__sandbox/clock", get(clock))
         .route("/__sandbox/clock/advance", post(advance_clock))
         .route(
@@ -298,6 +301,34 @@ async fn generate_claims(State(app): State<Arc<App>>, body: Bytes) -> Res {
     match app.mutate(|w, ctx| w.generate_claims(ctx, seller, &req)) {
         Ok(ids) => okj(json!({"sellerId": seller, "claimIds": ids})),
         Err(e) => Err(bad(e)),
+    }
+}
+
+/// `POST /__sandbox/questions/seed {"text","productMainId","productName","userName","ageMs",
+/// "windowMs","sellerId"}`: a buyer asks a question.
+async fn seed_question(State(app): State<Arc<App>>, body: Bytes) -> Res {
+    let req: SeedQuestion = body_as(&body)?;
+    let seller = seller_or_default(&app, req.seller_id)?;
+    if req.text.trim().is_empty() {
+        return Err(bad("text must not be empty"));
+    }
+    let id = app.mutate(|w, ctx| w.seed_question(ctx, seller, &req));
+    okj(json!({"sellerId": seller, "questionId": id}))
+}
+
+/// `GET /__sandbox/questions/{id}`: the question as Trendyol holds it, with its deadline and
+/// how many answers were accepted.
+async fn get_question(State(app): State<Arc<App>>, Path(id): Path<String>) -> Res {
+    let id: u64 = id
+        .parse()
+        .map_err(|_| bad(format!("question id must be a number, got '{id}'")))?;
+    let rec = app.mutate(|w, ctx| {
+        w.expire_questions(ctx.now);
+        w.questions.get(&id).cloned()
+    });
+    match rec {
+        Some(r) => okj(serde_json::to_value(r).unwrap_or_default()),
+        None => Err(bad(format!("question {id} not found"))),
     }
 }
 

@@ -66,6 +66,10 @@ pub mod route {
         "/integration/webhook/sellers/{seller_id}/webhooks/{webhook_id}/activate";
     pub const WEBHOOK_DEACTIVATE: &str =
         "/integration/webhook/sellers/{seller_id}/webhooks/{webhook_id}/deactivate";
+    pub const QUESTIONS_FILTER: &str = "/integration/qna/sellers/{seller_id}/questions/filter";
+    pub const QUESTION: &str = "/integration/qna/sellers/{seller_id}/questions/{question_id}";
+    pub const QUESTION_ANSWERS: &str =
+        "/integration/qna/sellers/{seller_id}/questions/{question_id}/answers";
 }
 
 /// An endpoint: its name in logs/counters and its rate-limit service group.
@@ -247,6 +251,19 @@ pub const ENDPOINTS: &[Endpoint] = &[
         route::WEBHOOK_DEACTIVATE,
         "webhook.deactivate",
         group::WEBHOOKS,
+    ),
+    ep(
+        "GET",
+        route::QUESTIONS_FILTER,
+        "qna.questions.filter",
+        group::QUESTIONS,
+    ),
+    ep("GET", route::QUESTION, "qna.question", group::QUESTIONS),
+    ep(
+        "POST",
+        route::QUESTION_ANSWERS,
+        "qna.answer",
+        group::QUESTIONS,
     ),
 ];
 

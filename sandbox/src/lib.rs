@@ -32,6 +32,7 @@ pub mod orders;
 pub mod persist;
 pub mod prng;
 pub mod products;
+pub mod questions;
 pub mod reqlog;
 pub mod server;
 pub mod webhooks;

@@ -24,6 +24,7 @@ pub mod group {
     pub const ORDERS: &str = "orders";
     pub const PRICE_INVENTORY: &str = "price_inventory";
     pub const WEBHOOKS: &str = "webhooks";
+    pub const QUESTIONS: &str = "questions";
 }
 
 /// Limit configuration (`GET/POST /__sandbox/limits`).
@@ -53,6 +54,7 @@ impl Default for LimitConfig {
             (group::ORDERS, 1000),
             (group::PRICE_INVENTORY, 0),
             (group::WEBHOOKS, 0),
+            (group::QUESTIONS, 0),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))

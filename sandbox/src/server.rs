@@ -8,7 +8,9 @@
 use crate::app::App;
 use crate::config::SandboxConfig;
 use crate::gateway::{self, route};
-use crate::{batches, catalog, claims, control, inventory, orders, persist, products, webhooks};
+use crate::{
+    batches, catalog, claims, control, inventory, orders, persist, products, questions, webhooks,
+};
 use axum::middleware;
 use axum::routing::{get, post, put};
 use axum::Router;
@@ -73,6 +75,9 @@ pub fn router(app: Arc<App>) -> Router {
         .route(route::CLAIM_APPROVE, put(claims::approve))
         .route(route::CLAIM_ISSUE, post(claims::reject))
         .route(route::CLAIM_REASONS, get(claims::reasons))
+        .route(route::QUESTIONS_FILTER, get(questions::filter))
+        .route(route::QUESTION, get(questions::get_one))
+        .route(route::QUESTION_ANSWERS, post(questions::answer))
         .route(route::WEBHOOKS, post(webhooks::create).get(webhooks::list))
         .route(
             route::WEBHOOK,

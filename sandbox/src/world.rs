@@ -13,6 +13,7 @@ use crate::content_index::ContentIndex;
 use crate::orders::PackageRecord;
 use crate::prng::Prng;
 use crate::products::Product;
+use crate::questions::QuestionRecord;
 use crate::webhooks::Subscription;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -90,6 +91,9 @@ pub struct World {
     pub price_bodies: HashMap<String, i64>,
     pub packages: BTreeMap<u64, PackageRecord>,
     pub claims: BTreeMap<String, ClaimRecord>,
+    /// Customer questions by id (absent from worlds saved before questions existed).
+    #[serde(default)]
+    pub questions: BTreeMap<u64, QuestionRecord>,
     pub subscriptions: BTreeMap<String, Subscription>,
     /// `(due ms, package id)` of `Awaiting` packages.
     pub awaiting: Vec<(i64, u64)>,
@@ -111,6 +115,7 @@ impl World {
             price_bodies: HashMap::new(),
             packages: BTreeMap::new(),
             claims: BTreeMap::new(),
+            questions: BTreeMap::new(),
             subscriptions: BTreeMap::new(),
             awaiting: Vec::new(),
             events: Vec::new(),

@@ -25,6 +25,7 @@ pub mod inventory;
 pub mod orders;
 pub mod paths;
 pub mod products;
+pub mod questions;
 pub mod rng;
 pub mod webhooks;
 

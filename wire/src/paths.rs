@@ -113,3 +113,18 @@ pub fn webhook(seller_id: u64, webhook_id: &str) -> String {
 pub fn user_agent(seller_id: u64, integrator: &str) -> String {
     format!("{seller_id} - {integrator}")
 }
+
+/// `GET .../questions/filter`.
+pub fn questions_filter(seller_id: u64) -> String {
+    format!("/integration/qna/sellers/{seller_id}/questions/filter")
+}
+
+/// `GET .../questions/{id}`: one question, read again by id.
+pub fn question(seller_id: u64, question_id: u64) -> String {
+    format!("/integration/qna/sellers/{seller_id}/questions/{question_id}")
+}
+
+/// `POST .../questions/{id}/answers`.
+pub fn question_answers(seller_id: u64, question_id: u64) -> String {
+    format!("/integration/qna/sellers/{seller_id}/questions/{question_id}/answers")
+}

@@ -18,6 +18,7 @@ pub const SCHEDULES: &[(&str, &str)] = &[
     ("order_sync", "*/10 * * * *"),
     ("stock_sync", "*/30 * * * *"),
     ("webhook_processor", "*/5 * * * *"),
+    ("question_sync", "*/15 * * * *"),
     ("maintenance", "17 3 * * *"),
 ];
 

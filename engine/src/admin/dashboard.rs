@@ -44,6 +44,10 @@ pub fn schedule(settings: &Settings, job: &str) -> (bool, u32) {
             settings.status && settings.webhook_processing,
             settings.webhook_interval,
         ),
+        "question_sync" => (
+            settings.status && settings.question_sync,
+            settings.question_sync_interval,
+        ),
         // Daily, by its crontab line; it runs whether or not the sync is switched on.
         crate::runner::maintenance::JOB => (true, MAINTENANCE_INTERVAL_MINUTES),
         _ => (settings.status, TRENDYOL_SYNC_INTERVAL_MINUTES),
@@ -197,6 +201,9 @@ pub async fn dashboard(db: &Database, settings: &Settings) -> Result<Value> {
             .await
             .map_err(Error::db("reading the last webhook"))?;
         let (deliveries, rejected) = webhook.unwrap_or((0, None));
+        drop(conn);
+        let (questions_waiting, questions_overdue) =
+            crate::sync::questions::list::waiting(db, settings.question_alert_hours).await?;
 
         Ok(json!({
             "jobs": jobs,
@@ -208,6 +215,11 @@ pub async fn dashboard(db: &Database, settings: &Settings) -> Result<Value> {
                 "deliveries_24h": deliveries,
                 "rejected_24h": rejected.unwrap_or(0),
                 "last_received_at": last_received.flatten(),
+            },
+            "questions": {
+                "waiting": questions_waiting,
+                "waiting_over_alert_hours": questions_overdue,
+                "alert_hours": settings.question_alert_hours,
             },
             "status_enabled": settings.status,
         }))

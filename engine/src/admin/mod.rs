@@ -39,6 +39,7 @@ pub mod manual_sync;
 pub mod mappings;
 pub mod price_rules;
 pub mod products;
+pub mod questions;
 pub mod requirements;
 pub mod returns;
 pub mod settings_form;
@@ -54,6 +55,7 @@ pub const JOBS: &[&str] = &[
     "order_sync",
     "stock_sync",
     "webhook_processor",
+    "question_sync",
     "trendyol_sync",
     "maintenance",
 ];

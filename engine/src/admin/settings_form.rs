@@ -46,7 +46,8 @@ pub struct FormField {
 /// The form's group for a setting, by its name.
 pub fn group(name: &str) -> &'static str {
     match name {
-        "status" | "product_sync" | "order_sync" | "stock_sync" | "webhook_processing" => "general",
+        "status" | "product_sync" | "order_sync" | "stock_sync" | "webhook_processing"
+        | "question_sync" => "general",
         "debug" | "log_dir" => "debug",
         "batch_size" | "max_execution_time" | "memory_limit" => "performance",
         "seller_id" | "api_key" | "api_secret" | "environment" | "sandbox_url"

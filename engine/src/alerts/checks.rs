@@ -6,6 +6,8 @@
 //! - **No Trendyol order for N hours** (`no_order_alert_hours`, 0 = off): the newest
 //!   `trendyol_orders.created_at` is older than that. A shop that never had an order is not
 //!   alerted (a new installation is not an outage).
+//! - **Questions waiting** (`question_alert_hours`, 0 = off): customer questions still waiting
+//!   for an answer, inside Trendyol's window, asked longer ago than that.
 //! - **Webhook auth failures**: deliveries answered 401 in the last hour — Trendyol's webhook
 //!   was set up with old credentials, or someone is probing the route.
 
@@ -22,6 +24,7 @@ pub async fn run_checks(db: &Database, settings: &Settings) -> Result<u64> {
     raised += dead_letter(db).await?;
     raised += no_orders(db, settings).await?;
     raised += webhook_auth_failures(db).await?;
+    raised += waiting_questions(db, settings).await?;
     Ok(raised)
 }
 
@@ -137,6 +140,34 @@ pub async fn webhook_auth_failures(db: &Database) -> Result<u64> {
                  credentials than Extensions > MesChain > Webhooks holds: register it again."
             ),
             dedupe_key: "auth.webhook".into(),
+        },
+    )
+    .await?;
+    Ok(1)
+}
+
+/// Customer questions waiting longer than the setting allows.
+pub async fn waiting_questions(db: &Database, settings: &Settings) -> Result<u64> {
+    let hours = settings.question_alert_hours;
+    if hours == 0 {
+        return Ok(0);
+    }
+    let (_, old) = crate::sync::questions::list::waiting(db, hours).await?;
+    if old == 0 {
+        return Ok(0);
+    }
+    raise(
+        db,
+        &Alert {
+            alert_type: "questions_waiting".into(),
+            severity: Severity::Warning,
+            title: format!("{old} customer question(s) waiting over {hours} hours"),
+            message: format!(
+                "{old} Trendyol customer question(s) have waited more than {hours} hours for an \
+                 answer. Trendyol closes a question nobody answers within three business days: \
+                 answer them under Extensions > MesChain > Questions."
+            ),
+            dedupe_key: "questions.waiting".into(),
         },
     )
     .await?;

@@ -139,11 +139,14 @@ pub struct Settings {
     pub order_sync: bool,
     pub stock_sync: bool,
     pub webhook_processing: bool,
+    /// Read Trendyol's customer questions on a schedule.
+    pub question_sync: bool,
     // Sync intervals, minutes
     pub product_sync_interval: u32,
     pub order_sync_interval: u32,
     pub stock_sync_interval: u32,
     pub webhook_interval: u32,
+    pub question_sync_interval: u32,
     // Alerts
     pub alert_email: String,
     pub alert_on_error: bool,
@@ -228,6 +231,8 @@ pub struct Settings {
     // Running system
     /// Alert when the newest Trendyol order is older than this many hours (0 = never).
     pub no_order_alert_hours: u32,
+    /// Alert when a customer question waits unanswered longer than this many hours (0 = never).
+    pub question_alert_hours: u32,
     /// At most one e-mail per alert (dedupe key) per this many minutes.
     pub alert_throttle_minutes: u32,
     /// At most this many alert e-mails per hour, shop-wide.
@@ -283,6 +288,7 @@ pub const SPECS: &[SettingSpec] = &[
     spec("order_sync", "1", BOOL),
     spec("stock_sync", "1", BOOL),
     spec("webhook_processing", "1", BOOL),
+    spec("question_sync", "1", BOOL),
     spec(
         "product_sync_interval",
         "60",
@@ -291,6 +297,11 @@ pub const SPECS: &[SettingSpec] = &[
     spec("order_sync_interval", "15", "whole minutes from 1 to 1440"),
     spec("stock_sync_interval", "30", "whole minutes from 1 to 1440"),
     spec("webhook_interval", "5", "whole minutes from 1 to 1440"),
+    spec(
+        "question_sync_interval",
+        "15",
+        "whole minutes from 1 to 1440",
+    ),
     spec("alert_email", "", "an e-mail address, or empty for none"),
     spec("alert_on_error", "1", BOOL),
     spec("alert_on_low_stock", "1", BOOL),
@@ -439,6 +450,11 @@ pub const SPECS: &[SettingSpec] = &[
     spec(
         "no_order_alert_hours",
         "24",
+        "whole hours from 0 (off) to 720",
+    ),
+    spec(
+        "question_alert_hours",
+        "12",
         "whole hours from 0 (off) to 720",
     ),
     spec(
@@ -679,10 +695,12 @@ impl Settings {
             order_sync: boolean("order_sync")?,
             stock_sync: boolean("stock_sync")?,
             webhook_processing: boolean("webhook_processing")?,
+            question_sync: boolean("question_sync")?,
             product_sync_interval: number("product_sync_interval", 1, 1440)? as u32,
             order_sync_interval: number("order_sync_interval", 1, 1440)? as u32,
             stock_sync_interval: number("stock_sync_interval", 1, 1440)? as u32,
             webhook_interval: number("webhook_interval", 1, 1440)? as u32,
+            question_sync_interval: number("question_sync_interval", 1, 1440)? as u32,
             alert_email,
             alert_on_error: boolean("alert_on_error")?,
             alert_on_low_stock: boolean("alert_on_low_stock")?,
@@ -731,6 +749,7 @@ impl Settings {
             default_brand_id: number("default_brand_id", 0, i64::MAX as u64)?,
             // Running system
             no_order_alert_hours: number("no_order_alert_hours", 0, 720)? as u32,
+            question_alert_hours: number("question_alert_hours", 0, 720)? as u32,
             alert_throttle_minutes: number("alert_throttle_minutes", 1, 10_080)? as u32,
             alert_max_mails_per_hour: number("alert_max_mails_per_hour", 1, 1000)? as u32,
             // Tokens of 16 to 23 characters predate the 24-character rule: they are still read
@@ -807,10 +826,12 @@ impl Settings {
         put("order_sync", self.order_sync.into());
         put("stock_sync", self.stock_sync.into());
         put("webhook_processing", self.webhook_processing.into());
+        put("question_sync", self.question_sync.into());
         put("product_sync_interval", self.product_sync_interval.into());
         put("order_sync_interval", self.order_sync_interval.into());
         put("stock_sync_interval", self.stock_sync_interval.into());
         put("webhook_interval", self.webhook_interval.into());
+        put("question_sync_interval", self.question_sync_interval.into());
         put("alert_email", self.alert_email.clone().into());
         put("alert_on_error", self.alert_on_error.into());
         put("alert_on_low_stock", self.alert_on_low_stock.into());
@@ -867,6 +888,7 @@ impl Settings {
         put("default_brand_id", self.default_brand_id.into());
         // Running system
         put("no_order_alert_hours", self.no_order_alert_hours.into());
+        put("question_alert_hours", self.question_alert_hours.into());
         put("alert_throttle_minutes", self.alert_throttle_minutes.into());
         put(
             "alert_max_mails_per_hour",

@@ -548,6 +548,52 @@ pub const MIGRATIONS: &[Migration] = &[
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci",
         ],
     },
+    Migration {
+        version: 12,
+        name: "customer questions and answer templates",
+        statements: &[
+            // Trendyol's customer questions, one row per question: what the buyer asked, the
+            // product it is about (Trendyol names it by productMainId; the barcode and the
+            // OpenCart product come from `trendyol_products`), the answer window, and the
+            // shop's answer with the queue job that delivers it. `asked_at` and `deadline_at`
+            // are UTC; the admin's list reads them through the `waiting` index.
+            "CREATE TABLE IF NOT EXISTS `{prefix}trendyol_questions` (
+  `seller_id` bigint(20) NOT NULL,
+  `question_id` bigint(20) NOT NULL,
+  `status` varchar(32) NOT NULL,
+  `text` text NOT NULL,
+  `user_name` varchar(128) NOT NULL DEFAULT '',
+  `product_main_id` varchar(40) NOT NULL DEFAULT '',
+  `product_name` varchar(255) NOT NULL DEFAULT '',
+  `image_url` varchar(500) NOT NULL DEFAULT '',
+  `web_url` varchar(500) NOT NULL DEFAULT '',
+  `barcode` varchar(40) NOT NULL DEFAULT '',
+  `product_id` int(11) NOT NULL DEFAULT 0,
+  `asked_at` datetime NOT NULL,
+  `deadline_at` datetime NOT NULL,
+  `trendyol_answer` text DEFAULT NULL,
+  `answer_text` text DEFAULT NULL,
+  `answer_state` varchar(16) NOT NULL DEFAULT '',
+  `answer_error` varchar(500) NOT NULL DEFAULT '',
+  `answer_queue_id` int(11) NOT NULL DEFAULT 0,
+  `answered_by` int(11) NOT NULL DEFAULT 0,
+  `answered_at` datetime DEFAULT NULL,
+  `created_at` datetime NOT NULL,
+  `updated_at` datetime NOT NULL,
+  PRIMARY KEY (`seller_id`, `question_id`),
+  KEY `waiting` (`status`, `deadline_at`),
+  KEY `product` (`product_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci",
+            // The owner's saved answers, offered beside every answer box.
+            "CREATE TABLE IF NOT EXISTS `{prefix}trendyol_answer_templates` (
+  `template_id` int(11) NOT NULL AUTO_INCREMENT,
+  `title` varchar(64) NOT NULL,
+  `body` text NOT NULL,
+  `updated_at` datetime NOT NULL,
+  PRIMARY KEY (`template_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci",
+        ],
+    },
 ];
 
 /// The seven core tables, for status checks.

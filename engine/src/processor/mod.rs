@@ -65,6 +65,7 @@ pub struct ProcessReport {
     pub orders_created: u64,
     pub orders_updated: u64,
     pub pushes: u64,
+    pub answers: u64,
 }
 
 /// The `webhook_processor` cron job: drains ready jobs within the run's limits.
@@ -313,6 +314,26 @@ async fn handle_other(
                 .await
                 .map_err(|e| JobFailure::from(&e))?;
             report.pushes += 1;
+            Ok(())
+        }
+        JobKind::QuestionAnswer => {
+            let job: crate::sync::questions::answer::AnswerJob =
+                serde_json::from_value(job.payload.clone())
+                    .map_err(|e| JobFailure::poison(format!("unreadable answer job: {e}")))?;
+            if job.question_id == 0 {
+                return Err(JobFailure::poison("the answer job names no question"));
+            }
+            crate::sync::questions::answer::execute(&ctx.db, &ctx.client, &job)
+                .await
+                .map_err(|e| {
+                    // Trendyol refused the answer, or closed the question: no retry helps.
+                    if crate::sync::questions::answer::is_for_good(&e) {
+                        JobFailure::poison(e.to_string())
+                    } else {
+                        JobFailure::from(&e)
+                    }
+                })?;
+            report.answers += 1;
             Ok(())
         }
         // Produced by polling for the record and the admin; the work itself was done when the

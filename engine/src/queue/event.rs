@@ -107,6 +107,9 @@ pub enum JobKind {
     /// Pushing an order's status (picking, invoiced, tracking) to Trendyol. Priority 2: it is
     /// order work, but a new order must still be imported before anything is pushed.
     StatusPush,
+    /// Delivering an answer the shop wrote to a customer's question. Priority 2: Trendyol closes
+    /// a question nobody answered within its window, so it cannot wait behind catalog work.
+    QuestionAnswer,
     /// A full sync an administrator asked for (`$engine->enqueue('full_sync')`). Priority 4: it is
     /// long and nothing is waiting on it.
     FullSync,
@@ -124,7 +127,7 @@ impl JobKind {
     pub fn priority(&self) -> u8 {
         match self {
             JobKind::Event(event) => event.priority(),
-            JobKind::StatusPush => 2,
+            JobKind::StatusPush | JobKind::QuestionAnswer => 2,
             JobKind::Run(job) => job.priority(),
             JobKind::FullSync | JobKind::Unknown(_) => 4,
         }
@@ -136,6 +139,7 @@ impl JobKind {
         match self {
             JobKind::Event(event) => event.as_str(),
             JobKind::StatusPush => "status_push",
+            JobKind::QuestionAnswer => "question_answer",
             JobKind::FullSync => "full_sync",
             JobKind::Run(job) => job.event_type(),
             JobKind::Unknown(s) => s,
@@ -153,6 +157,7 @@ impl JobKind {
         }
         match lower.as_str() {
             "status_push" => JobKind::StatusPush,
+            "question_answer" => JobKind::QuestionAnswer,
             "full_sync" => JobKind::FullSync,
             _ => JobKind::Unknown(s.to_string()),
         }
@@ -179,15 +184,17 @@ pub enum ManualJob {
     OrderSync,
     StockSync,
     WebhookProcessor,
+    QuestionSync,
     FullSync,
 }
 
 impl ManualJob {
-    pub const ALL: [ManualJob; 5] = [
+    pub const ALL: [ManualJob; 6] = [
         ManualJob::ProductSync,
         ManualJob::OrderSync,
         ManualJob::StockSync,
         ManualJob::WebhookProcessor,
+        ManualJob::QuestionSync,
         ManualJob::FullSync,
     ];
 
@@ -198,6 +205,7 @@ impl ManualJob {
             ManualJob::OrderSync => "order_sync",
             ManualJob::StockSync => "stock_sync",
             ManualJob::WebhookProcessor => "webhook_processor",
+            ManualJob::QuestionSync => "question_sync",
             ManualJob::FullSync => "full_sync",
         }
     }
@@ -209,6 +217,7 @@ impl ManualJob {
             ManualJob::OrderSync => "run:order_sync",
             ManualJob::StockSync => "run:stock_sync",
             ManualJob::WebhookProcessor => "run:webhook_processor",
+            ManualJob::QuestionSync => "run:question_sync",
             ManualJob::FullSync => "run:full_sync",
         }
     }
@@ -218,6 +227,7 @@ impl ManualJob {
     pub fn priority(self) -> u8 {
         match self {
             ManualJob::OrderSync | ManualJob::WebhookProcessor => 1,
+            ManualJob::QuestionSync => 2,
             ManualJob::StockSync => 3,
             ManualJob::ProductSync | ManualJob::FullSync => 4,
         }
@@ -294,7 +304,11 @@ mod tests {
 
     #[test]
     fn engine_kinds_round_trip_and_unknown_is_kept() {
-        for kind in [JobKind::StatusPush, JobKind::FullSync] {
+        for kind in [
+            JobKind::StatusPush,
+            JobKind::QuestionAnswer,
+            JobKind::FullSync,
+        ] {
             assert_eq!(JobKind::parse(kind.as_str()), kind);
         }
         assert_eq!(JobKind::parse("FULL_SYNC"), JobKind::FullSync);

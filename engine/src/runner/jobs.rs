@@ -2,7 +2,8 @@
 //!
 //! The names are the cron scripts (`product_sync.php` runs `product_sync`, ...). The
 //! order of [`JOB_NAMES`] is the orchestrator's: orders first (customers wait on them), then the
-//! webhook queue, stock, and products last (the longest and least urgent).
+//! webhook queue, customer questions (a short read, and buyers wait on those too), stock, and
+//! products last (the longest and least urgent).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -19,9 +20,10 @@ pub type JobFuture<'a> = Pin<Box<dyn Future<Output = Result<JobOutcome>> + Send 
 pub type JobFn = for<'a> fn(&'a JobContext) -> JobFuture<'a>;
 
 /// Every job, in the orchestrator's order.
-pub const JOB_NAMES: [&str; 4] = [
+pub const JOB_NAMES: [&str; 5] = [
     "order_sync",
     "webhook_processor",
+    "question_sync",
     "stock_sync",
     "product_sync",
 ];
@@ -50,6 +52,7 @@ pub fn job_fn(name: &str) -> Result<JobFn> {
         "webhook_processor" => Some(|ctx| Box::pin(crate::processor::run(ctx))),
         "stock_sync" => Some(|ctx| Box::pin(crate::sync::stock::run(ctx))),
         "product_sync" => Some(|ctx| Box::pin(crate::sync::products::run(ctx))),
+        "question_sync" => Some(|ctx| Box::pin(crate::sync::questions::run(ctx))),
         _ => None,
     };
     found.ok_or_else(|| {
@@ -66,6 +69,7 @@ pub fn enabled(settings: &Settings, name: &str) -> bool {
         "order_sync" => settings.order_sync,
         "stock_sync" => settings.stock_sync,
         "webhook_processor" => settings.webhook_processing,
+        "question_sync" => settings.question_sync,
         _ => false,
     }
 }
@@ -76,6 +80,7 @@ pub fn interval(settings: &Settings, name: &str) -> Duration {
         "product_sync" => settings.product_sync_interval,
         "order_sync" => settings.order_sync_interval,
         "stock_sync" => settings.stock_sync_interval,
+        "question_sync" => settings.question_sync_interval,
         _ => settings.webhook_interval,
     };
     Duration::from_secs(u64::from(minutes) * 60)

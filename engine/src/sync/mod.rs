@@ -4,6 +4,7 @@
 //! - [`claims`]: returns polled from Trendyol, recorded as OpenCart returns, approved or rejected;
 //! - [`products`]: OpenCart products → Trendyol (bulk create/update, batch tracking, approval);
 //! - [`stock`]: OpenCart stock and prices → Trendyol, delta only, plus reconciliation;
+//! - [`questions`]: customer questions polled from Trendyol, answered from the admin;
 //! - [`catalog_batches`], [`catalog_cargo`], [`catalog_pace`], [`catalog_price`]: what the two
 //!   catalog jobs share;
 //! - [`shop_locale`]: the shop's TRY rate, clock, store and customer group, as OpenCart sees them;
@@ -19,5 +20,6 @@ pub mod cursor;
 pub mod orders;
 pub mod price_rules;
 pub mod products;
+pub mod questions;
 pub mod shop_locale;
 pub mod stock;

@@ -2,7 +2,7 @@
 //!
 //! Each cron job keeps a log file of its own in one directory
 //! (`trendyol_sync.log`, `product_sync.log`, `order_sync.log`, `stock_sync.log`,
-//! `webhook_processor.log`, `monitor.log`). Every job run opens a `job` span
+//! `webhook_processor.log`, `question_sync.log`, `monitor.log`). Every job run opens a `job` span
 //! ([`job_span`]); the [`layer::JobFileLayer`] routes each event to the file of the job it
 //! happened in (anything outside a job goes to `meschain.log`), formats it as one line, and
 //! passes the line through [`redact`] before it touches the disk. Files are reopened when

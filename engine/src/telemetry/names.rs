@@ -10,6 +10,7 @@ pub const JOB_LOG_NAMES: &[&str] = &[
     "order_sync",
     "stock_sync",
     "webhook_processor",
+    "question_sync",
     "maintenance",
     "monitor",
 ];

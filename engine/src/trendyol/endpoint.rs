@@ -23,10 +23,12 @@ pub enum Service {
     Orders,
     PriceInventory,
     Webhooks,
+    /// Customer questions and their answers.
+    Questions,
 }
 
 impl Service {
-    pub const ALL: [Service; 9] = [
+    pub const ALL: [Service; 10] = [
         Service::ProductCreate,
         Service::ProductUpdate,
         Service::ProductFilter,
@@ -36,6 +38,7 @@ impl Service {
         Service::Orders,
         Service::PriceInventory,
         Service::Webhooks,
+        Service::Questions,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -49,6 +52,7 @@ impl Service {
             Service::Orders => "orders",
             Service::PriceInventory => "price_inventory",
             Service::Webhooks => "webhooks",
+            Service::Questions => "questions",
         }
     }
 
@@ -69,6 +73,8 @@ impl Service {
             Service::Orders => 1000,
             Service::PriceInventory => 0,
             Service::Webhooks => 0,
+            // None published for the question endpoints either.
+            Service::Questions => 0,
         }
     }
 }
@@ -177,6 +183,9 @@ endpoint_classes! {
     WebhookDelete => (Delete, "webhook.delete", Webhooks),
     WebhookActivate => (Put, "webhook.activate", Webhooks),
     WebhookDeactivate => (Put, "webhook.deactivate", Webhooks),
+    QuestionsFilter => (Get, "qna.questions.filter", Questions),
+    Question => (Get, "qna.question", Questions),
+    QuestionAnswer => (Post, "qna.answer", Questions),
 }
 
 impl EndpointClass {

@@ -46,6 +46,7 @@ pub mod config;
 pub mod endpoint;
 pub mod lookup;
 pub mod metrics;
+pub mod questions;
 pub mod reconcile;
 pub mod retry;
 
@@ -57,5 +58,6 @@ pub use client::{install_crypto_provider, TrendyolClient};
 pub use config::ClientConfig;
 pub use endpoint::{EndpointClass, Method, Service};
 pub use metrics::{CallMetrics, ClassMetrics, MetricsSnapshot};
+pub use questions::QuestionsQuery;
 pub use reconcile::{ItemCheck, ItemReconcile};
 pub use retry::RetryPolicy;

@@ -26,9 +26,10 @@ class Meschain extends \Opencart\System\Engine\Controller {
 	public const ROUTE_CRON = 'extension/meschain/panel/cron';
 	public const ROUTE_MAPPING = 'extension/meschain/panel/mapping';
 	public const ROUTE_PRICING = 'extension/meschain/panel/pricing';
+	public const ROUTE_QUESTIONS = 'extension/meschain/panel/questions';
 
 	/** Every admin controller of the extension: each gets access and modify on install. */
-	public const CONTROLLERS = [self::ROUTE, self::ROUTE_CRON, self::ROUTE_MAPPING, self::ROUTE_PRICING];
+	public const CONTROLLERS = [self::ROUTE, self::ROUTE_CRON, self::ROUTE_MAPPING, self::ROUTE_PRICING, self::ROUTE_QUESTIONS];
 
 	/**
 	 * Where those pages were before they moved to panel/: a shop upgrading still has these
@@ -96,6 +97,7 @@ class Meschain extends \Opencart\System\Engine\Controller {
 		$data['cron'] = $this->url->link(self::ROUTE_CRON, $token, true);
 		$data['mapping'] = $this->url->link(self::ROUTE_MAPPING, $token, true);
 		$data['pricing'] = $this->url->link(self::ROUTE_PRICING, $token, true);
+		$data['questions'] = $this->url->link(self::ROUTE_QUESTIONS, $token, true);
 		$data['cron_url'] = (defined('HTTP_CATALOG') ? HTTP_CATALOG : '') . 'index.php?route=' . self::CRON_ACTION;
 		$data['maintenance_url'] = (defined('HTTP_CATALOG') ? HTTP_CATALOG : '') . 'index.php?route=' . self::MAINTENANCE_CRON_ACTION;
 		$data['webhook_url'] = self::webhookUrl();
@@ -343,7 +345,8 @@ class Meschain extends \Opencart\System\Engine\Controller {
 
 	/**
 	 * Event handler (admin/view/common/column_left/before): Extensions > MesChain with Cron
-	 * Management, Settings, Mappings and Price rules, each shown only to users who may open it.
+	 * Management, Settings, Mappings, Price rules and Questions, each shown only to users who may
+	 * open it.
 	 *
 	 * @param array<string, mixed> $args the column_left view data
 	 */
@@ -361,6 +364,7 @@ class Meschain extends \Opencart\System\Engine\Controller {
 			[self::ROUTE, 'meschain_text_menu_settings'],
 			[self::ROUTE_MAPPING, 'meschain_text_menu_mapping'],
 			[self::ROUTE_PRICING, 'meschain_text_menu_pricing'],
+			[self::ROUTE_QUESTIONS, 'meschain_text_menu_questions'],
 		];
 		foreach ($entries as [$route_name, $text]) {
 			if ($this->user->hasPermission('access', $route_name)) {

@@ -20,10 +20,10 @@ class Cron extends \Opencart\System\Engine\Controller {
 	private const MODEL = 'extension/meschain/module/meschain';
 
 	/** The jobs the Monitoring tab lists: the orchestrator first, then the jobs it runs. */
-	public const JOBS = ['trendyol_sync', 'product_sync', 'order_sync', 'stock_sync', 'webhook_processor', 'maintenance'];
+	public const JOBS = ['trendyol_sync', 'product_sync', 'order_sync', 'stock_sync', 'webhook_processor', 'question_sync', 'maintenance'];
 
 	/** Manual sync buttons: the job each one enqueues. */
-	public const MANUAL_JOBS = ['product_sync', 'order_sync', 'stock_sync', 'webhook_processor', 'full_sync'];
+	public const MANUAL_JOBS = ['product_sync', 'order_sync', 'stock_sync', 'webhook_processor', 'question_sync', 'full_sync'];
 
 	/**
 	 * A run's status as the engine stores it in trendyol_sync_logs, with its badge. These are
