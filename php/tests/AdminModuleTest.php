@@ -802,7 +802,7 @@ final class AdminModuleTest extends TestCase
         foreach (glob(dirname(__DIR__) . '/cron/*.php') ?: [] as $script) {
             $expected[] = 'system/library/meschain/cron/' . basename($script);
         }
-        foreach (['meschain-worker.service', 'meschain.php', 'setup_cron_jobs.sh', 'trendyol-cron-monitor'] as $tool) {
+        foreach (['meschain-worker.service', 'meschain.php', 'meschain-doctor.php', 'meschain-status.php', 'setup_cron_jobs.sh', 'trendyol-cron-monitor'] as $tool) {
             $expected[] = 'system/library/meschain/bin/' . $tool;
         }
         sort($expected, SORT_STRING);
