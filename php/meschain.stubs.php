@@ -448,6 +448,15 @@ namespace MesChain {
         public function saveSettings(array $values): array {}
 
         /**
+         * The Trendyol API address the settings point at: production, stage, or the sandbox URL.
+         * `meschain doctor` reads the clock from there (Trendyol refuses signed requests from a
+         * server whose clock is far off, and the rate limiter's windows assume one time).
+         *
+         * @return string
+         */
+        public function apiBaseUrl(): string {}
+
+        /**
          * The module settings, validated, with secrets reduced to `*_set` flags.
          *
          * @return array

@@ -5,7 +5,7 @@
 #
 # The zip holds opencart-module/ at its root (install.json first level, as the installer
 # requires) plus, under system/library/meschain/, the cron scripts (php/cron/ → cron/) and bin/:
-# the command line (php/bin/meschain.php), the cron monitor, setup_cron_jobs.sh and the worker's
+# the command line (php/bin/meschain*.php), the cron monitor, setup_cron_jobs.sh and the worker's
 # systemd unit. OpenCart 4.0.2.3's installer extracts every path of the zip under
 # extension/meschain/ (only image/ and system/storage/ go elsewhere); the module's install()
 # copies cron/ and bin/ from there into the shop's system/library/meschain/, the paths the Setup
@@ -35,8 +35,14 @@ else
   echo "build-ocmod: note: php/cron/ has no scripts yet; the zip carries none" >&2
 fi
 
+# install.json carries the release's version (Cargo.toml, the one place it is set): the admin
+# compares it with the loaded extension's and names the fix when they differ.
+version=$(scripts/version.sh)
+sed -i -E 's/("version"[[:space:]]*:[[:space:]]*")[^"]*"/\1'"$version"'"/' "$STAGE/install.json"
+grep -q "\"version\": \"$version\"" "$STAGE/install.json" || { echo "build-ocmod: could not set the version in install.json" >&2; exit 1; }
+
 mkdir -p "$STAGE/system/library/meschain/bin"
-for f in php/bin/meschain.php scripts/trendyol-cron-monitor scripts/setup_cron_jobs.sh scripts/meschain-worker.service; do
+for f in php/bin/meschain*.php scripts/trendyol-cron-monitor scripts/setup_cron_jobs.sh scripts/meschain-worker.service; do
   [ -f "$f" ] || { echo "build-ocmod: $f is missing" >&2; exit 1; }
   cp "$f" "$STAGE/system/library/meschain/bin/"
 done

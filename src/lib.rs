@@ -251,6 +251,16 @@ impl PhpEngine {
         guarded(|| to_array(&settings.to_public_map()))
     }
 
+    /// The Trendyol API address the settings point at: production, stage, or the sandbox URL.
+    /// `meschain doctor` reads the clock from there (Trendyol refuses signed requests from a
+    /// server whose clock is far off, and the rate limiter's windows assume one time).
+    #[php(name = "apiBaseUrl")]
+    pub fn api_base_url(&self) -> PhpResult<String> {
+        let engine = self.inner.clone();
+        let settings = blocking(async move { engine.settings().await })?;
+        Ok(settings.api_base_url().to_string())
+    }
+
     /// One read-only Trendyol lookup through the shop's shared rate limiter: `brands`,
     /// `brand_by_name`, `categories`, `category_attributes`, `attribute_values`,
     /// `cargo_providers`, `claim_issue_reasons`, `webhooks`, `batch_result`, `orders`,

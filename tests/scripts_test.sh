@@ -49,16 +49,7 @@ uninstall_removes_it() {
 
 cli_migrate_and_status() {
   mariadb -h127.0.0.1 -uroot -e "CREATE DATABASE \`$DB\`" || return 1
-  cat > "$TMP/config.php" <<PHP
-<?php
-define('DB_DRIVER', 'mysqli');
-define('DB_HOSTNAME', '127.0.0.1');
-define('DB_USERNAME', 'root');
-define('DB_PASSWORD', '');
-define('DB_DATABASE', '$DB');
-define('DB_PORT', '3306');
-define('DB_PREFIX', 'oc_');
-PHP
+  shop_config "$TMP/config.php" "$DB"
   php -d "extension=$SO" php/bin/meschain.php migrate --opencart="$TMP/config.php" | grep "applied: 1" >/dev/null &&
   php -d "extension=$SO" php/bin/meschain.php migrate --opencart="$TMP/config.php" | grep "applied: none" >/dev/null &&
   php -d "extension=$SO" php/bin/meschain.php status --opencart="$TMP/config.php" | grep "oc_trendyol_sync_queue *present" >/dev/null &&

@@ -157,7 +157,9 @@ final class AdminModuleTest extends TestCase
             $this->assertFileEquals($file, DIR_SYSTEM . 'library/meschain/cron/' . basename($file));
         }
         $bin = glob(DIR_EXTENSION . 'meschain/system/library/meschain/bin/*') ?: [];
-        $this->assertCount(4, $bin);
+        // The command line (meschain.php and the doctor and status it loads), the monitor, the
+        // setup script and the worker's unit.
+        $this->assertCount(6, $bin);
         foreach ($bin as $file) {
             $this->assertFileEquals($file, DIR_SYSTEM . 'library/meschain/bin/' . basename($file));
         }
@@ -813,7 +815,7 @@ final class AdminModuleTest extends TestCase
         foreach (glob(dirname(__DIR__) . '/cron/*.php') ?: [] as $script) {
             $expected[] = 'system/library/meschain/cron/' . basename($script);
         }
-        foreach (['meschain-worker.service', 'meschain.php', 'setup_cron_jobs.sh', 'trendyol-cron-monitor'] as $tool) {
+        foreach (['meschain-worker.service', 'meschain.php', 'meschain-doctor.php', 'meschain-status.php', 'setup_cron_jobs.sh', 'trendyol-cron-monitor'] as $tool) {
             $expected[] = 'system/library/meschain/bin/' . $tool;
         }
         sort($expected, SORT_STRING);

@@ -105,6 +105,7 @@ class Meschain extends \Opencart\System\Engine\Controller {
 		$data['webhook_register'] = $this->url->link(self::ROUTE . '.registerwebhook', $token, true);
 
 		$data['error_warning'] = '';
+		$data['version_warning'] = $this->versionWarning();
 		$data['groups'] = [];
 
 		$form = $model->call('settingsForm');
@@ -193,6 +194,23 @@ class Meschain extends \Opencart\System\Engine\Controller {
 		$this->saveDropTables(!empty($_POST[self::DROP_TABLES_KEY]));
 
 		$this->json(['success' => $this->language->get('text_success')]);
+	}
+
+	/**
+	 * The extension (the .so PHP loaded) and this module are released together; after an upgrade
+	 * of only one of them the pages may call what the other lacks. Says which one to bring up to
+	 * the other's version, or '' when they agree (or the extension is missing: that has its own
+	 * message).
+	 */
+	private function versionWarning(): string {
+		$model = $this->model_extension_meschain_module_meschain;
+		$so = $model->version();
+		$module = $model->moduleVersion();
+		if ($so === '' || $module === '' || $so === $module) {
+			return '';
+		}
+		$key = version_compare($so, $module, '<') ? 'text_version_old_extension' : 'text_version_old_module';
+		return sprintf($this->language->get($key), $so, $module);
 	}
 
 	/** The catalog route Trendyol delivers to: the shop's public address plus the webhook route. */

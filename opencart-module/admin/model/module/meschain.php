@@ -35,6 +35,16 @@ class Meschain extends \Opencart\System\Engine\Model {
 	}
 
 	/**
+	 * This module's version: the install.json OpenCart's Installer extracted with it (the release
+	 * stamps it with the extension's version), or '' when it cannot be read.
+	 */
+	public function moduleVersion(): string {
+		$text = @file_get_contents(DIR_EXTENSION . 'meschain/install.json');
+		$json = is_string($text) ? json_decode($text, true) : null;
+		return is_array($json) && is_string($json['version'] ?? null) ? $json['version'] : '';
+	}
+
+	/**
 	 * Calls one `MesChain\Engine` method.
 	 *
 	 * @param string $method the engine method, e.g. 'dashboard'

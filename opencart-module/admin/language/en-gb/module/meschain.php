@@ -33,6 +33,8 @@ $_['text_barcode_source_mpn']  = 'MPN';
 $_['text_store_default']       = '%s (default store)';
 $_['text_customer_group_default'] = 'The shop\'s default group (now %s)';
 $_['text_missing_choice']      = '#%s (no longer in this shop)';
+$_['text_version_old_extension'] = 'Version mismatch: the loaded meschain extension is %1$s but this module is %2$s. Upgrade the extension on the server: apt install ./meschain_%2$s_amd64.deb, then restart PHP-FPM (systemctl restart php8.2-fpm).';
+$_['text_version_old_module']  = 'Version mismatch: the loaded meschain extension is %1$s but this module is %2$s. Upload meschain.ocmod.zip of version %1$s in Extensions > Installer; settings, mappings and history are kept.';
 
 // Tabs (settings groups)
 $_['tab_general']              = 'General';

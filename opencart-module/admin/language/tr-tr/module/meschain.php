@@ -33,6 +33,8 @@ $_['text_barcode_source_mpn']  = 'MPN';
 $_['text_store_default']       = '%s (varsayılan mağaza)';
 $_['text_customer_group_default'] = 'Mağazanın varsayılan grubu (şu an %s)';
 $_['text_missing_choice']      = '#%s (bu mağazada artık yok)';
+$_['text_version_old_extension'] = 'Sürüm uyuşmazlığı: yüklü meschain eklentisi %1$s, bu modül ise %2$s. Sunucudaki eklentiyi yükseltin: apt install ./meschain_%2$s_amd64.deb, ardından PHP-FPM\'i yeniden başlatın (systemctl restart php8.2-fpm).';
+$_['text_version_old_module']  = 'Sürüm uyuşmazlığı: yüklü meschain eklentisi %1$s, bu modül ise %2$s. Uzantılar > Yükleyici\'den %1$s sürümlü meschain.ocmod.zip dosyasını yükleyin; ayarlar, eşleştirmeler ve geçmiş korunur.';
 
 // Sekmeler (ayar grupları)
 $_['tab_general']              = 'Genel';
