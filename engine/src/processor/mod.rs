@@ -30,6 +30,7 @@ use crate::queue::{
 use crate::runner::{JobContext, JobOutcome, StopReason};
 use crate::sync::orders::outbound::{self, StatusPush};
 use crate::sync::orders::OrderImport;
+use crate::sync::stock::push as stock_push;
 use crate::trendyol::{OrdersQuery, TrendyolClient};
 
 /// Packages re-read per order-list request.
@@ -65,6 +66,9 @@ pub struct ProcessReport {
     pub orders_created: u64,
     pub orders_updated: u64,
     pub pushes: u64,
+    /// Coalesced stock pushes run, and the items they sent to Trendyol.
+    pub stock_pushes: u64,
+    pub stock_items_sent: u64,
 }
 
 /// The `webhook_processor` cron job: drains ready jobs within the run's limits.
@@ -146,7 +150,7 @@ async fn process(
         finished: stopped.is_none(),
         stopped,
         message: format!(
-            "{} jobs: {} done, {} retrying, {} dead; {} packages re-read, {} orders created, {} updated, {} pushes",
+            "{} jobs: {} done, {} retrying, {} dead; {} packages re-read, {} orders created, {} updated, {} pushes, {} stock items sent",
             report.claimed,
             report.completed,
             report.retrying,
@@ -154,7 +158,8 @@ async fn process(
             report.packages_read,
             report.orders_created,
             report.orders_updated,
-            report.pushes
+            report.pushes,
+            report.stock_items_sent
         ),
         details: serde_json::to_value(&report).unwrap_or_default(),
     })
@@ -186,6 +191,14 @@ async fn handle_batch(
     import: &mut Option<OrderImport>,
     report: &mut ProcessReport,
 ) -> Result<()> {
+    // Stock first: it is one call for the whole batch, and every second it waits is a second
+    // in which Trendyol sells stock the shop no longer has.
+    let (stock_jobs, jobs): (Vec<ClaimedJob>, Vec<ClaimedJob>) = jobs
+        .into_iter()
+        .partition(|j| j.kind == JobKind::StockPush);
+    if !stock_jobs.is_empty() {
+        handle_stock_pushes(ctx, stock_jobs, report).await?;
+    }
     let (package_jobs, other_jobs): (Vec<ClaimedJob>, Vec<ClaimedJob>) =
         jobs.into_iter().partition(|j| is_package_event(&j.kind));
     if !package_jobs.is_empty() {
@@ -198,6 +211,43 @@ async fn handle_batch(
     for job in other_jobs {
         let result = handle_other(ctx, &job, report).await;
         settle(&ctx.db, &job, result, report).await?;
+    }
+    Ok(())
+}
+
+/// Pushes the products of every stock push job in the batch at once (there is normally one:
+/// events merge into the open job), then records the one outcome for each job.
+async fn handle_stock_pushes(
+    ctx: &JobContext,
+    jobs: Vec<ClaimedJob>,
+    report: &mut ProcessReport,
+) -> Result<()> {
+    let mut product_ids = Vec::new();
+    let mut released = Vec::with_capacity(jobs.len());
+    for job in jobs {
+        match crate::queue::coalesce::release_slot(&ctx.db, &job).await {
+            Ok(payload) => {
+                product_ids.extend(stock_push::product_ids_of(&payload));
+                released.push(job);
+            }
+            Err(e) => settle(&ctx.db, &job, Err(JobFailure::from(&e)), report).await?,
+        }
+    }
+    if released.is_empty() {
+        return Ok(());
+    }
+    product_ids.sort_unstable();
+    product_ids.dedup();
+    let outcome = match stock_push::push_products(ctx, &product_ids).await {
+        Ok(sent) => {
+            report.stock_pushes += 1;
+            report.stock_items_sent += sent.items_sent;
+            Ok(())
+        }
+        Err(e) => Err(JobFailure::from(&e)),
+    };
+    for job in released {
+        settle(&ctx.db, &job, outcome.clone(), report).await?;
     }
     Ok(())
 }

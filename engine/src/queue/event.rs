@@ -107,6 +107,12 @@ pub enum JobKind {
     /// Pushing an order's status (picking, invoiced, tracking) to Trendyol. Priority 2: it is
     /// order work, but a new order must still be imported before anything is pushed.
     StatusPush,
+    /// Pushing the stock (and prices) of products OpenCart just changed — a sale, a
+    /// cancellation, an edit in the product form — so Trendyol stops selling what the shop no
+    /// longer has. Priority 1, beside new orders: a late stock push oversells just like a late
+    /// order import. Coalesced: the events of many sales merge into one pending job
+    /// (see [`super::coalesce`]).
+    StockPush,
     /// A full sync an administrator asked for (`$engine->enqueue('full_sync')`). Priority 4: it is
     /// long and nothing is waiting on it.
     FullSync,
@@ -125,6 +131,7 @@ impl JobKind {
         match self {
             JobKind::Event(event) => event.priority(),
             JobKind::StatusPush => 2,
+            JobKind::StockPush => 1,
             JobKind::Run(job) => job.priority(),
             JobKind::FullSync | JobKind::Unknown(_) => 4,
         }
@@ -136,6 +143,7 @@ impl JobKind {
         match self {
             JobKind::Event(event) => event.as_str(),
             JobKind::StatusPush => "status_push",
+            JobKind::StockPush => "stock_push",
             JobKind::FullSync => "full_sync",
             JobKind::Run(job) => job.event_type(),
             JobKind::Unknown(s) => s,
@@ -153,6 +161,7 @@ impl JobKind {
         }
         match lower.as_str() {
             "status_push" => JobKind::StatusPush,
+            "stock_push" => JobKind::StockPush,
             "full_sync" => JobKind::FullSync,
             _ => JobKind::Unknown(s.to_string()),
         }
@@ -294,11 +303,12 @@ mod tests {
 
     #[test]
     fn engine_kinds_round_trip_and_unknown_is_kept() {
-        for kind in [JobKind::StatusPush, JobKind::FullSync] {
+        for kind in [JobKind::StatusPush, JobKind::StockPush, JobKind::FullSync] {
             assert_eq!(JobKind::parse(kind.as_str()), kind);
         }
         assert_eq!(JobKind::parse("FULL_SYNC"), JobKind::FullSync);
         assert_eq!(JobKind::FullSync.priority(), 4);
+        assert_eq!(JobKind::StockPush.priority(), 1);
         for job in ManualJob::ALL {
             let kind = JobKind::Run(job);
             assert_eq!(kind.as_str(), format!("run:{}", job.name()));
