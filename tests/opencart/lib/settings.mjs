@@ -67,3 +67,15 @@ export function sandboxSettings(shop, extra = {}) {
     ...extra,
   };
 }
+
+/** Trendyol's own answer (the sandbox, with the demo seller's credentials). */
+export async function trendyol(shop, path) {
+  const response = await fetch(shop.sandbox.url + path, {
+    headers: {
+      authorization: 'Basic ' + Buffer.from(`${DEMO_SELLER.key}:${DEMO_SELLER.secret}`).toString('base64'),
+      'user-agent': `${DEMO_SELLER.id} - SelfIntegration`,
+    },
+  });
+  assert.equal(response.status, 200, `GET ${path}`);
+  return response.json();
+}
