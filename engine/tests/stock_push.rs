@@ -102,7 +102,9 @@ async fn sales_are_pushed_coalesced_with_the_quantity_at_push_time() {
     assert_eq!(some.len(), 3, "three approved products");
     let (p1, p2, p3) = (&some[0], &some[1], &some[2]);
     // Trendyol already shows what OpenCart has.
-    let o = stock::run(&shop.ctx(Duration::from_secs(60))).await.unwrap();
+    let o = stock::run(&shop.ctx(Duration::from_secs(60)))
+        .await
+        .unwrap();
     assert!(o.finished, "{}", o.message);
 
     // Three events, one open job holding the union of the products on Trendyol.
@@ -115,7 +117,11 @@ async fn sales_are_pushed_coalesced_with_the_quantity_at_push_time() {
         .unwrap();
     assert_eq!(second.queue_id, first.queue_id, "merged into the open job");
     assert!(!second.created);
-    assert_eq!(second.product_ids, vec![p2.0, p3.0], "only products on Trendyol");
+    assert_eq!(
+        second.product_ids,
+        vec![p2.0, p3.0],
+        "only products on Trendyol"
+    );
     let unknown = push::stock_changed(&shop.db, &shop.settings, &[999_999])
         .await
         .unwrap();
@@ -164,7 +170,9 @@ async fn sales_are_pushed_coalesced_with_the_quantity_at_push_time() {
     );
 
     // The stock job settles both batches: the newer value stands.
-    let o = stock::run(&shop.ctx(Duration::from_secs(60))).await.unwrap();
+    let o = stock::run(&shop.ctx(Duration::from_secs(60)))
+        .await
+        .unwrap();
     assert!(o.finished, "{}", o.message);
     let confirmed: Vec<(u32, Option<i64>, String)> = shop
         .conn()
@@ -178,7 +186,10 @@ async fn sales_are_pushed_coalesced_with_the_quantity_at_push_time() {
         .unwrap();
     assert_eq!(
         confirmed,
-        vec![(p1.0, Some(6), String::new()), (p2.0, Some(8), String::new())]
+        vec![
+            (p1.0, Some(6), String::new()),
+            (p2.0, Some(8), String::new())
+        ]
     );
     shop.finish().await;
 }

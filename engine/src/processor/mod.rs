@@ -141,7 +141,7 @@ async fn process(
         }
         report.claimed += jobs.len() as u64;
         ctx.progress.advance(jobs.len() as u64);
-        handle_batch(ctx, jobs, &mut import, &mut report).await?;
+        handle_batch(ctx, worker, jobs, &mut import, &mut report).await?;
     }
     let failed = report.dead;
     Ok(JobOutcome {
@@ -187,15 +187,15 @@ fn is_package_event(kind: &JobKind) -> bool {
 
 async fn handle_batch(
     ctx: &JobContext,
+    worker: &str,
     jobs: Vec<ClaimedJob>,
     import: &mut Option<OrderImport>,
     report: &mut ProcessReport,
 ) -> Result<()> {
     // Stock first: it is one call for the whole batch, and every second it waits is a second
     // in which Trendyol sells stock the shop no longer has.
-    let (stock_jobs, jobs): (Vec<ClaimedJob>, Vec<ClaimedJob>) = jobs
-        .into_iter()
-        .partition(|j| j.kind == JobKind::StockPush);
+    let (stock_jobs, jobs): (Vec<ClaimedJob>, Vec<ClaimedJob>) =
+        jobs.into_iter().partition(|j| j.kind == JobKind::StockPush);
     if !stock_jobs.is_empty() {
         handle_stock_pushes(ctx, stock_jobs, report).await?;
     }
@@ -206,7 +206,7 @@ async fn handle_batch(
             *import = Some(OrderImport::prepare(&ctx.db, &ctx.settings).await?);
         }
         let import = import.as_ref().expect("prepared above");
-        handle_package_events(ctx, import, package_jobs, report).await?;
+        handle_package_events(ctx, worker, import, package_jobs, report).await?;
     }
     for job in other_jobs {
         let result = handle_other(ctx, &job, report).await;
@@ -252,9 +252,29 @@ async fn handle_stock_pushes(
     Ok(())
 }
 
+/// Between the chunks of a long batch of order imports: a sale made meanwhile has its stock
+/// push waiting in the open job, and waiting for the whole batch would leave Trendyol selling
+/// that stock for seconds. One lookup by the slot's unique key; the job is claimed by id.
+async fn push_waiting_stock(
+    ctx: &JobContext,
+    worker: &str,
+    report: &mut ProcessReport,
+) -> Result<()> {
+    let Some(id) = stock_push::open_job(&ctx.db, ctx.client.seller_id()).await? else {
+        return Ok(());
+    };
+    let lease = LEASE.min(ctx.time_left().max(Duration::from_secs(10)));
+    if let Some(job) = crate::queue::claim_by_id(&ctx.db, id, worker, lease).await? {
+        report.claimed += 1;
+        handle_stock_pushes(ctx, vec![job], report).await?;
+    }
+    Ok(())
+}
+
 /// Re-reads the packages of order events in batches and imports them; one result per job.
 async fn handle_package_events(
     ctx: &JobContext,
+    worker: &str,
     import: &OrderImport,
     jobs: Vec<ClaimedJob>,
     report: &mut ProcessReport,
@@ -270,7 +290,10 @@ async fn handle_package_events(
         }
     }
     let ids: Vec<u64> = by_package.keys().copied().collect();
-    for chunk in ids.chunks(READ_BATCH) {
+    for (i, chunk) in ids.chunks(READ_BATCH).enumerate() {
+        if i > 0 {
+            push_waiting_stock(ctx, worker, report).await?;
+        }
         let read = read_packages(&ctx.client, chunk).await;
         let packages = match read {
             Ok(p) => p,

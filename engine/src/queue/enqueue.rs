@@ -106,7 +106,8 @@ impl NewJob {
 pub(super) const COLUMNS: &str =
     "(event_type, priority, dedupe_key, payload, status, attempts, max_attempts, \
                        available_at, created_at, updated_at)";
-pub(super) const ROW: &str = "(?, ?, ?, ?, 'pending', 0, ?, NOW(3) + INTERVAL ? MICROSECOND, NOW(3), NOW(3))";
+pub(super) const ROW: &str =
+    "(?, ?, ?, ?, 'pending', 0, ?, NOW(3) + INTERVAL ? MICROSECOND, NOW(3), NOW(3))";
 
 /// What [`enqueue`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

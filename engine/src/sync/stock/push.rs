@@ -121,6 +121,21 @@ pub async fn stock_changed(
     })
 }
 
+/// The open stock push of `seller` when it is ready to run (one lookup by the slot's unique key).
+pub async fn open_job(db: &Database, seller: u64) -> Result<Option<u64>> {
+    let mut conn = db.conn().await?;
+    conn.exec_first(
+        format!(
+            "SELECT queue_id FROM {} WHERE dedupe_key = ? AND status = 'pending' \
+             AND available_at <= NOW(3)",
+            db.table("trendyol_sync_queue")
+        ),
+        (slot(seller),),
+    )
+    .await
+    .map_err(Error::db("looking for a waiting stock push"))
+}
+
 /// The product ids a stock push payload names (ignoring anything that is not an id).
 pub fn product_ids_of(payload: &serde_json::Value) -> Vec<u32> {
     let mut ids: Vec<u32> = coalesce::members(payload, FIELD)
