@@ -10,10 +10,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import { spawnShop, EXTENSION } from './lib/shop.mjs';
 import { Service } from './lib/process.mjs';
-import { launchBrowser, openSession } from './lib/browser.mjs';
-import { signIn, uploadModule, installModule, openAdmin, act, addCurrency } from './lib/admin.mjs';
-import { saveSettings, sandboxSettings, trendyol, DEMO_SELLER } from './lib/settings.mjs';
-import { pickAndSave, mappingRow, openMappingTab, pressSync } from './lib/panels.mjs';
+import { launchBrowser } from './lib/browser.mjs';
+import { openAdmin, act, addCurrency, editProduct } from './lib/admin.mjs';
+import { ownerWithMesChain, trendyol, DEMO_SELLER } from './lib/settings.mjs';
+import { mapDemoCategoryAndBrand, pressSync } from './lib/panels.mjs';
 import { storefrontCheckout } from './lib/storefront.mjs';
 
 // OpenCart keeps at most 14 characters of an EAN.
@@ -54,28 +54,13 @@ describe('stock follows the shop within seconds', () => {
     shop = await spawnShop('oversell');
     await shop.control('POST', '/__sandbox/settings', { rejectShare: 0 });
     browser = await launchBrowser();
-    owner = await openSession(browser, { artifacts: shop.artifacts, label: 'oversell' });
-    await signIn(owner, shop);
-    await uploadModule(owner, shop);
-    assert.ok((await installModule(owner, shop)).success);
-    await saveSettings(owner, shop, sandboxSettings(shop, {
-      store_url: shop.url, image_base_url: `https://${new URL(shop.url).host}/image/`,
-    }));
+    owner = await ownerWithMesChain(browser, shop, 'oversell');
     await addCurrency(owner, shop, { title: 'Türk Lirası', code: 'TRY', value: 1, symbolRight: ' TL' });
 
     // The product on Trendyol: its barcode, its category and brand mapped, Sync Products
     // pressed until Trendyol approved it.
-    const { page } = owner;
-    await openAdmin(owner, shop, 'catalog/product', { filter_name: PRODUCT });
-    const row = page.locator('#product tbody tr').filter({ has: page.locator('td', { hasText: new RegExp(`^${PRODUCT}\\s`) }) });
-    await Promise.all([page.waitForURL(/catalog\/product\.form/), row.locator('a.btn-primary').first().click()]);
-    await page.click('a[href="#tab-data"]');
-    await page.fill('#input-ean', BARCODE);
-    assert.ok((await act(page, () => page.click('button[form="form-product"]'))).success, 'product saved');
-    await openMappingTab(owner, shop, 'category');
-    assert.ok((await act(page, () => pickAndSave(page, mappingRow(page, 'category', 'Laptops & Notebooks'), 'Elbise', 'Elbise (411)'))).success);
-    await openMappingTab(owner, shop, 'brand');
-    assert.ok((await act(page, () => pickAndSave(page, mappingRow(page, 'brand', 'Apple'), 'MesChain Demo', 'MesChain Demo (1791)'))).success);
+    await editProduct(owner, shop, PRODUCT, { ean: BARCODE });
+    await mapDemoCategoryAndBrand(owner, shop);
     for (let i = 0; i < 10 && await shop.value(`SELECT sync_status FROM oc_trendyol_products WHERE barcode = '${BARCODE}'`) !== 'approved'; i++) {
       assert.equal((await pressSync(owner, shop, 'Sync Products')).status, 'done');
       await sleep(300);
@@ -118,13 +103,7 @@ describe('stock follows the shop within seconds', () => {
   });
 
   it('the owner\'s edit of the quantity in the product form reaches Trendyol', async () => {
-    const { page } = owner;
-    await openAdmin(owner, shop, 'catalog/product', { filter_name: PRODUCT });
-    const row = page.locator('#product tbody tr').filter({ has: page.locator('td', { hasText: new RegExp(`^${PRODUCT}\\s`) }) });
-    await Promise.all([page.waitForURL(/catalog\/product\.form/), row.locator('a.btn-primary').first().click()]);
-    await page.click('a[href="#tab-data"]');
-    await page.fill('#input-quantity', '42');
-    assert.ok((await act(page, () => page.click('button[form="form-product"]'))).success, 'product saved');
+    await editProduct(owner, shop, PRODUCT, { quantity: 42 });
     assert.equal(await shopQuantity(shop), 42);
     const took = await trendyolReaches(shop, 42);
     console.log(`product edit → Trendyol: ${took} ms`);

@@ -9,10 +9,10 @@ import { join } from 'node:path';
 
 import { spawnShop, EXTENSION } from './lib/shop.mjs';
 import { run } from './lib/process.mjs';
-import { launchBrowser, openSession } from './lib/browser.mjs';
-import { signIn, uploadModule, installModule, openAdmin, openFromMenu, act, addCurrency } from './lib/admin.mjs';
-import { saveSettings, sandboxSettings, trendyol, DEMO_SELLER } from './lib/settings.mjs';
-import { pickAndSave, mappingRow, openMappingTab, pressSync, openCronTab, clickAndLoad } from './lib/panels.mjs';
+import { launchBrowser } from './lib/browser.mjs';
+import { openAdmin, openFromMenu, act, addCurrency, editProduct } from './lib/admin.mjs';
+import { ownerWithMesChain, saveSettings, trendyol, DEMO_SELLER } from './lib/settings.mjs';
+import { mappingRow, mapDemoCategoryAndBrand, openMappingTab, pressSync, openCronTab, clickAndLoad } from './lib/panels.mjs';
 import { storefrontCheckout } from './lib/storefront.mjs';
 
 // OpenCart keeps at most 14 characters of an EAN.
@@ -38,16 +38,8 @@ describe('a shop owner\'s day with MesChain', () => {
     // Every reviewed product is approved, so the day's orders can be made from it.
     await shop.control('POST', '/__sandbox/settings', { rejectShare: 0 });
     browser = await launchBrowser();
-    owner = await openSession(browser, { artifacts: shop.artifacts, label: 'day' });
-    await signIn(owner, shop);
-    await uploadModule(owner, shop);
-    assert.ok((await installModule(owner, shop)).success);
     // Webhook processing off: a manual press must still run (the switch governs automatic runs).
-    // Trendyol takes images only over https: a real shop gives its https image address (this
-    // one is served on plain http, and the sandbox does not fetch images).
-    await saveSettings(owner, shop, sandboxSettings(shop, {
-      store_url: shop.url, image_base_url: `https://${new URL(shop.url).host}/image/`, webhook_processing: false,
-    }));
+    owner = await ownerWithMesChain(browser, shop, 'day', { webhook_processing: false });
   });
 
   after(async () => {
@@ -60,21 +52,12 @@ describe('a shop owner\'s day with MesChain', () => {
   });
 
   it('the owner gives a product its barcode (Catalog > Products > Edit > Data)', async () => {
-    const { page } = owner;
-    await openAdmin(owner, shop, 'catalog/product', { filter_name: PRODUCT });
-    const row = page.locator('#product tbody tr').filter({ has: page.locator('td', { hasText: new RegExp(`^${PRODUCT}\\s`) }) });
-    await Promise.all([page.waitForURL(/catalog\/product\.form/), row.locator('a.btn-primary').first().click()]);
-    await page.click('a[href="#tab-data"]');
-    await page.fill('#input-ean', BARCODE);
-    assert.ok((await act(page, () => page.click('button[form="form-product"]'))).success, 'product saved');
+    await editProduct(owner, shop, PRODUCT, { ean: BARCODE });
   });
 
   it('maps its category and brand on MesChain > Mappings', async () => {
     const { page } = owner;
-    await openMappingTab(owner, shop, 'category');
-    assert.ok((await act(page, () => pickAndSave(page, mappingRow(page, 'category', 'Laptops & Notebooks'), 'Elbise', 'Elbise (411)'))).success);
-    await openMappingTab(owner, shop, 'brand');
-    assert.ok((await act(page, () => pickAndSave(page, mappingRow(page, 'brand', 'Apple'), 'MesChain Demo', 'MesChain Demo (1791)'))).success);
+    await mapDemoCategoryAndBrand(owner, shop);
     await owner.screenshot('mappings-brand');
     await openMappingTab(owner, shop, 'category');
     assert.match(await mappingRow(page, 'category', 'Laptops & Notebooks').innerText(), /Elbise/);
