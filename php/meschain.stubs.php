@@ -272,6 +272,20 @@ namespace MesChain {
         public function orderStatusChanged(int $order_id, int $order_status_id): array {}
 
         /**
+         * Tells MesChain that OpenCart changed the stock of these products (the module's order and
+         * product events). Queues one coalesced stock push for those on Trendyol, which a worker
+         * sends within seconds with OpenCart's quantity at that moment. Returns `[queue_id,
+         * created, product_ids, skipped]`: `queue_id` 0 and the reason in `skipped` when nothing
+         * was queued (MesChain or stock sync switched off, no product on Trendyol).
+         *
+         * @throws \MesChain\ConfigException when an id is not a positive integer or there are more than 1000.
+         *
+         * @param array $product_ids
+         * @return array
+         */
+        public function stockChanged(array $product_ids): array {}
+
+        /**
          * What the products `product_ids` (at most 50) would cost on Trendyol under `rules` (not
          * saved): `['rows' => [product_id, found, name, model, manufacturer, price, special,
          * current_list_price, current_sale_price, list_price, sale_price, rule => [scope, id]]]`.

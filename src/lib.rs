@@ -426,6 +426,36 @@ impl PhpEngine {
         guarded(|| to_array(&ids))
     }
 
+    /// Tells MesChain that OpenCart changed the stock of these products (the module's order and
+    /// product events). Queues one coalesced stock push for those on Trendyol, which a worker
+    /// sends within seconds with OpenCart's quantity at that moment. Returns `[queue_id,
+    /// created, product_ids, skipped]`: `queue_id` 0 and the reason in `skipped` when nothing
+    /// was queued (MesChain or stock sync switched off, no product on Trendyol).
+    ///
+    /// @throws \MesChain\ConfigException when an id is not a positive integer or there are more than 1000.
+    #[php(name = "stockChanged")]
+    pub fn stock_changed(&self, product_ids: &ZendHashTable) -> PhpResult<ZBox<ZendHashTable>> {
+        let ids = guarded(|| {
+            values(product_ids, "stockChanged() product ids")?
+                .iter()
+                .map(|v| {
+                    let id = match v {
+                        serde_json::Value::Number(n) => n.as_i64(),
+                        serde_json::Value::String(s) => s.trim().parse::<i64>().ok(),
+                        _ => None,
+                    };
+                    id.ok_or_else(|| {
+                        Error::Config(format!("stockChanged() takes product ids, got {v}"))
+                    })
+                    .and_then(|id| positive_id(id, "product_id"))
+                })
+                .collect::<Result<Vec<u32>, Error>>()
+        })?;
+        let engine = self.inner.clone();
+        let queued = blocking(async move { engine.stock_changed(&ids).await })?;
+        guarded(|| to_array(&queued))
+    }
+
     /// Queues a tracking number and/or an invoice link for a Trendyol order's packages.
     ///
     /// @throws \MesChain\ConfigException when the order is not a Trendyol order or a value is unusable.

@@ -148,6 +148,27 @@ if ($f = fresh("$bench/webhook_flood.json", $started)) {
     $missing('webhook flood', 'webhook_flood_bench did not write bench/webhook_flood.json');
 }
 
+// The oversell window: a sale in OpenCart → Trendyol's stock (bench/php/oversell_bench.php).
+/** Figures the issue asks for by name, as top-level keys of report.json (null: not measured). */
+$keys = ['oversell_window_p99_ms' => null, 'baseline_per_product_ratio' => null];
+if ($v = fresh("$bench/oversell.json", $started)) {
+    $row('oversell window', 'p99 sale in OpenCart → Trendyol stock (' . $v['checkouts'] . ' checkouts with webhooks beside; p50 ' . $v['window_p50_ms'] . ' ms)', $v['window_p99_ms'], 'ms', '≤ ' . $v['window_p99_target_ms'] . ' ms, every sale pushed', (bool) $v['p99_ok']);
+    $row('oversell window', 'sales per coalesced price & inventory write', $v['sales_per_write'], '', '— (recorded)', null);
+    $keys['oversell_window_p99_ms'] = $v['window_p99_ms'];
+} else {
+    $missing('oversell window', 'oversell_bench did not write bench/oversell.json');
+}
+
+// The baseline a user would otherwise pick (bench/php/baseline_bench.php).
+if ($b = fresh("$bench/baseline.json", $started)) {
+    $row('baseline, ' . number_format($b['products']) . ' products', 'MesChain stock_sync / one call per product, at Trendyol\'s 50 calls per 10 s (' . $b['meschain_at_trendyols_limit_s'] . ' s / ≥ ' . $b['baseline_at_trendyols_limit_s'] . ' s)', $b['meschain_to_baseline'], '×', '< 1, every item sent', $b['meschain_to_baseline'] < 1 && $b['every_item_sent']);
+    $row('baseline, ' . number_format($b['products']) . ' products', 'the same on the bare wire, sandbox limits off (' . $b['meschain']['seconds'] . ' s / ' . $b['baseline']['seconds'] . ' s)', $b['meschain_to_baseline_bare_wire'], '×', '— (recorded)', null);
+    $row('baseline, ' . number_format($b['products']) . ' products', 'calls: MesChain / one call per product', $b['meschain']['calls'] . ' / ' . $b['baseline']['calls'], '', '— (recorded)', null);
+    $keys['baseline_per_product_ratio'] = $b['meschain_to_baseline'];
+} else {
+    $missing('baseline', 'baseline_bench did not write bench/baseline.json');
+}
+
 $total = $started > 0 ? time() - $started : null;
 $report = [
     'benchmark' => 'suite',
@@ -155,6 +176,7 @@ $report = [
     'total_seconds' => $total,
     'total_target_seconds' => 1200,
     'steps' => $steps,
+] + $keys + [
     'figures' => $rows,
     'all_targets_met' => array_reduce($rows, static fn (bool $acc, array $r): bool => $acc && $r['ok'] !== false, true),
 ];
@@ -185,6 +207,6 @@ foreach ($steps as $name => $s) {
     $md .= "| $name | {$s['seconds']} | {$s['exit_code']} |\n";
 }
 $md .= sprintf("| **total** | **%s** | target ≤ 1200 s %s |\n\n", $total ?? '?', $total !== null && $total <= 1200 ? '✓' : '✗');
-$md .= "Details: bench/sandbox.md, bench/quota.md, bench/catalog.md, bench/orders.md, bench/webhooks.md, bench/webhook_flood.md.\n";
+$md .= "Details: bench/sandbox.md, bench/quota.md, bench/catalog.md, bench/orders.md, bench/webhooks.md, bench/webhook_flood.md, bench/oversell.md, bench/baseline.md.\n";
 file_put_contents("$bench/report.md", $md);
 echo $md;

@@ -44,17 +44,6 @@ if (!extension_loaded('meschain')) {
     exit(1);
 }
 
-/** A sandbox control call that must succeed. */
-function control(SandboxProcess $sandbox, string $method, string $path, ?array $body = null): array
-{
-    $answer = $sandbox->control($method, $path, $body);
-    if (isset($answer['error'])) {
-        fwrite(STDERR, "sandbox $path: {$answer['error']}\n");
-        exit(1);
-    }
-    return $answer;
-}
-
 TestShop::createRunDatabase();
 register_shutdown_function([TestShop::class, 'dropRunDatabase']);
 

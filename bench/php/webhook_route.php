@@ -1,7 +1,7 @@
 <?php
 /**
- * What the webhook benchmarks share: a clock, percentiles, progress lines, and OpenCart's
- * webhook route served by `php -S` with the extension and several workers, as a shop serves it.
+ * What the PHP benchmarks share: a clock, percentiles, progress lines, sandbox control calls,
+ * and OpenCart's webhook route served by `php -S` with the extension and several workers, as a shop serves it.
  */
 declare(strict_types=1);
 
@@ -19,6 +19,17 @@ function percentile(array $xs, float $p): float
     sort($xs);
     $i = (int) ceil($p / 100 * count($xs)) - 1;
     return round($xs[max(0, min(count($xs) - 1, $i))], 1);
+}
+
+/** A sandbox control call that must succeed (the benchmark stops with the sandbox's error). */
+function control(\MesChainTest\SandboxProcess $sandbox, string $method, string $path, ?array $body = null): array
+{
+    $answer = $sandbox->control($method, $path, $body);
+    if (isset($answer['error'])) {
+        fwrite(STDERR, "sandbox $path: " . json_encode($answer['error']) . "\n");
+        exit(1);
+    }
+    return $answer;
 }
 
 function say(string $line): void

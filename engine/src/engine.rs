@@ -210,6 +210,16 @@ impl Engine {
         Ok(queued.into_iter().map(|q| q.id).collect())
     }
 
+    /// The module's stock events (an order added, edited, deleted or its status changed; a
+    /// product saved): queues one coalesced stock push for the products on Trendyol.
+    pub async fn stock_changed(
+        &self,
+        product_ids: &[u32],
+    ) -> Result<crate::sync::stock::push::StockQueued> {
+        let settings = self.settings().await?;
+        crate::sync::stock::push::stock_changed(&self.database()?, &settings, product_ids).await
+    }
+
     /// Queues a tracking number and/or invoice link for an order's packages.
     pub async fn push_shipment(
         &self,

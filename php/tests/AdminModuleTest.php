@@ -127,6 +127,11 @@ final class AdminModuleTest extends TestCase
         $order = self::row("SELECT * FROM `oc_event` WHERE `code` = 'meschain_order_status'");
         $this->assertSame('catalog/model/checkout/order/addHistory/after', $order['trigger']);
         $this->assertSame('extension/meschain/event/order.addHistory', $order['action']);
+        // Stock follows a sale: the order and product events, each once, each on.
+        $stock = \Opencart\Admin\Model\Extension\Meschain\Event\Stock::EVENTS;
+        foreach ($stock as $code => [$trigger, $action]) {
+            $this->assertSame([[$trigger, $action, '1']], array_map('array_values', self::shop()->db()->query("SELECT `trigger`, `action`, `status` FROM `oc_event` WHERE `code` = '$code'")->rows), $code);
+        }
 
         $cron = self::row("SELECT * FROM `oc_cron` WHERE `code` = 'meschain_trendyol_sync'");
         $this->assertSame(['hour', 'extension/meschain/cron/meschain', '0'], [$cron['cycle'], $cron['action'], (string)$cron['status']]);
@@ -170,6 +175,7 @@ final class AdminModuleTest extends TestCase
         self::shop()->db()->query("UPDATE `oc_setting` SET `value` = '77' WHERE `key` = 'module_meschain_batch_size'");
         $this->assertArrayHasKey('success', self::install()->json());
         $this->assertSame(1, self::countRows("SELECT COUNT(*) AS n FROM `oc_event` WHERE `code` = 'meschain_menu'"));
+        $this->assertSame(count($stock), self::countRows("SELECT COUNT(*) AS n FROM `oc_event` WHERE `code` LIKE 'meschain\\_stock\\_%'"));
         $this->assertSame(1, self::countRows("SELECT COUNT(*) AS n FROM `oc_cron` WHERE `code` = 'meschain_trendyol_sync'"));
         $this->assertSame(1, self::countRows("SELECT COUNT(*) AS n FROM `oc_cron` WHERE `code` = 'meschain_maintenance' AND `action` = 'extension/meschain/cron/meschain.maintenance' AND `cycle` = 'day'"));
         $this->assertSame(1, self::countRows("SELECT COUNT(*) AS n FROM `oc_extension` WHERE `code` = 'meschain'"));
@@ -235,6 +241,16 @@ final class AdminModuleTest extends TestCase
             $this->assertStringContainsString('index.php?route=' . $route . '&amp;user_token=' . $token, $page);
         }
         $this->assertStringContainsString('Cron Management', $page);
+
+        // A shop that upgraded without reinstalling lacks the newer events: any admin page
+        // puts them back, and leaves one the owner switched off as it is.
+        $db = self::shop()->db();
+        $db->query("DELETE FROM `oc_event` WHERE `code` = 'meschain_stock_order_history'");
+        $db->query("UPDATE `oc_event` SET `status` = 0 WHERE `code` = 'meschain_stock_product'");
+        self::shop()->request(self::SETTINGS);
+        $this->assertSame(1, self::countRows("SELECT COUNT(*) AS n FROM `oc_event` WHERE `code` = 'meschain_stock_order_history' AND `status` = 1"));
+        $this->assertSame(1, self::countRows("SELECT COUNT(*) AS n FROM `oc_event` WHERE `code` = 'meschain_stock_product' AND `status` = 0"));
+        $db->query("UPDATE `oc_event` SET `status` = 1 WHERE `code` = 'meschain_stock_product'");
 
         // Turkish admin: the same menu, in Turkish.
         $page = self::shop()->request(self::SETTINGS, [], [], null, 'tr-tr')->output;
@@ -924,6 +940,7 @@ final class AdminModuleTest extends TestCase
         $this->assertStringNotContainsString($secret, $uninstalled->output);
         $this->assertSame(0, self::countRows("SELECT COUNT(*) AS n FROM `oc_event` WHERE `code` = 'meschain_menu'"));
         $this->assertSame(0, self::countRows("SELECT COUNT(*) AS n FROM `oc_event` WHERE `code` = 'meschain_order_status'"));
+        $this->assertSame(0, self::countRows("SELECT COUNT(*) AS n FROM `oc_event` WHERE `code` LIKE 'meschain\\_stock\\_%'"));
         $this->assertSame(0, self::countRows("SELECT COUNT(*) AS n FROM `oc_cron` WHERE `code` IN ('meschain_trendyol_sync', 'meschain_maintenance')"));
         $this->assertSame(0, self::countRows("SELECT COUNT(*) AS n FROM `oc_extension` WHERE `code` = 'meschain'"));
         foreach ([1, 10] as $group) {

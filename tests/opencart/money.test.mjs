@@ -7,26 +7,15 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { spawnShop } from './lib/shop.mjs';
-import { launchBrowser, openSession } from './lib/browser.mjs';
+import { launchBrowser } from './lib/browser.mjs';
 import {
-  signIn, uploadModule, installModule, openAdmin, act, addCurrency, switchOffRateSource, setDefaultCurrency, openFromMenu,
+  openAdmin, act, addCurrency, switchOffRateSource, setDefaultCurrency, openFromMenu, editProduct,
 } from './lib/admin.mjs';
-import { saveSettings, sandboxSettings, DEMO_SELLER } from './lib/settings.mjs';
-import { pickAndSave, mappingRow, openMappingTab, pressSync } from './lib/panels.mjs';
+import { ownerWithMesChain, trendyol, DEMO_SELLER } from './lib/settings.mjs';
+import { mapDemoCategoryAndBrand, pressSync } from './lib/panels.mjs';
 
 const BARCODE = '8690000004321';
 const PRODUCT = 'MacBook Pro';
-
-async function trendyol(shop, path) {
-  const response = await fetch(shop.sandbox.url + path, {
-    headers: {
-      authorization: 'Basic ' + Buffer.from(`${DEMO_SELLER.key}:${DEMO_SELLER.secret}`).toString('base64'),
-      'user-agent': `${DEMO_SELLER.id} - SelfIntegration`,
-    },
-  });
-  assert.equal(response.status, 200, `GET ${path}`);
-  return response.json();
-}
 
 describe('a dollar shop sells in lira', () => {
   let shop;
@@ -37,13 +26,7 @@ describe('a dollar shop sells in lira', () => {
     shop = await spawnShop('money');
     await shop.control('POST', '/__sandbox/settings', { rejectShare: 0 });
     browser = await launchBrowser();
-    owner = await openSession(browser, { artifacts: shop.artifacts, label: 'money' });
-    await signIn(owner, shop);
-    await uploadModule(owner, shop);
-    assert.ok((await installModule(owner, shop)).success);
-    await saveSettings(owner, shop, sandboxSettings(shop, {
-      store_url: shop.url, image_base_url: `https://${new URL(shop.url).host}/image/`, webhook_processing: false,
-    }));
+    owner = await ownerWithMesChain(browser, shop, 'money', { webhook_processing: false });
   });
 
   after(async () => {
@@ -76,23 +59,14 @@ describe('a dollar shop sells in lira', () => {
 
   it('a 10.00 USD product reaches Trendyol at 345.00 TL', async () => {
     const { page } = owner;
-    await openAdmin(owner, shop, 'catalog/product', { filter_name: PRODUCT });
-    const row = page.locator('#product tbody tr').filter({ has: page.locator('td', { hasText: new RegExp(`^${PRODUCT}\\s`) }) });
-    await Promise.all([page.waitForURL(/catalog\/product\.form/), row.locator('a.btn-primary').first().click()]);
-    await page.click('a[href="#tab-data"]');
-    await page.fill('#input-ean', BARCODE);
-    await page.fill('#input-price', '10.00');
-    assert.ok((await act(page, () => page.click('button[form="form-product"]'))).success, 'product saved');
+    await editProduct(owner, shop, PRODUCT, { ean: BARCODE, price: '10.00' });
     // Its specials belong to another price: the owner removes them on the Special tab.
     await page.click('a[href="#tab-special"]');
     const removers = page.locator('#product-special tbody button.btn-danger');
     while (await removers.count()) await removers.first().click();
     assert.ok((await act(page, () => page.click('button[form="form-product"]'))).success, 'specials removed');
 
-    await openMappingTab(owner, shop, 'category');
-    assert.ok((await act(page, () => pickAndSave(page, mappingRow(page, 'category', 'Laptops & Notebooks'), 'Elbise', 'Elbise (411)'))).success);
-    await openMappingTab(owner, shop, 'brand');
-    assert.ok((await act(page, () => pickAndSave(page, mappingRow(page, 'brand', 'Apple'), 'MesChain Demo', 'MesChain Demo (1791)'))).success);
+    await mapDemoCategoryAndBrand(owner, shop);
 
     const result = await pressSync(owner, shop, 'Sync Products');
     assert.equal(result.status, 'done', result.text);

@@ -9,26 +9,15 @@ import { join } from 'node:path';
 
 import { spawnShop, EXTENSION } from './lib/shop.mjs';
 import { run } from './lib/process.mjs';
-import { launchBrowser, openSession } from './lib/browser.mjs';
-import { signIn, uploadModule, installModule, openAdmin, openFromMenu, act, addCurrency } from './lib/admin.mjs';
-import { saveSettings, sandboxSettings, DEMO_SELLER } from './lib/settings.mjs';
-import { pickAndSave, mappingRow, openMappingTab, pressSync, openCronTab, clickAndLoad, settled } from './lib/panels.mjs';
+import { launchBrowser } from './lib/browser.mjs';
+import { openAdmin, openFromMenu, act, addCurrency, editProduct } from './lib/admin.mjs';
+import { ownerWithMesChain, saveSettings, trendyol, DEMO_SELLER } from './lib/settings.mjs';
+import { mappingRow, mapDemoCategoryAndBrand, openMappingTab, pressSync, openCronTab, clickAndLoad } from './lib/panels.mjs';
+import { storefrontCheckout } from './lib/storefront.mjs';
 
 // OpenCart keeps at most 14 characters of an EAN.
 const BARCODE = '8690000001234';
 const PRODUCT = 'MacBook Pro';
-
-/** Trendyol's own answer (the sandbox, with the demo seller's credentials). */
-async function trendyol(shop, path) {
-  const response = await fetch(shop.sandbox.url + path, {
-    headers: {
-      authorization: 'Basic ' + Buffer.from(`${DEMO_SELLER.key}:${DEMO_SELLER.secret}`).toString('base64'),
-      'user-agent': `${DEMO_SELLER.id} - SelfIntegration`,
-    },
-  });
-  assert.equal(response.status, 200, `GET ${path}`);
-  return response.json();
-}
 
 /** A time as OpenCart's en-gb admin prints it (d/m/Y H:i:s). */
 const ADMIN_TIME = /(\d{2})\/(\d{2})\/(\d{4}) (\d{2}:\d{2}:\d{2})/;
@@ -49,16 +38,8 @@ describe('a shop owner\'s day with MesChain', () => {
     // Every reviewed product is approved, so the day's orders can be made from it.
     await shop.control('POST', '/__sandbox/settings', { rejectShare: 0 });
     browser = await launchBrowser();
-    owner = await openSession(browser, { artifacts: shop.artifacts, label: 'day' });
-    await signIn(owner, shop);
-    await uploadModule(owner, shop);
-    assert.ok((await installModule(owner, shop)).success);
     // Webhook processing off: a manual press must still run (the switch governs automatic runs).
-    // Trendyol takes images only over https: a real shop gives its https image address (this
-    // one is served on plain http, and the sandbox does not fetch images).
-    await saveSettings(owner, shop, sandboxSettings(shop, {
-      store_url: shop.url, image_base_url: `https://${new URL(shop.url).host}/image/`, webhook_processing: false,
-    }));
+    owner = await ownerWithMesChain(browser, shop, 'day', { webhook_processing: false });
   });
 
   after(async () => {
@@ -71,21 +52,12 @@ describe('a shop owner\'s day with MesChain', () => {
   });
 
   it('the owner gives a product its barcode (Catalog > Products > Edit > Data)', async () => {
-    const { page } = owner;
-    await openAdmin(owner, shop, 'catalog/product', { filter_name: PRODUCT });
-    const row = page.locator('#product tbody tr').filter({ has: page.locator('td', { hasText: new RegExp(`^${PRODUCT}\\s`) }) });
-    await Promise.all([page.waitForURL(/catalog\/product\.form/), row.locator('a.btn-primary').first().click()]);
-    await page.click('a[href="#tab-data"]');
-    await page.fill('#input-ean', BARCODE);
-    assert.ok((await act(page, () => page.click('button[form="form-product"]'))).success, 'product saved');
+    await editProduct(owner, shop, PRODUCT, { ean: BARCODE });
   });
 
   it('maps its category and brand on MesChain > Mappings', async () => {
     const { page } = owner;
-    await openMappingTab(owner, shop, 'category');
-    assert.ok((await act(page, () => pickAndSave(page, mappingRow(page, 'category', 'Laptops & Notebooks'), 'Elbise', 'Elbise (411)'))).success);
-    await openMappingTab(owner, shop, 'brand');
-    assert.ok((await act(page, () => pickAndSave(page, mappingRow(page, 'brand', 'Apple'), 'MesChain Demo', 'MesChain Demo (1791)'))).success);
+    await mapDemoCategoryAndBrand(owner, shop);
     await owner.screenshot('mappings-brand');
     await openMappingTab(owner, shop, 'category');
     assert.match(await mappingRow(page, 'category', 'Laptops & Notebooks').innerText(), /Elbise/);
@@ -286,60 +258,4 @@ async function pickIn(form, picker, query, pick) {
   const suggestion = form.locator('.dropdown-menu .dropdown-item', { hasText: pick });
   await suggestion.first().waitFor();
   await suggestion.first().click();
-}
-
-/** A guest buys one `product` in the storefront: cart, checkout, Cash On Delivery, confirm. */
-async function storefrontCheckout(shop, browser, product) {
-  const guest = await openSession(browser, { artifacts: shop.artifacts, label: 'guest' });
-  const { page } = guest;
-  try {
-    await page.goto(`${shop.url}index.php?route=product/search&search=${encodeURIComponent(product)}`);
-    await page.locator('.product-thumb', { has: page.locator(`h4 a:text-is("${product}")`) }).locator('button[formaction*="checkout/cart.add"], button[type=submit]').first().click();
-    await page.locator('#alert .alert-success').first().waitFor();
-    await page.goto(`${shop.url}index.php?route=checkout/checkout`);
-    await page.check('#input-guest');
-    await page.fill('#input-firstname', 'Ayşe');
-    await page.fill('#input-lastname', 'Yılmaz');
-    await page.fill('#input-email', 'ayse@example.com');
-    // The form shows the telephone and the payment address only when the shop asks for them.
-    if (await page.locator('#input-telephone').isVisible()) await page.fill('#input-telephone', '05550000000');
-    for (const prefix of ['payment', 'shipping']) {
-      if (!(await page.locator(`#input-${prefix}-address-1`).isVisible())) continue;
-      if (await page.locator(`#input-${prefix}-firstname`).isVisible()) {
-        await page.fill(`#input-${prefix}-firstname`, 'Ayşe');
-        await page.fill(`#input-${prefix}-lastname`, 'Yılmaz');
-      }
-      await page.fill(`#input-${prefix}-address-1`, 'Bağdat Caddesi 1');
-      await page.fill(`#input-${prefix}-city`, 'İstanbul');
-      await page.fill(`#input-${prefix}-postcode`, '34000');
-      await page.selectOption(`#input-${prefix}-country`, { label: 'Turkey' });
-      await page.locator(`#input-${prefix}-zone option:nth-child(3)`).waitFor({ state: 'attached' });
-      await page.selectOption(`#input-${prefix}-zone`, { index: 2 });
-    }
-    await page.click('#button-register');
-    await page.locator('#alert .alert-success').first().waitFor();
-    // Each step reloads the confirm panel; OpenCart keeps the checkout in its session, written
-    // back at the end of every request, so a step sent while another request is still open can
-    // be undone by it (a user waits for the page as well).
-    await settled(page);
-    // A product that needs no shipping (as the demo MacBook) has no shipping step.
-    if (await page.locator('#button-shipping-methods').count()) {
-      await page.click('#button-shipping-methods');
-      await page.locator('#modal-shipping input[name=shipping_method]').first().check();
-      await page.click('#button-shipping-method');
-      await settled(page);
-    }
-    await page.click('#button-payment-methods');
-    await page.locator('#modal-payment input[name=payment_method]').first().check();
-    await page.click('#button-payment-method');
-    await settled(page);
-    if (await page.locator('#input-checkout-agree').isVisible()) await page.check('#input-checkout-agree');
-    await page.locator('#button-confirm').waitFor();
-    await page.click('#button-confirm');
-    await page.waitForURL(/checkout\/success/);
-    await guest.screenshot('checkout-success');
-    assert.deepEqual(guest.problems, []);
-  } finally {
-    await guest.close();
-  }
 }

@@ -30,6 +30,7 @@ use crate::queue::{
 use crate::runner::{JobContext, JobOutcome, StopReason};
 use crate::sync::orders::outbound::{self, StatusPush};
 use crate::sync::orders::OrderImport;
+use crate::sync::stock::push as stock_push;
 use crate::trendyol::{OrdersQuery, TrendyolClient};
 
 /// Packages re-read per order-list request.
@@ -66,6 +67,9 @@ pub struct ProcessReport {
     pub orders_updated: u64,
     pub pushes: u64,
     pub answers: u64,
+    /// Coalesced stock pushes run, and the items they sent to Trendyol.
+    pub stock_pushes: u64,
+    pub stock_items_sent: u64,
 }
 
 /// The `webhook_processor` cron job: drains ready jobs within the run's limits.
@@ -138,7 +142,7 @@ async fn process(
         }
         report.claimed += jobs.len() as u64;
         ctx.progress.advance(jobs.len() as u64);
-        handle_batch(ctx, jobs, &mut import, &mut report).await?;
+        handle_batch(ctx, worker, jobs, &mut import, &mut report).await?;
     }
     let failed = report.dead;
     Ok(JobOutcome {
@@ -147,7 +151,7 @@ async fn process(
         finished: stopped.is_none(),
         stopped,
         message: format!(
-            "{} jobs: {} done, {} retrying, {} dead; {} packages re-read, {} orders created, {} updated, {} pushes",
+            "{} jobs: {} done, {} retrying, {} dead; {} packages re-read, {} orders created, {} updated, {} pushes, {} stock items sent",
             report.claimed,
             report.completed,
             report.retrying,
@@ -155,7 +159,8 @@ async fn process(
             report.packages_read,
             report.orders_created,
             report.orders_updated,
-            report.pushes
+            report.pushes,
+            report.stock_items_sent
         ),
         details: serde_json::to_value(&report).unwrap_or_default(),
     })
@@ -183,10 +188,18 @@ fn is_package_event(kind: &JobKind) -> bool {
 
 async fn handle_batch(
     ctx: &JobContext,
+    worker: &str,
     jobs: Vec<ClaimedJob>,
     import: &mut Option<OrderImport>,
     report: &mut ProcessReport,
 ) -> Result<()> {
+    // Stock first: it is one call for the whole batch, and every second it waits is a second
+    // in which Trendyol sells stock the shop no longer has.
+    let (stock_jobs, jobs): (Vec<ClaimedJob>, Vec<ClaimedJob>) =
+        jobs.into_iter().partition(|j| j.kind == JobKind::StockPush);
+    if !stock_jobs.is_empty() {
+        handle_stock_pushes(ctx, stock_jobs, report).await?;
+    }
     let (package_jobs, other_jobs): (Vec<ClaimedJob>, Vec<ClaimedJob>) =
         jobs.into_iter().partition(|j| is_package_event(&j.kind));
     if !package_jobs.is_empty() {
@@ -194,7 +207,7 @@ async fn handle_batch(
             *import = Some(OrderImport::prepare(&ctx.db, &ctx.settings).await?);
         }
         let import = import.as_ref().expect("prepared above");
-        handle_package_events(ctx, import, package_jobs, report).await?;
+        handle_package_events(ctx, worker, import, package_jobs, report).await?;
     }
     for job in other_jobs {
         let result = handle_other(ctx, &job, report).await;
@@ -203,9 +216,66 @@ async fn handle_batch(
     Ok(())
 }
 
+/// Pushes the products of every stock push job in the batch at once (there is normally one:
+/// events merge into the open job), then records the one outcome for each job.
+async fn handle_stock_pushes(
+    ctx: &JobContext,
+    jobs: Vec<ClaimedJob>,
+    report: &mut ProcessReport,
+) -> Result<()> {
+    let mut product_ids = Vec::new();
+    let mut released = Vec::with_capacity(jobs.len());
+    for job in jobs {
+        match crate::queue::coalesce::release_slot(&ctx.db, &job).await {
+            Ok(payload) => {
+                product_ids.extend(stock_push::product_ids_of(&payload));
+                released.push(job);
+            }
+            Err(e) => settle(&ctx.db, &job, Err(JobFailure::from(&e)), report).await?,
+        }
+    }
+    if released.is_empty() {
+        return Ok(());
+    }
+    product_ids.sort_unstable();
+    product_ids.dedup();
+    let outcome = match stock_push::push_products(ctx, &product_ids).await {
+        Ok(sent) => {
+            report.stock_pushes += 1;
+            report.stock_items_sent += sent.items_sent;
+            Ok(())
+        }
+        Err(e) => Err(JobFailure::from(&e)),
+    };
+    for job in released {
+        settle(&ctx.db, &job, outcome.clone(), report).await?;
+    }
+    Ok(())
+}
+
+/// Between the chunks of a long batch of order imports: a sale made meanwhile has its stock
+/// push waiting in the open job, and waiting for the whole batch would leave Trendyol selling
+/// that stock for seconds. One lookup by the slot's unique key; the job is claimed by id.
+async fn push_waiting_stock(
+    ctx: &JobContext,
+    worker: &str,
+    report: &mut ProcessReport,
+) -> Result<()> {
+    let Some(id) = stock_push::open_job(&ctx.db, ctx.client.seller_id()).await? else {
+        return Ok(());
+    };
+    let lease = LEASE.min(ctx.time_left().max(Duration::from_secs(10)));
+    if let Some(job) = crate::queue::claim_by_id(&ctx.db, id, worker, lease).await? {
+        report.claimed += 1;
+        handle_stock_pushes(ctx, vec![job], report).await?;
+    }
+    Ok(())
+}
+
 /// Re-reads the packages of order events in batches and imports them; one result per job.
 async fn handle_package_events(
     ctx: &JobContext,
+    worker: &str,
     import: &OrderImport,
     jobs: Vec<ClaimedJob>,
     report: &mut ProcessReport,
@@ -221,7 +291,10 @@ async fn handle_package_events(
         }
     }
     let ids: Vec<u64> = by_package.keys().copied().collect();
-    for chunk in ids.chunks(READ_BATCH) {
+    for (i, chunk) in ids.chunks(READ_BATCH).enumerate() {
+        if i > 0 {
+            push_waiting_stock(ctx, worker, report).await?;
+        }
         let read = read_packages(&ctx.client, chunk).await;
         let packages = match read {
             Ok(p) => p,

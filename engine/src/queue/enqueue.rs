@@ -75,7 +75,7 @@ impl NewJob {
     }
 
     /// The row's values, in [`COLUMNS`] order after validation.
-    fn params(&self) -> Result<Vec<mysql_async::Value>> {
+    pub(super) fn params(&self) -> Result<Vec<mysql_async::Value>> {
         if self.kind.is_unknown() {
             return Err(Error::Internal(format!(
                 "cannot enqueue a job of unknown kind '{}'",
@@ -103,10 +103,11 @@ impl NewJob {
 }
 
 /// The inserted columns and one row's placeholders (the delay becomes `available_at`).
-const COLUMNS: &str =
+pub(super) const COLUMNS: &str =
     "(event_type, priority, dedupe_key, payload, status, attempts, max_attempts, \
                        available_at, created_at, updated_at)";
-const ROW: &str = "(?, ?, ?, ?, 'pending', 0, ?, NOW(3) + INTERVAL ? MICROSECOND, NOW(3), NOW(3))";
+pub(super) const ROW: &str =
+    "(?, ?, ?, ?, 'pending', 0, ?, NOW(3) + INTERVAL ? MICROSECOND, NOW(3), NOW(3))";
 
 /// What [`enqueue`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

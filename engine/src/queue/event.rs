@@ -110,6 +110,12 @@ pub enum JobKind {
     /// Delivering an answer the shop wrote to a customer's question. Priority 2: Trendyol closes
     /// a question nobody answered within its window, so it cannot wait behind catalog work.
     QuestionAnswer,
+    /// Pushing the stock (and prices) of products OpenCart just changed — a sale, a
+    /// cancellation, an edit in the product form — so Trendyol stops selling what the shop no
+    /// longer has. Priority 1, beside new orders: a late stock push oversells just like a late
+    /// order import. Coalesced: the events of many sales merge into one pending job
+    /// (see [`super::coalesce`]).
+    StockPush,
     /// A full sync an administrator asked for (`$engine->enqueue('full_sync')`). Priority 4: it is
     /// long and nothing is waiting on it.
     FullSync,
@@ -128,6 +134,7 @@ impl JobKind {
         match self {
             JobKind::Event(event) => event.priority(),
             JobKind::StatusPush | JobKind::QuestionAnswer => 2,
+            JobKind::StockPush => 1,
             JobKind::Run(job) => job.priority(),
             JobKind::FullSync | JobKind::Unknown(_) => 4,
         }
@@ -140,6 +147,7 @@ impl JobKind {
             JobKind::Event(event) => event.as_str(),
             JobKind::StatusPush => "status_push",
             JobKind::QuestionAnswer => "question_answer",
+            JobKind::StockPush => "stock_push",
             JobKind::FullSync => "full_sync",
             JobKind::Run(job) => job.event_type(),
             JobKind::Unknown(s) => s,
@@ -158,6 +166,7 @@ impl JobKind {
         match lower.as_str() {
             "status_push" => JobKind::StatusPush,
             "question_answer" => JobKind::QuestionAnswer,
+            "stock_push" => JobKind::StockPush,
             "full_sync" => JobKind::FullSync,
             _ => JobKind::Unknown(s.to_string()),
         }
@@ -307,12 +316,14 @@ mod tests {
         for kind in [
             JobKind::StatusPush,
             JobKind::QuestionAnswer,
+            JobKind::StockPush,
             JobKind::FullSync,
         ] {
             assert_eq!(JobKind::parse(kind.as_str()), kind);
         }
         assert_eq!(JobKind::parse("FULL_SYNC"), JobKind::FullSync);
         assert_eq!(JobKind::FullSync.priority(), 4);
+        assert_eq!(JobKind::StockPush.priority(), 1);
         for job in ManualJob::ALL {
             let kind = JobKind::Run(job);
             assert_eq!(kind.as_str(), format!("run:{}", job.name()));

@@ -42,6 +42,7 @@
 //!
 //! - [`event`]: what a job is ([`JobKind`], the nine [`EventType`]s) and its priority 1–4;
 //! - [`enqueue`](mod@enqueue): one statement per job or per batch, deduplicated on `dedupe_key`;
+//! - [`coalesce`]: many events merged into one open job (the stock push after sales);
 //! - [`claim`](mod@claim): leasing the next jobs, and reaping expired leases;
 //! - [`complete`](mod@complete): success, failure with backoff and dead letter — all fenced;
 //! - `dead_letter`: the alert a dead letter raises, from a worker or from the reaper;
@@ -54,6 +55,7 @@ pub mod admin;
 pub mod backoff;
 pub mod claim;
 pub mod cleanup;
+pub mod coalesce;
 pub mod complete;
 mod dead_letter;
 pub mod enqueue;

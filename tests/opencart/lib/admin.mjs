@@ -154,3 +154,18 @@ export async function setDefaultCurrency(session, shop, title) {
   const saved = await act(page, () => page.locator('button[form=form-setting]').click());
   assert.ok(saved.success, `default currency ${title} saved: ${saved.text}`);
 }
+
+/**
+ * Catalog > Products > `name` > Edit: the Data tab's `fields` typed in (`{ ean: '…', quantity: 42 }`
+ * fills #input-ean and #input-quantity) and Save pressed. The form stays open for more.
+ */
+export async function editProduct(session, shop, name, fields) {
+  const { page } = session;
+  await openAdmin(session, shop, 'catalog/product', { filter_name: name });
+  const row = page.locator('#product tbody tr').filter({ has: page.locator('td', { hasText: new RegExp(`^${name}\\s`) }) });
+  await Promise.all([page.waitForURL(/catalog\/product\.form/), row.locator('a.btn-primary').first().click()]);
+  await page.click('a[href="#tab-data"]');
+  for (const [field, value] of Object.entries(fields)) await page.fill(`#input-${field}`, String(value));
+  const saved = await act(page, () => page.click('button[form="form-product"]'));
+  assert.ok(saved.success, `product saved: ${saved.text}`);
+}

@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 
-import { openFromMenu } from './admin.mjs';
+import { act, openFromMenu } from './admin.mjs';
 
 /**
  * In a mapping row (`row`, a locator), types `query` into the Trendyol picker, takes the
@@ -87,4 +87,13 @@ export async function openCronTab(session, shop, name) {
     await page.click(`a[href="#tab-${name}"]`);
   }
   await page.locator(`#tab-${name}.active`).waitFor();
+}
+
+/** MesChain > Mappings: the demo catalog's Laptops & Notebooks → Elbise (411), Apple → MesChain Demo (1791). */
+export async function mapDemoCategoryAndBrand(session, shop) {
+  const { page } = session;
+  await openMappingTab(session, shop, 'category');
+  assert.ok((await act(page, () => pickAndSave(page, mappingRow(page, 'category', 'Laptops & Notebooks'), 'Elbise', 'Elbise (411)'))).success);
+  await openMappingTab(session, shop, 'brand');
+  assert.ok((await act(page, () => pickAndSave(page, mappingRow(page, 'brand', 'Apple'), 'MesChain Demo', 'MesChain Demo (1791)'))).success);
 }

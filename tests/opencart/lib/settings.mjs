@@ -3,7 +3,8 @@
 
 import assert from 'node:assert/strict';
 
-import { alertText, openFromMenu } from './admin.mjs';
+import { alertText, openFromMenu, signIn, uploadModule, installModule } from './admin.mjs';
+import { openSession } from './browser.mjs';
 
 /** The sandbox's obviously fake demo seller. */
 export const DEMO_SELLER = { id: '1001', key: 'demo-api-key', secret: 'demo-api-secret' };
@@ -66,4 +67,33 @@ export function sandboxSettings(shop, extra = {}) {
     log_dir: `${shop.dir}/logs`,
     ...extra,
   };
+}
+
+/** Trendyol's own answer (the sandbox, with the demo seller's credentials). */
+export async function trendyol(shop, path) {
+  const response = await fetch(shop.sandbox.url + path, {
+    headers: {
+      authorization: 'Basic ' + Buffer.from(`${DEMO_SELLER.key}:${DEMO_SELLER.secret}`).toString('base64'),
+      'user-agent': `${DEMO_SELLER.id} - SelfIntegration`,
+    },
+  });
+  assert.equal(response.status, 200, `GET ${path}`);
+  return response.json();
+}
+
+/**
+ * The shop owner's browser session with MesChain brought in: signed in, the module uploaded
+ * through Extensions > Installer and installed, Settings pointed at the sandbox (plus `extra`).
+ * Trendyol takes images only over https: a real shop gives its https image address (this one is
+ * served on plain http, and the sandbox does not fetch images).
+ */
+export async function ownerWithMesChain(browser, shop, label, extra = {}) {
+  const owner = await openSession(browser, { artifacts: shop.artifacts, label });
+  await signIn(owner, shop);
+  await uploadModule(owner, shop);
+  assert.ok((await installModule(owner, shop)).success);
+  await saveSettings(owner, shop, sandboxSettings(shop, {
+    store_url: shop.url, image_base_url: `https://${new URL(shop.url).host}/image/`, ...extra,
+  }));
+  return owner;
 }

@@ -68,15 +68,15 @@ pub struct DeltaReport {
     pub read_back_confirmed: u64,
 }
 
-/// One barcode's change.
+/// One barcode's change: the values to send (`None`: that field is left as Trendyol has it).
 #[derive(Debug, Clone)]
-struct Change {
-    trendyol_product_id: u64,
-    product_id: u32,
-    barcode: String,
-    quantity: Option<i64>,
-    list_price: Option<f64>,
-    sale_price: Option<f64>,
+pub(super) struct Change {
+    pub(super) trendyol_product_id: u64,
+    pub(super) product_id: u32,
+    pub(super) barcode: String,
+    pub(super) quantity: Option<i64>,
+    pub(super) list_price: Option<f64>,
+    pub(super) sale_price: Option<f64>,
 }
 
 /// Scans and sends. Returns why it stopped early, if it did.
@@ -343,7 +343,7 @@ async fn sent_recently(ctx: &JobContext, hash: &str) -> Result<bool> {
 }
 
 /// Sends one write of ≤ 1000 changes and records it.
-async fn send(
+pub(super) async fn send(
     ctx: &JobContext,
     seller: u64,
     changes: Vec<Change>,

@@ -9,10 +9,14 @@
 //! 4. [`confirm`] again for the batches just sent.
 //!
 //! So a re-run with nothing changed makes no write call, and N changed barcodes cost ⌈N/1000⌉.
+//!
+//! Between runs, [`push`] follows OpenCart's own events: the products a sale, a cancellation or
+//! a product edit touched are pushed by the queue worker within seconds.
 
 pub mod confirm;
 pub mod delta;
 pub mod low_stock;
+pub mod push;
 pub mod reconcile;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};

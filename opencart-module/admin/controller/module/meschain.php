@@ -306,6 +306,9 @@ class Meschain extends \Opencart\System\Engine\Controller {
 			'status'      => 1,
 			'sort_order'  => 0,
 		]);
+		// Stock follows a sale within seconds (see admin/model/event/stock.php).
+		$this->load->model('extension/meschain/event/stock');
+		$this->model_extension_meschain_event_stock->register();
 
 		$this->grantPermissions((int)$this->user->getGroupId());
 		$this->forgetLegacyPages();
@@ -335,6 +338,8 @@ class Meschain extends \Opencart\System\Engine\Controller {
 		$this->load->model('setting/event');
 		$this->model_setting_event->deleteEventByCode(self::EVENT_CODE);
 		$this->model_setting_event->deleteEventByCode(self::ORDER_EVENT_CODE);
+		$this->load->model('extension/meschain/event/stock');
+		$this->model_extension_meschain_event_stock->remove();
 
 		$this->load->model('user/user_group');
 		$this->load->model(self::ROUTE);
@@ -371,6 +376,14 @@ class Meschain extends \Opencart\System\Engine\Controller {
 	public function menu(string &$route, array &$args): void {
 		if (!isset($this->session->data['user_token']) || !isset($args['menus']) || !is_array($args['menus'])) {
 			return;
+		}
+
+		// A shop that upgraded the module without reinstalling it gets events added since.
+		try {
+			$this->load->model('extension/meschain/event/stock');
+			$this->model_extension_meschain_event_stock->register();
+		} catch (\Throwable $e) {
+			error_log('MesChain: registering the stock events: ' . $e->getMessage());
 		}
 
 		$this->load->language(self::ROUTE, 'meschain');
