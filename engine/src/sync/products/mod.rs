@@ -16,6 +16,7 @@ pub mod mapping;
 pub mod source;
 pub mod state;
 pub mod tracking;
+mod unanswered;
 pub mod upload;
 pub mod validate;
 
