@@ -72,6 +72,13 @@ fn attr(
             varianter,
             slicer,
             allow_multiple_attribute_values: false,
+            attribute_values: values
+                .iter()
+                .map(|(id, n)| IdName {
+                    id: *id,
+                    name: (*n).into(),
+                })
+                .collect(),
         },
         values: values
             .iter()
@@ -330,7 +337,8 @@ impl Catalog {
             id,
             code: code.into(),
             name: name.into(),
-            tax_number: None,
+            // Made-up ten-digit tax numbers: Trendyol lists each carrier's.
+            tax_number: Some(format!("{}", 3_100_000_000u64 + id * 7_919)),
         })
         .collect();
 

@@ -294,13 +294,16 @@ pub async fn list(
         v
     };
     let total = all.len() as u64;
-    ok(&ClaimsPage {
+    let mut body = serde_json::to_value(ClaimsPage {
         total_elements: total,
         total_pages: crate::http::total_pages(total, size),
         page,
         size,
         content: crate::http::page_of(&all, page, size),
     })
+    .map_err(|e| ApiError::bad_request("serialization", e.to_string()))?;
+    crate::documented::claims(&mut body);
+    ok(&body)
 }
 
 /// `PUT .../claims/{claimId}/items/approve`.

@@ -23,6 +23,7 @@ pub mod clock;
 pub mod config;
 pub mod content_index;
 pub mod control;
+pub mod documented;
 pub mod faults;
 pub mod gateway;
 pub mod http;

@@ -725,12 +725,13 @@ impl World {
 
 /// Serializes packages for the wire (old names when the legacy switch is on).
 pub fn packages_response<T: Serialize>(app: &App, envelope: &T) -> ApiResult {
-    if !app.settings().legacy_field_names {
-        return Ok(json_response(StatusCode::OK, envelope));
-    }
     let mut v = serde_json::to_value(envelope)
         .map_err(|e| ApiError::bad_request("serialization", e.to_string()))?;
-    wo::to_legacy_names(&mut v);
+    if app.settings().legacy_field_names {
+        wo::to_legacy_names(&mut v);
+    } else {
+        crate::documented::packages(&mut v);
+    }
     Ok(json_response(StatusCode::OK, &v))
 }
 

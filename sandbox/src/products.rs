@@ -1198,6 +1198,35 @@ fn date_filter(params: &Params, field_ms: i64) -> Result<bool, ApiError> {
     Ok(start.is_none_or(|s| field_ms >= s) && end.is_none_or(|e| field_ms <= e))
 }
 
+/// A listed attribute as the filter shows it: a value chosen by id also carries its name in
+/// `attributeValue`, as Trendyol's filter answers do.
+fn named_value(cat: &Catalog, category: u64, a: &ListedAttribute) -> ListedAttribute {
+    let mut a = a.clone();
+    if a.attribute_value.is_none() {
+        let names: Vec<String> = cat
+            .attributes
+            .get(&category)
+            .and_then(|defs| defs.iter().find(|d| d.meta.attribute.id == a.attribute_id))
+            .map(|d| {
+                a.attribute_value_ids
+                    .iter()
+                    .flatten()
+                    .filter_map(|id| {
+                        d.values
+                            .iter()
+                            .find(|v| v.attribute_value_id == *id)
+                            .map(|v| v.attribute_value_name.clone())
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        if !names.is_empty() {
+            a.attribute_value = Some(names.join(", "));
+        }
+    }
+    a
+}
+
 /// `GET .../products` (V1 filter).
 pub async fn filter_v1(
     State(app): State<Arc<App>>,
@@ -1268,11 +1297,13 @@ pub async fn filter_v1(
                 vat_rate: Some(p.vat_rate),
                 stock_code: Some(p.stock_code.clone()),
                 dimensional_weight: Some(p.dimensional_weight),
+                stock_unit_type: Some("Adet".into()),
                 description: Some(p.description.clone()),
                 images: p.images(),
                 attributes: p
                     .attributes
                     .iter()
+                    .map(|a| named_value(cat, p.category_id, a))
                     .filter_map(|a| serde_json::to_value(a).ok())
                     .collect(),
                 create_date_time: Some(p.created_ms),

@@ -202,6 +202,8 @@ impl World {
             };
             if ctx.settings.legacy_field_names {
                 trendyol_wire::orders::package_to_legacy_names(&mut v);
+            } else {
+                crate::documented::package(&mut v);
             }
             if ctx.settings.webhook_envelope == WebhookEnvelope::Page {
                 v = json!({"content": [v], "page": 0, "size": 1, "totalPages": 1, "totalElements": 1});

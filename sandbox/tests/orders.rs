@@ -454,6 +454,8 @@ fn strip_dates(v: &mut Value) {
                 "lastModifiedDate",
                 "createdDate",
                 "agreedDeliveryDate",
+                "estimatedDeliveryStartDate",
+                "estimatedDeliveryEndDate",
             ] {
                 m.remove(k);
             }

@@ -114,6 +114,10 @@ pub struct CategoryAttribute {
     pub slicer: bool,
     #[serde(default)]
     pub allow_multiple_attribute_values: bool,
+    /// The values to choose from (empty for a free-text attribute); the full list pages
+    /// through the attribute-values endpoint.
+    #[serde(default)]
+    pub attribute_values: Vec<IdName>,
 }
 
 /// `GET /integration/product/categories/{id}/attributes`.

@@ -303,6 +303,9 @@ pub struct FilteredProduct {
     pub stock_code: Option<String>,
     #[serde(default, deserialize_with = "crate::orders::lenient_f64")]
     pub dimensional_weight: Option<f64>,
+    /// `Adet` (piece) and the like.
+    #[serde(default)]
+    pub stock_unit_type: Option<String>,
     #[serde(default)]
     pub description: Option<String>,
     #[serde(default)]

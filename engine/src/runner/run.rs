@@ -566,17 +566,19 @@ async fn execute(
 }
 
 /// A run stopped by Trendyol's quota is normal once (the next run resumes); a job that has not
-/// finished a run for three of its intervals is behind, and the owner hears of it.
+/// finished a run for three of its intervals is behind, and the owner hears of it. A job that
+/// never finished one counts from its first run.
 async fn behind_for_quota(
     db: &Database,
     name: &str,
     settings: &crate::config::Settings,
 ) -> Result<()> {
     let interval = jobs::interval(settings, name).max(Duration::from_secs(60));
-    let behind = match sync_log::since_last_success(db, name).await? {
-        Some(age) => age > interval * 3,
-        None => false,
+    let age = match sync_log::since_last_success(db, name).await? {
+        Some(age) => Some(age),
+        None => sync_log::since_first_run(db, name).await?,
     };
+    let behind = age.is_some_and(|age| age > interval * 3);
     if !behind {
         return Ok(());
     }

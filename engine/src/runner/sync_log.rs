@@ -224,6 +224,26 @@ pub async fn since_last_success(db: &Database, job: &str) -> Result<Option<Durat
     Ok(age.map(|us| Duration::from_micros(us.max(0) as u64)))
 }
 
+/// How long ago the job's first recorded run started (`None`: it never ran).
+pub async fn since_first_run(db: &Database, job: &str) -> Result<Option<Duration>> {
+    let sql = format!(
+        "SELECT CAST(TIMESTAMPDIFF(MICROSECOND, MIN(started_at), NOW(3)) AS SIGNED) FROM {} \
+         WHERE sync_type = ?",
+        db.table(TABLE)
+    );
+    let age: Option<Option<i64>> = db
+        .timed("reading the first run", async {
+            let mut conn = db.conn().await?;
+            conn.exec_first(sql.as_str(), (job,))
+                .await
+                .map_err(Error::db("reading the first run"))
+        })
+        .await?;
+    Ok(age
+        .flatten()
+        .map(|us| Duration::from_micros(us.max(0) as u64)))
+}
+
 /// One stored row, for tests, the admin and the metrics.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SyncLogRow {

@@ -17,6 +17,11 @@
 //! 4. When the write's `batchRequestId` is known (an unreadable 2xx answer carries none, a
 //!    later poll may), [`super::TrendyolClient::batch_result`] is the authoritative read.
 //!
+//! Product updates (unapproved, content, variant) are read back the same way, field by field
+//! ([`UpdateProbe`]): unlike a create, re-sending an update is harmless, so an item Trendyol
+//! does not show yet is simply sent again by the next run — but one it shows needs no re-send,
+//! and neither kind of item is a failure.
+//!
 //! Reconciliation reads are ordinary reads: they retry on transient errors and count in the
 //! metrics like any other call.
 
@@ -48,6 +53,35 @@ fn same_money(sent: Option<f64>, seen: Option<f64>) -> bool {
         (None, _) => true,
         (Some(a), Some(b)) => (a - b).abs() < 0.005,
         (Some(_), None) => false,
+    }
+}
+
+/// The fields of an update, as Trendyol should show them once it is applied (`None`: not part
+/// of the update, not compared).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UpdateProbe {
+    pub barcode: String,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub stock_code: Option<String>,
+    pub vat_rate: Option<i64>,
+    pub dimensional_weight: Option<f64>,
+}
+
+impl UpdateProbe {
+    /// Whether Trendyol's product shows every field of the update.
+    fn shown_by(&self, p: &FilteredProduct) -> bool {
+        let same_text = |sent: &Option<String>, seen: Option<&str>| {
+            sent.as_deref()
+                .is_none_or(|s| seen.is_some_and(|t| t.trim() == s.trim()))
+        };
+        same_text(&self.title, Some(p.title.as_str()))
+            && same_text(&self.description, p.description.as_deref())
+            && same_text(&self.stock_code, p.stock_code.as_deref())
+            && self.vat_rate.is_none_or(|v| p.vat_rate == Some(v))
+            && self
+                .dimensional_weight
+                .is_none_or(|w| p.dimensional_weight.is_some_and(|d| (d - w).abs() < 0.005))
     }
 }
 
@@ -102,6 +136,27 @@ impl TrendyolClient {
             out.push(ItemReconcile {
                 barcode: barcode.clone(),
                 check: if seen.is_some() {
+                    ItemCheck::Applied
+                } else {
+                    ItemCheck::NotVisible
+                },
+            });
+        }
+        Ok(out)
+    }
+
+    /// After an ambiguous product update (unapproved, content or variant): which items Trendyol
+    /// already shows with the sent fields.
+    pub async fn reconcile_product_update(
+        &self,
+        probes: &[UpdateProbe],
+    ) -> Result<Vec<ItemReconcile>> {
+        let mut out = Vec::with_capacity(probes.len());
+        for probe in probes {
+            let seen = self.read_back(&probe.barcode).await?;
+            out.push(ItemReconcile {
+                barcode: probe.barcode.clone(),
+                check: if seen.is_some_and(|p| probe.shown_by(&p)) {
                     ItemCheck::Applied
                 } else {
                     ItemCheck::NotVisible

@@ -6,12 +6,13 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use meschain_engine::config::Settings;
+use meschain_engine::config::{EngineConfig, Settings};
 use meschain_engine::db::{migrations, Database};
 use meschain_engine::fixtures::{generate_catalog, install_opencart_schema, CatalogSpec};
 use meschain_engine::runner::JobContext;
 use meschain_engine::testing::TestDatabase;
 use meschain_engine::trendyol::{install_crypto_provider, TrendyolClient};
+use meschain_engine::Engine;
 use mysql_async::prelude::*;
 use serde_json::Value;
 use trendyol_sandbox::{spawn, LimitConfig, RunningSandbox, SandboxConfig};
@@ -27,6 +28,8 @@ pub struct Shop {
     pub sandbox: RunningSandbox,
     pub settings: Settings,
     pub product_ids: std::ops::Range<u32>,
+    /// The setting values `settings` was made from (an [`Engine`] gets them as overrides).
+    pub values: BTreeMap<String, String>,
 }
 
 pub async fn sandbox(approval_delay_ms: i64, reject_share: f64) -> RunningSandbox {
@@ -91,6 +94,7 @@ pub async fn shop(products: u32, sandbox: RunningSandbox, extra: &[(&str, &str)]
         values.insert(k.to_string(), v.to_string());
     }
     let settings = Settings::from_values(&values).unwrap();
+    let values_kept = values.clone();
     let db = Database::new(&tdb.config, Duration::from_secs(5), Duration::from_secs(60)).unwrap();
     migrations::migrate(&db).await.unwrap();
 
@@ -132,6 +136,7 @@ pub async fn shop(products: u32, sandbox: RunningSandbox, extra: &[(&str, &str)]
         sandbox,
         settings,
         product_ids: summary.product_ids(),
+        values: values_kept,
     }
 }
 
@@ -140,6 +145,14 @@ impl Shop {
     pub fn ctx(&self, budget: Duration) -> JobContext {
         let client = TrendyolClient::from_settings(&self.settings, &self.db).unwrap();
         JobContext::standalone(self.db.clone(), self.settings.clone(), client, budget)
+    }
+
+    /// The engine of this shop, as the cron scripts make it (the orchestrator's tests).
+    pub fn engine(&self) -> Engine {
+        let mut config = EngineConfig::new(self.tdb.config.clone());
+        config.log_dir = Some(std::env::temp_dir().join("meschain-test-logs"));
+        config.setting_overrides = self.values.clone();
+        Engine::new(config).unwrap()
     }
 
     pub async fn control(&self, method: reqwest::Method, path: &str, body: Value) -> Value {

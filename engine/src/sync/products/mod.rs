@@ -6,6 +6,8 @@
 //! 3. [`upload`]: push new and changed products (≤ 1000 per call, content hash decides);
 //! 4. [`tracking`] again, for the batches just sent (Trendyol often settles them in seconds).
 //!
+//! A write whose answer was lost is settled by reading Trendyol back ([`unanswered`]).
+//!
 //! [`source`] reads OpenCart, [`mapping`] turns a product into Trendyol's shape through the
 //! owner's mapping tables, [`validate`] applies Trendyol's rules first, [`state`] names the
 //! life cycle. Stock and price updates of approved products are the stock job's (see
@@ -16,6 +18,7 @@ pub mod mapping;
 pub mod source;
 pub mod state;
 pub mod tracking;
+mod unanswered;
 pub mod upload;
 pub mod validate;
 
@@ -23,7 +26,7 @@ use serde_json::json;
 
 use crate::error::{Error, Result};
 use crate::runner::{JobContext, JobOutcome};
-use crate::sync::catalog_pace::Pacer;
+use crate::sync::catalog_pace::{quota_stop, Pacer};
 use crate::sync::shop_locale::{PriceBasis, NO_LIRA};
 
 pub use mapping::Mappings;
@@ -45,15 +48,18 @@ pub async fn run(ctx: &JobContext) -> Result<JobOutcome> {
     let mut push = upload::UploadReport::default();
     let mut mappings = Mappings::load(&ctx.db, &ctx.settings).await?;
 
-    let mut stopped = tracking::track(ctx, &mut pacer, &mut track).await?;
+    // A step out of Trendyol's quota stops the run as its time limit would: the upload
+    // commits each batch as it is sent, so what was not sent is scanned again next run.
+    let mut stopped = quota_stop(tracking::track(ctx, &mut pacer, &mut track).await)?;
     if stopped.is_none() {
-        stopped = approval::poll(ctx, &mut pacer, &mut approvals).await?;
+        stopped = quota_stop(approval::poll(ctx, &mut pacer, &mut approvals).await)?;
     }
     if stopped.is_none() {
-        stopped = upload::upload(ctx, &mut mappings, &basis, &mut pacer, &mut push).await?;
+        stopped =
+            quota_stop(upload::upload(ctx, &mut mappings, &basis, &mut pacer, &mut push).await)?;
     }
     if stopped.is_none() && (push.created + push.updated) > 0 {
-        stopped = tracking::track(ctx, &mut pacer, &mut track).await?;
+        stopped = quota_stop(tracking::track(ctx, &mut pacer, &mut track).await)?;
     }
 
     let message = format!(

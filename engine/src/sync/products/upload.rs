@@ -30,13 +30,13 @@ use trendyol_wire::products::{
 use super::mapping::{content_hash, html_decode, BrandLookups, Mappings};
 use super::source::{self, SourceProduct};
 use super::state;
+use super::unanswered;
 use super::validate;
 use crate::error::{ApiErrorClass, Error, Result};
 use crate::runner::{JobContext, StopReason};
 use crate::sync::catalog_batches::{self, marks, BatchKind};
 use crate::sync::catalog_pace::Pacer;
 use crate::sync::shop_locale::PriceBasis;
-use crate::trendyol::reconcile::ItemCheck;
 
 /// The cursor of the product scan (last product id handled).
 pub const SCAN_CURSOR: &str = "product_sync.scan";
@@ -54,7 +54,7 @@ pub struct UploadReport {
     pub updated: u64,
     /// Items refused as a whole request (HTTP 4xx), marked failed.
     pub refused: u64,
-    /// Items of creates whose answer was lost (5xx after sending, cut connection), read back.
+    /// Items of writes whose answer was lost (5xx after sending, cut connection), read back.
     pub ambiguous: u64,
     /// Would have been sent (dry run).
     pub would_send: u64,
@@ -62,22 +62,22 @@ pub struct UploadReport {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum SendKind {
+pub(super) enum SendKind {
     Create,
     UpdateUnapproved,
     UpdateApproved,
 }
 
 /// A product waiting in an outgoing batch.
-struct Outgoing {
-    product_id: u32,
-    hash: String,
-    date_modified: String,
-    status_after: &'static str,
-    content_id: Option<u64>,
-    product_main_id: String,
-    mapping_version: String,
-    item: ProductV2Item,
+pub(super) struct Outgoing {
+    pub(super) product_id: u32,
+    pub(super) hash: String,
+    pub(super) date_modified: String,
+    pub(super) status_after: &'static str,
+    pub(super) content_id: Option<u64>,
+    pub(super) product_main_id: String,
+    pub(super) mapping_version: String,
+    pub(super) item: ProductV2Item,
 }
 
 /// One product's row as the page writes it.
@@ -501,22 +501,23 @@ async fn send(
     }
     let items: Vec<ProductV2Item> = batch.iter().map(|o| o.item.clone()).collect();
     let started = Instant::now();
-    let sent: Result<Vec<(String, BatchKind)>> = match kind {
+    let sent: Result<(Vec<(String, BatchKind)>, Option<String>)> = match kind {
         SendKind::Create => ctx
             .client
             .create_products(&items)
             .await
-            .map(|r| vec![(r.batch_request_id, BatchKind::ProductCreate)]),
-        SendKind::UpdateUnapproved => ctx
-            .client
-            .update_unapproved_products(&items)
-            .await
-            .map(|r| vec![(r.batch_request_id, BatchKind::ProductUpdate)]),
+            .map(|r| (vec![(r.batch_request_id, BatchKind::ProductCreate)], None)),
+        SendKind::UpdateUnapproved => {
+            unanswered::lost(ctx.client.update_unapproved_products(&items).await).map(|r| match r {
+                Ok(r) => (vec![(r.batch_request_id, BatchKind::ProductUpdate)], None),
+                Err(why) => (Vec::new(), Some(why)),
+            })
+        }
         SendKind::UpdateApproved => send_approved(ctx, &batch).await,
     };
     pacer.observe(started.elapsed());
-    let ids = match sent {
-        Ok(ids) => ids,
+    let (ids, unknown) = match sent {
+        Ok(sent) => sent,
         Err(Error::Api {
             class: ApiErrorClass::Permanent,
             message,
@@ -536,10 +537,14 @@ async fn send(
         }) if kind == SendKind::Create => {
             // Trendyol may have created them before the answer failed. Sending the same body
             // again would make every item "already exists" — so what Trendyol shows decides.
-            return settle_ambiguous_create(ctx, seller, batch, &message, pacer, report).await;
+            return unanswered::settle_create(ctx, seller, batch, &message, pacer, report).await;
         }
         Err(e) => return Err(e),
     };
+    if let Some(why) = unknown {
+        // An update whose answer was lost: what Trendyol shows decides, item by item.
+        return unanswered::settle_update(ctx, seller, kind, batch, &why, pacer, report).await;
+    }
     let row_batch = ids.first().map(|(id, _)| id.clone()).unwrap_or_default();
     commit_sent(ctx, seller, &batch, &row_batch, "", "", &ids).await?;
     match kind {
@@ -549,72 +554,13 @@ async fn send(
     Ok(())
 }
 
-/// After a create whose outcome is unknown (a 5xx after sending, a cut connection, an unreadable
-/// answer): each barcode is read back. The ones Trendyol shows were created — they are in
-/// review like any created product, and the approval poll follows them. The others are left
-/// unsent for the next run, which sends them as a new write.
-async fn settle_ambiguous_create(
+/// Approved products: content by content id, then variant fields by barcode. A call whose
+/// answer was lost does not stop the other (each item needs both); its error comes back beside
+/// the batch ids of the calls that were answered.
+async fn send_approved(
     ctx: &JobContext,
-    seller: u64,
-    batch: Vec<Outgoing>,
-    why: &str,
-    pacer: &mut Pacer,
-    report: &mut UploadReport,
-) -> Result<()> {
-    let barcodes: Vec<String> = batch.iter().map(|o| o.item.barcode.clone()).collect();
-    tracing::warn!(
-        items = batch.len(),
-        error = why,
-        "a product create's outcome is unknown; reading the barcodes back before anything is re-sent"
-    );
-    let started = Instant::now();
-    let checks = ctx.client.reconcile_product_create(&barcodes).await?;
-    pacer.observe(started.elapsed());
-    let created: HashSet<String> = checks
-        .into_iter()
-        .filter(|c| c.check == ItemCheck::Applied)
-        .map(|c| c.barcode)
-        .collect();
-    let (applied, unseen): (Vec<Outgoing>, Vec<Outgoing>) = batch
-        .into_iter()
-        .partition(|o| created.contains(&o.item.barcode));
-    report.ambiguous += (applied.len() + unseen.len()) as u64;
-    if !unseen.is_empty() {
-        tracing::warn!(
-            items = unseen.len(),
-            "Trendyol does not show these products after the unknown create; the next run sends them"
-        );
-    }
-    if applied.is_empty() {
-        return Ok(());
-    }
-    commit_sent(ctx, seller, &applied, "", "", "", &[]).await?;
-    mark_in_review(ctx, seller, &applied).await?;
-    report.created += applied.len() as u64;
-    Ok(())
-}
-
-/// Rows Trendyol is known to hold, without a batch to follow: in review, for the approval poll.
-async fn mark_in_review(ctx: &JobContext, seller: u64, batch: &[Outgoing]) -> Result<()> {
-    let db = &ctx.db;
-    let mut params: Vec<mysql_async::Value> = vec![state::SUBMITTED.into(), seller.into()];
-    params.extend(batch.iter().map(|o| o.item.barcode.as_str().into()));
-    let mut conn = db.conn().await?;
-    conn.exec_drop(
-        format!(
-            "UPDATE {} SET sync_status = ?, trendyol_status = 'IN_REVIEW', batch_request_id = '', \
-             reasons = NULL, updated_at = UTC_TIMESTAMP() WHERE seller_id = ? AND barcode IN ({})",
-            db.table("trendyol_products"),
-            marks(batch.len())
-        ),
-        params,
-    )
-    .await
-    .map_err(Error::db("marking read-back products as in review"))
-}
-
-/// Approved products: content by content id, then variant fields by barcode.
-async fn send_approved(ctx: &JobContext, batch: &[Outgoing]) -> Result<Vec<(String, BatchKind)>> {
+    batch: &[Outgoing],
+) -> Result<(Vec<(String, BatchKind)>, Option<String>)> {
     let mut seen = HashSet::new();
     let content: Vec<ContentUpdateItem> = batch
         .iter()
@@ -641,17 +587,22 @@ async fn send_approved(ctx: &JobContext, batch: &[Outgoing]) -> Result<Vec<(Stri
         })
         .collect();
     let mut ids = Vec::new();
+    let mut unknown = None;
     if !content.is_empty() {
-        let r = ctx.client.update_product_content(&content).await?;
-        ids.push((r.batch_request_id, BatchKind::ProductContent));
+        match unanswered::lost(ctx.client.update_product_content(&content).await)? {
+            Ok(r) => ids.push((r.batch_request_id, BatchKind::ProductContent)),
+            Err(why) => unknown = Some(why),
+        }
     }
-    let r = ctx.client.update_product_variants(&variants).await?;
-    ids.push((r.batch_request_id, BatchKind::ProductVariant));
-    Ok(ids)
+    match unanswered::lost(ctx.client.update_product_variants(&variants).await)? {
+        Ok(r) => ids.push((r.batch_request_id, BatchKind::ProductVariant)),
+        Err(why) => unknown = unknown.or(Some(why)),
+    }
+    Ok((ids, unknown))
 }
 
 /// Marks a sent (or refused) batch's products and records its batch ids, in one transaction.
-async fn commit_sent(
+pub(super) async fn commit_sent(
     ctx: &JobContext,
     seller: u64,
     batch: &[Outgoing],

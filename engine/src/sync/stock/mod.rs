@@ -23,10 +23,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::json;
 
-use crate::error::{ApiErrorClass, Error, Result};
-use crate::runner::{JobContext, JobOutcome, StopReason};
+use crate::error::Result;
+use crate::runner::{JobContext, JobOutcome};
 use crate::sync::catalog_batches;
-use crate::sync::catalog_pace::Pacer;
+use crate::sync::catalog_pace::{quota_stop, Pacer};
 use crate::sync::shop_locale::{PriceBasis, NO_LIRA};
 
 /// How often a run reconciles with Trendyol's approved list.
@@ -34,24 +34,6 @@ pub const RECONCILE_EVERY: Duration = Duration::from_secs(24 * 3600);
 
 /// When the last reconciliation finished (epoch ms).
 pub const RECONCILE_CURSOR: &str = "stock_sync.reconciled";
-
-/// A step that ran out of Trendyol's quota (a 429 whose pause reaches past the run's deadline)
-/// stops the run like its time limit would: what was sent is recorded, the rest is compared
-/// again next run. Nothing is lost, so it is not a failure.
-fn quota_stop(step: Result<Option<StopReason>>) -> Result<Option<StopReason>> {
-    match step {
-        Err(Error::Api {
-            class: ApiErrorClass::RateLimited,
-            message,
-            endpoint,
-            ..
-        }) => {
-            tracing::warn!(%endpoint, error = %message, "stopped by Trendyol's rate limit; the next run resumes");
-            Ok(Some(StopReason::RateLimit))
-        }
-        other => other,
-    }
-}
 
 /// The `stock_sync` job.
 pub async fn run(ctx: &JobContext) -> Result<JobOutcome> {
