@@ -187,7 +187,9 @@ $fmt = static function ($v): string {
         return '—';
     }
     if (is_float($v)) {
-        return rtrim(rtrim(number_format($v, 2, '.', ''), '0'), '.');
+        // Small ratios (the baseline's) keep their digits.
+        $decimals = $v !== 0.0 && abs($v) < 0.1 ? 5 : 2;
+        return rtrim(rtrim(number_format($v, $decimals, '.', ''), '0'), '.');
     }
     return is_bool($v) ? ($v ? 'yes' : 'no') : (string) $v;
 };

@@ -30,29 +30,6 @@ async fn approved_shop() -> Shop {
     shop
 }
 
-async fn approved(shop: &Shop, n: usize) -> Vec<(u32, String)> {
-    shop.conn()
-        .await
-        .exec(
-            "SELECT product_id, barcode FROM oc_trendyol_products WHERE sync_status = 'approved' \
-             ORDER BY product_id LIMIT ?",
-            (n as u64,),
-        )
-        .await
-        .unwrap()
-}
-
-async fn set_quantity(shop: &Shop, product_id: u32, quantity: i64) {
-    shop.conn()
-        .await
-        .exec_drop(
-            "UPDATE oc_product SET quantity = ?, status = 1 WHERE product_id = ?",
-            (quantity, product_id),
-        )
-        .await
-        .unwrap();
-}
-
 /// Runs the processor once; returns the price/stock writes it made.
 async fn process(shop: &Shop) -> Vec<Value> {
     let seq = shop.last_seq().await;
@@ -98,7 +75,7 @@ async fn pending_pushes(shop: &Shop) -> Vec<(u64, String)> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sales_are_pushed_coalesced_with_the_quantity_at_push_time() {
     let shop = approved_shop().await;
-    let some = approved(&shop, 3).await;
+    let some = approved_products(&shop, 3).await;
     assert_eq!(some.len(), 3, "three approved products");
     let (p1, p2, p3) = (&some[0], &some[1], &some[2]);
     // Trendyol already shows what OpenCart has.
@@ -133,8 +110,8 @@ async fn sales_are_pushed_coalesced_with_the_quantity_at_push_time() {
     assert_eq!(push::product_ids_of(&payload), vec![p1.0, p2.0, p3.0]);
 
     // The sales happen after the events: the push reads the quantity when it runs.
-    set_quantity(&shop, p1.0, 7).await;
-    set_quantity(&shop, p2.0, 8).await;
+    set_quantity(&mut shop.conn().await, std::slice::from_ref(p1), 7).await;
+    set_quantity(&mut shop.conn().await, std::slice::from_ref(p2), 8).await;
     let writes = process(&shop).await;
     assert_eq!(writes.len(), 1, "one call for the whole job: {writes:?}");
     assert_eq!(
@@ -156,7 +133,7 @@ async fn sales_are_pushed_coalesced_with_the_quantity_at_push_time() {
         .unwrap()
         .unwrap();
     assert!(!in_flight.is_empty(), "the first write awaits its result");
-    set_quantity(&shop, p1.0, 6).await;
+    set_quantity(&mut shop.conn().await, std::slice::from_ref(p1), 6).await;
     let again = push::stock_changed(&shop.db, &shop.settings, &[p1.0, p2.0])
         .await
         .unwrap();
@@ -197,7 +174,7 @@ async fn sales_are_pushed_coalesced_with_the_quantity_at_push_time() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stranded_slot_is_revived_and_switches_are_obeyed() {
     let shop = approved_shop().await;
-    let some = approved(&shop, 1).await;
+    let some = approved_products(&shop, 1).await;
     let first = push::stock_changed(&shop.db, &shop.settings, &[some[0].0])
         .await
         .unwrap();

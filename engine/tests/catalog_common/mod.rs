@@ -226,3 +226,27 @@ pub fn item_barcodes(request: &Value) -> Vec<String> {
         })
         .unwrap_or_default()
 }
+
+/// The first `n` approved products, as (OpenCart product id, barcode).
+pub async fn approved_products(shop: &Shop, n: usize) -> Vec<(u32, String)> {
+    let mut conn = shop.conn().await;
+    conn.exec(
+        "SELECT product_id, barcode FROM oc_trendyol_products WHERE sync_status = 'approved' \
+         ORDER BY product_id LIMIT ?",
+        (n as u64,),
+    )
+    .await
+    .unwrap()
+}
+
+/// Gives these products `quantity` in OpenCart, enabled.
+pub async fn set_quantity(conn: &mut mysql_async::Conn, products: &[(u32, String)], quantity: i64) {
+    for (pid, _) in products {
+        conn.exec_drop(
+            "UPDATE oc_product SET quantity = ?, status = 1 WHERE product_id = ?",
+            (quantity, pid),
+        )
+        .await
+        .unwrap();
+    }
+}
