@@ -219,7 +219,7 @@ impl Check<'_> {
         );
         let entry = &a.body["errors"][0];
         for k in ["key", "message"] {
-            if !entry[k].as_str().is_some_and(|s| !s.is_empty()) {
+            if entry[k].as_str().is_none_or(|s| s.is_empty()) {
                 self.problems
                     .push(format!("{what}: errors[0].{k} is empty: {}", a.body));
             }
