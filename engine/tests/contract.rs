@@ -14,6 +14,10 @@ use meschain_engine::config::settings::Secret;
 use meschain_engine::limiter::RateLimiter;
 use meschain_engine::trendyol::*;
 use serde_json::Value;
+
+#[path = "../../wire/tests/support/json_kind.rs"]
+mod json_kind;
+use json_kind::kind;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use trendyol_wire::claims::RejectClaimRequest;
@@ -122,17 +126,6 @@ fn client(base: &str) -> TrendyolClient {
     };
     let limiter = RateLimiter::in_memory(c.seller_id, c.limiter.clone());
     TrendyolClient::with_limiter(c, limiter).unwrap()
-}
-
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "bool",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
 }
 
 /// Every field of `sent` exists in `golden` with the same JSON type (null in the golden means
@@ -474,5 +467,56 @@ async fn awkward_answers_keep_what_the_engine_uses() {
     assert_eq!(
         keys,
         ["key", "message"].iter().map(|s| s.to_string()).collect()
+    );
+}
+
+/// A page with one item the engine cannot use among good ones: the good ones are read, the bad
+/// one is set aside with a message naming it and the field — never the whole page lost.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_unreadable_item_is_named_and_the_rest_of_its_page_kept() {
+    let body = |name: &str| serde_json::to_vec(&golden(name)["response"]).unwrap();
+    let named = |u: &trendyol_wire::lenient::Unreadable, id: &str, field: &str| {
+        let text = u.to_string();
+        assert!(text.contains(id) && text.contains(field), "{text}");
+    };
+
+    let (base, _) = serve(200, body("cases/order.stream.one-broken")).await;
+    let page = client(&base)
+        .orders_stream(&OrderStreamQuery::default())
+        .await
+        .unwrap();
+    let ids: Vec<_> = page.content.iter().map(|p| p.shipment_package_id).collect();
+    assert_eq!(ids, vec![Some(3330111111), Some(3330333333)]);
+    named(
+        &page.content.unreadable()[0],
+        "3330222222",
+        "lines[0]: quantity",
+    );
+
+    let (base, _) = serve(200, body("cases/order.list.one-broken")).await;
+    let page = client(&base).orders(&OrdersQuery::default()).await.unwrap();
+    assert_eq!(page.content.len(), 2);
+    named(
+        &page.content.unreadable()[0],
+        "3330x22222",
+        "shipmentPackageId",
+    );
+
+    let (base, _) = serve(200, body("cases/claim.list.one-broken")).await;
+    let page = client(&base).claims(&ClaimsQuery::default()).await.unwrap();
+    assert_eq!(page.content.len(), 1);
+    named(
+        &page.content.unreadable()[0],
+        "0bad0000-0000-0000-0000-000000000002",
+        "claimDate",
+    );
+
+    let (base, _) = serve(200, body("cases/product.batch-result.one-broken")).await;
+    let result = client(&base).batch_result("83000af7-8bc1").await.unwrap();
+    assert_eq!(result.items.len(), 2);
+    named(
+        &result.items.unreadable()[0],
+        "11111122299",
+        "failureReasons",
     );
 }

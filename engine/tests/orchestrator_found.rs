@@ -73,18 +73,29 @@ async fn quiet(shop: &Shop) {
         .await;
 }
 
+/// A shop switched on, with its engine and `fault` on the POSTs under `path`.
+async fn faulted_shop(
+    approval_delay_ms: i64,
+    products: u32,
+    fault: &str,
+    path: &str,
+) -> (Shop, Engine) {
+    let sb = sandbox(approval_delay_ms, 0.0).await;
+    let shop = shop(products, sb, &[("status", "1")]).await;
+    let engine = shop.engine();
+    faults(
+        &shop,
+        json!({fault: 1.0, "pathPrefix": path, "method": "POST"}),
+    )
+    .await;
+    (shop, engine)
+}
+
 /// A create answered 500 after Trendyol made the products: read back, in review, approved —
 /// never `failed` — and stock flows for them afterwards.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_create_applied_then_500_inside_the_tick_ends_approved_with_stock_sent() {
-    let sb = sandbox(30_000, 0.0).await;
-    let shop = shop(40, sb, &[("status", "1")]).await;
-    let engine = shop.engine();
-    faults(
-        &shop,
-        json!({"appliedErrorShare": 1.0, "pathPrefix": CREATE_PATH, "method": "POST"}),
-    )
-    .await;
+    let (shop, engine) = faulted_shop(30_000, 40, "appliedErrorShare", CREATE_PATH).await;
     let first = tick(&engine, Duration::from_secs(90)).await;
     none_failed(&first, "the tick of the unanswered create");
     quiet(&shop).await;
@@ -344,14 +355,7 @@ async fn a_tick_out_of_quota_is_partial_resumes_and_alerts_only_when_behind() {
 /// alert counts from its first run when there is no finished one.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_job_that_never_finished_for_the_quota_is_alerted_once_behind() {
-    let sb = sandbox(0, 0.0).await;
-    let shop = shop(20, sb, &[("status", "1")]).await;
-    let engine = shop.engine();
-    faults(
-        &shop,
-        json!({"throttleShare": 1.0, "pathPrefix": CREATE_PATH, "method": "POST"}),
-    )
-    .await;
+    let (shop, engine) = faulted_shop(0, 20, "throttleShare", CREATE_PATH).await;
     let first = tick(&engine, Duration::from_secs(25)).await;
     none_failed(&first, "the throttled first tick");
     assert_eq!(

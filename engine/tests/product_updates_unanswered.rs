@@ -87,8 +87,8 @@ async fn run_faulted(shop: &Shop, fault: &str) -> Value {
     outcome.details["upload"].clone()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn approved_updates_applied_then_500_are_read_back_not_resent() {
+/// A shop whose products are created and approved.
+async fn approved_shop() -> Shop {
     let sb = sandbox(0, 0.0).await;
     let shop = shop(30, sb, &[]).await;
     for _ in 0..2 {
@@ -96,6 +96,12 @@ async fn approved_updates_applied_then_500_are_read_back_not_resent() {
             .await
             .unwrap();
     }
+    shop
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn approved_updates_applied_then_500_are_read_back_not_resent() {
+    let shop = approved_shop().await;
     let renamed = rename(&shop, "approved", 4, " Yeni").await;
     let upload = run_faulted(&shop, "appliedErrorShare").await;
     assert_eq!(upload["ambiguous"], 4, "{upload}");
@@ -117,13 +123,7 @@ async fn approved_updates_applied_then_500_are_read_back_not_resent() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn approved_updates_lost_before_trendyol_applied_them_go_again_next_run() {
-    let sb = sandbox(0, 0.0).await;
-    let shop = shop(30, sb, &[]).await;
-    for _ in 0..2 {
-        products::run(&shop.ctx(Duration::from_secs(60)))
-            .await
-            .unwrap();
-    }
+    let shop = approved_shop().await;
     let renamed = rename(&shop, "approved", 3, " Eski").await;
     // A plain 500: nothing was applied; reading back shows the old titles.
     let upload = run_faulted(&shop, "errorShare").await;

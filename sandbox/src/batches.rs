@@ -88,7 +88,7 @@ impl Batch {
             item_count: Some(self.items.len() as u64),
             failed_item_count: Some(failed),
             batch_request_type: Some(self.kind.clone()),
-            items,
+            items: items.into(),
         }
     }
 }

@@ -299,7 +299,7 @@ pub async fn list(
         total_pages: crate::http::total_pages(total, size),
         page,
         size,
-        content: crate::http::page_of(&all, page, size),
+        content: crate::http::page_of(&all, page, size).into(),
     })
     .map_err(|e| ApiError::bad_request("serialization", e.to_string()))?;
     crate::documented::claims(&mut body);

@@ -792,7 +792,7 @@ pub async fn list(
         .skip((page * size) as usize)
         .take(size as usize)
         .map(|(_, _, p)| p)
-        .collect();
+        .collect::<Vec<_>>();
     packages_response(
         &app,
         &OrdersPage {
@@ -800,7 +800,7 @@ pub async fn list(
             size,
             total_pages: crate::http::total_pages(total, size),
             total_elements: total,
-            content,
+            content: content.into(),
         },
     )
 }
@@ -912,7 +912,11 @@ pub async fn stream(
             size,
             has_more,
             next_cursor,
-            content: found.into_iter().map(|(_, _, p)| p).collect(),
+            content: found
+                .into_iter()
+                .map(|(_, _, p)| p)
+                .collect::<Vec<_>>()
+                .into(),
         },
     )
 }

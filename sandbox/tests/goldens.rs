@@ -11,6 +11,10 @@ mod common;
 use common::*;
 use reqwest::Method;
 use serde_json::{json, Value};
+
+#[path = "../../wire/tests/support/json_kind.rs"]
+mod json_kind;
+use json_kind::kind;
 use std::path::PathBuf;
 
 fn golden(name: &str) -> Value {
@@ -19,17 +23,6 @@ fn golden(name: &str) -> Value {
         .join(format!("{name}.json"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path:?}: {e}"));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path:?}: {e}"))
-}
-
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "bool",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
 }
 
 /// The documented element of an array: the keys every golden element has (an element shown
@@ -226,7 +219,7 @@ impl Check<'_> {
         );
         let entry = &a.body["errors"][0];
         for k in ["key", "message"] {
-            if !entry[k].as_str().is_some_and(|s| !s.is_empty()) {
+            if entry[k].as_str().is_none_or(|s| s.is_empty()) {
                 self.problems
                     .push(format!("{what}: errors[0].{k} is empty: {}", a.body));
             }

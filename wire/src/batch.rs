@@ -65,7 +65,7 @@ pub struct BatchRequestResult {
     #[serde(default)]
     pub batch_request_type: Option<String>,
     #[serde(default)]
-    pub items: Vec<BatchItemResult>,
+    pub items: crate::lenient::Lenient<BatchItemResult>,
 }
 
 impl BatchRequestResult {

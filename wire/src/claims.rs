@@ -140,7 +140,7 @@ pub struct ClaimsPage {
     #[serde(default)]
     pub size: u64,
     #[serde(default)]
-    pub content: Vec<Claim>,
+    pub content: crate::lenient::Lenient<Claim>,
 }
 
 /// `PUT .../claims/{claimId}/items/approve`.

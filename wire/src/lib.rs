@@ -9,7 +9,9 @@
 //! - unknown fields are always ignored (no `deny_unknown_fields` anywhere);
 //! - anything the API may omit is an `Option` or `#[serde(default)]`;
 //! - renamed order fields are read under both names (see [`orders`]);
-//! - enums that come from the API carry an `Unknown(String)` arm instead of failing.
+//! - enums that come from the API carry an `Unknown(String)` arm instead of failing;
+//! - the lists of orders, claims and batch items are read item by item ([`lenient`]): one
+//!   unreadable item is set aside and reported, never the whole page lost.
 //!
 //! Conventions: money is `f64`, ids are `u64`, dates are epoch milliseconds (`i64`). Field names
 //! are camelCase on the wire.
@@ -22,6 +24,7 @@ pub mod catalog;
 pub mod claims;
 pub mod error;
 pub mod inventory;
+pub mod lenient;
 pub mod orders;
 pub mod paths;
 pub mod products;

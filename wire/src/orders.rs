@@ -17,6 +17,8 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
+use crate::lenient::Lenient;
+
 /// Largest page of the order list and stream.
 pub const MAX_PAGE_SIZE: u64 = 200;
 /// Default page size of the order list.
@@ -292,7 +294,9 @@ impl<'de> Deserialize<'de> for PackageLine {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut v = Value::deserialize(d)?;
         normalize_keys(&mut v, LINE_RENAMES);
-        PackageLine::deserialize(v).map_err(serde::de::Error::custom)
+        let mut track = serde_path_to_error::Track::new();
+        PackageLine::deserialize(serde_path_to_error::Deserializer::new(v, &mut track))
+            .map_err(|e| serde::de::Error::custom(format!("{}: {e}", track.path())))
     }
 }
 
@@ -393,7 +397,10 @@ impl<'de> Deserialize<'de> for ShipmentPackage {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let mut v = Value::deserialize(d)?;
         normalize_keys(&mut v, PACKAGE_RENAMES);
-        ShipmentPackage::deserialize(v).map_err(serde::de::Error::custom)
+        // Read through a path tracker, so an error names the field (`lines[0].quantity`).
+        let mut track = serde_path_to_error::Track::new();
+        ShipmentPackage::deserialize(serde_path_to_error::Deserializer::new(v, &mut track))
+            .map_err(|e| serde::de::Error::custom(format!("{}: {e}", track.path())))
     }
 }
 
@@ -410,7 +417,7 @@ pub struct OrdersPage {
     #[serde(default)]
     pub total_elements: u64,
     #[serde(default)]
-    pub content: Vec<ShipmentPackage>,
+    pub content: Lenient<ShipmentPackage>,
 }
 
 /// `GET .../orders/stream` — cursor pages over a ≤ 14-day `lastModified` window. A cursor is bound
@@ -419,7 +426,7 @@ pub struct OrdersPage {
 #[serde(rename_all = "camelCase")]
 pub struct OrdersStream {
     #[serde(default)]
-    pub content: Vec<ShipmentPackage>,
+    pub content: Lenient<ShipmentPackage>,
     #[serde(default)]
     pub size: u64,
     #[serde(default)]

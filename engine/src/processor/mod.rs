@@ -368,7 +368,11 @@ async fn read_packages(
             ..OrdersQuery::default()
         })
         .await?;
-    Ok(page.content)
+    // An unreadable package is left out: its event waits and is retried like one not listed.
+    for u in page.content.unreadable() {
+        tracing::warn!("a Trendyol package could not be read: {u}");
+    }
+    Ok(page.content.into_vec())
 }
 
 async fn handle_other(

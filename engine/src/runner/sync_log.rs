@@ -213,15 +213,7 @@ pub async fn since_last_success(db: &Database, job: &str) -> Result<Option<Durat
          WHERE sync_type = ? AND status = 'ok' ORDER BY started_at DESC LIMIT 1",
         db.table(TABLE)
     );
-    let age: Option<i64> = db
-        .timed("reading the last successful run", async {
-            let mut conn = db.conn().await?;
-            conn.exec_first(sql.as_str(), (job,))
-                .await
-                .map_err(Error::db("reading the last successful run"))
-        })
-        .await?;
-    Ok(age.map(|us| Duration::from_micros(us.max(0) as u64)))
+    age(db, "reading the last successful run", sql, job).await
 }
 
 /// How long ago the job's first recorded run started (`None`: it never ran).
@@ -231,15 +223,20 @@ pub async fn since_first_run(db: &Database, job: &str) -> Result<Option<Duration
          WHERE sync_type = ?",
         db.table(TABLE)
     );
-    let age: Option<Option<i64>> = db
-        .timed("reading the first run", async {
+    age(db, "reading the first run", sql, job).await
+}
+
+/// An age in microseconds that `sql` reads for `job` (no row, or NULL: `None`).
+async fn age(db: &Database, what: &str, sql: String, job: &str) -> Result<Option<Duration>> {
+    let us: Option<Option<i64>> = db
+        .timed(what, async {
             let mut conn = db.conn().await?;
             conn.exec_first(sql.as_str(), (job,))
                 .await
-                .map_err(Error::db("reading the first run"))
+                .map_err(Error::db(what.to_string()))
         })
         .await?;
-    Ok(age
+    Ok(us
         .flatten()
         .map(|us| Duration::from_micros(us.max(0) as u64)))
 }

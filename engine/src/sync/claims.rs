@@ -34,6 +34,11 @@ pub struct ClaimsReport {
     pub new: u64,
     pub updated: u64,
     pub returns_created: u64,
+    /// Claims Trendyol sent that could not be read (each logged with its id and field); the
+    /// others of their page are recorded.
+    pub unreadable: u64,
+    /// The first few of them, as the run's details show them.
+    pub errors: Vec<String>,
 }
 
 /// Polls claims changed since the claims cursor (first time: `lookback_days`) and records them.
@@ -62,6 +67,13 @@ pub async fn poll(
                 ..ClaimsQuery::default()
             })
             .await?;
+        for u in result.content.unreadable() {
+            tracing::warn!("a Trendyol claim could not be read and was left out: {u}");
+            report.unreadable += 1;
+            if report.errors.len() < 10 {
+                report.errors.push(format!("unreadable claim, {u}"));
+            }
+        }
         for claim in &result.content {
             report.seen += 1;
             match record(db, &clock, client.seller_id(), claim).await? {

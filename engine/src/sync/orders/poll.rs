@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
+use trendyol_wire::lenient::Lenient;
 use trendyol_wire::ShipmentPackage;
 
 use super::import::{ImportOutcome, Importer};
@@ -74,6 +75,22 @@ impl ImportCounts {
             }
         }
     }
+}
+
+/// The packages of a page that could be read. Each one that could not — a field of a type the
+/// documentation does not allow, a required id missing — is one failed package with a message
+/// naming it and the field, in the run's errors and the log; the rest of the page is imported.
+fn set_aside(counts: &mut ImportCounts, page: Lenient<ShipmentPackage>) -> Vec<ShipmentPackage> {
+    let (packages, unreadable) = page.into_parts();
+    for u in unreadable {
+        tracing::warn!("a Trendyol package could not be read and was left out: {u}");
+        counts.seen += 1;
+        counts.failed += 1;
+        if counts.errors.len() < 10 {
+            counts.errors.push(format!("unreadable package, {u}"));
+        }
+    }
+    packages
 }
 
 /// What an import needs, shared by the poll's tasks and the webhook processor.
@@ -493,7 +510,8 @@ async fn read_slice(
             counts.seen += n;
             prefetched = fetch_next.await;
         } else {
-            let (imported, next_page) = tokio::join!(import.import_all(page.content), fetch_next);
+            let packages = set_aside(&mut counts, page.content);
+            let (imported, next_page) = tokio::join!(import.import_all(packages), fetch_next);
             counts.add(imported?);
             prefetched = next_page;
         }
@@ -548,7 +566,8 @@ async fn read_slice_from_list(
             if dry_run {
                 counts.seen += n;
             } else {
-                counts.add(import.import_all(result.content).await?);
+                let packages = set_aside(&mut counts, result.content);
+                counts.add(import.import_all(packages).await?);
             }
             progress.advance(n);
             page += 1;

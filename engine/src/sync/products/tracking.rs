@@ -135,6 +135,9 @@ async fn settle(
     };
     let mut ok: Vec<String> = Vec::new();
     let mut failed: Vec<(String, Vec<String>)> = Vec::new();
+    for u in result.items.unreadable() {
+        tracing::warn!(batch = %batch.id, "a batch result item could not be read; its product is followed again: {u}");
+    }
     for item in &result.items {
         let key = item_key(batch.kind, &item.request_item).or_else(|| {
             BatchRequestResult::item_barcode(item).map(trendyol_wire::products::normalize_barcode)

@@ -486,6 +486,10 @@ async fn write_rows(
         .map_err(Error::db("committing a page of product states"))
 }
 
+/// What a send got: the batch ids of the calls answered, and the error of one whose answer was
+/// lost (its outcome unknown), if any.
+type Sent = (Vec<(String, BatchKind)>, Option<String>);
+
 /// Sends one outgoing batch and commits its outcome.
 async fn send(
     ctx: &JobContext,
@@ -501,7 +505,7 @@ async fn send(
     }
     let items: Vec<ProductV2Item> = batch.iter().map(|o| o.item.clone()).collect();
     let started = Instant::now();
-    let sent: Result<(Vec<(String, BatchKind)>, Option<String>)> = match kind {
+    let sent: Result<Sent> = match kind {
         SendKind::Create => ctx
             .client
             .create_products(&items)
@@ -557,10 +561,7 @@ async fn send(
 /// Approved products: content by content id, then variant fields by barcode. A call whose
 /// answer was lost does not stop the other (each item needs both); its error comes back beside
 /// the batch ids of the calls that were answered.
-async fn send_approved(
-    ctx: &JobContext,
-    batch: &[Outgoing],
-) -> Result<(Vec<(String, BatchKind)>, Option<String>)> {
+async fn send_approved(ctx: &JobContext, batch: &[Outgoing]) -> Result<Sent> {
     let mut seen = HashSet::new();
     let content: Vec<ContentUpdateItem> = batch
         .iter()

@@ -119,6 +119,9 @@ async fn settle(
     let table = db.table("trendyol_products");
     let mut ok: Vec<String> = Vec::new();
     let mut failed: HashMap<String, Vec<String>> = HashMap::new();
+    for u in result.items.unreadable() {
+        tracing::warn!(batch = %batch.id, "a batch result item could not be read; its barcode is compared again: {u}");
+    }
     for item in &result.items {
         let Some(barcode) = BatchRequestResult::item_barcode(item).map(normalize_barcode) else {
             continue;
