@@ -373,7 +373,7 @@ async fn run(n: u32) -> Value {
 async fn resume_push(ctx: &JobContext) -> meschain_engine::Result<()> {
     let mut pacer = Pacer::new();
     let mut track = products::tracking::TrackReport::default();
-    let mut push = products::upload::UploadReport::default();
+    let mut push = products::outgoing::UploadReport::default();
     let mut mappings = products::Mappings::load(&ctx.db, &ctx.settings).await?;
     let basis =
         meschain_engine::sync::shop_locale::PriceBasis::load(&ctx.db, &ctx.settings).await?;

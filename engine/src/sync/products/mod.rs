@@ -15,6 +15,7 @@
 
 pub mod approval;
 pub mod mapping;
+pub mod outgoing;
 pub mod source;
 pub mod state;
 pub mod tracking;
@@ -45,7 +46,7 @@ pub async fn run(ctx: &JobContext) -> Result<JobOutcome> {
     let mut pacer = Pacer::new();
     let mut track = tracking::TrackReport::default();
     let mut approvals = approval::ApprovalReport::default();
-    let mut push = upload::UploadReport::default();
+    let mut push = outgoing::UploadReport::default();
     let mut mappings = Mappings::load(&ctx.db, &ctx.settings).await?;
 
     // A step out of Trendyol's quota stops the run as its time limit would: the upload

@@ -18,8 +18,8 @@ use std::time::Instant;
 
 use mysql_async::prelude::*;
 
+use super::outgoing::{commit_sent, Outgoing, SendKind, UploadReport};
 use super::state;
-use super::upload::{commit_sent, Outgoing, SendKind, UploadReport};
 use crate::error::{ApiErrorClass, Error, Result};
 use crate::runner::JobContext;
 use crate::sync::catalog_batches::marks;
