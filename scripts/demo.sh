@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The main job, as a demo: a generated OpenCart shop on the local MariaDB, the Trendyol sandbox
+# The main job, as a demo: a generated OpenCart shop on the local MariaDB, the Trendyol'sandbox
 # on 127.0.0.1, the shop's webhook route served by PHP, and MesChain run through PHP with the
 # built extension (scripts/demo.php drives the steps and prints the report). Safe to run again:
 # the demo shop and the sandbox start afresh each time. Called by `./run demo` after the build.
@@ -17,7 +17,7 @@ step() { printf '\n\033[1m[%s] %s\033[0m\n' "$(date +%H:%M:%S)" "$*"; }
 free_port() { php -r '$s = stream_socket_server("tcp://127.0.0.1:0"); echo explode(":", stream_socket_get_name($s, false))[1];'; }
 
 mkdir -p "$VAR"
-# The seed's log directory; a user who may not create it gets one beside the demo shop.
+# The default log directory; a user who may not create it gets one beside the demo shop.
 if ! mkdir -p "$LOG_DIR" 2>/dev/null || [ ! -w "$LOG_DIR" ]; then
   echo "note: $LOG_DIR is not writable by $(id -un); logs go to $VAR/log instead"
   LOG_DIR=$VAR/log

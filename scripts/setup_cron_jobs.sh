@@ -7,7 +7,7 @@
 #        [--crontab-file PATH] [--logrotate-dir /etc/logrotate.d] [--bin-dir /usr/local/bin]
 #        [--unit-dir /etc/systemd/system]
 #
-# Writes the cron user's crontab (the guide's five jobs, the daily maintenance and the hourly
+# Writes the cron user's crontab (the five cron jobs, the daily maintenance and the hourly
 # monitor, between
 # "# BEGIN MesChain Trendyol" and "# END MesChain Trendyol"; other lines are left alone), the
 # log directory owned by the cron user, <logrotate-dir>/meschain-trendyol (daily, 30 days,
@@ -46,7 +46,7 @@ END_MARK="# END MesChain Trendyol"
 LOGROTATE_NAME=meschain-trendyol
 MONITOR_NAME=trendyol-cron-monitor
 UNIT_NAME=meschain-worker.service
-# job and schedule, as the guide lists them
+# job and schedule, as the README lists them
 JOBS=(
   "trendyol_sync|*/15 * * * *"
   "product_sync|0 * * * *"
@@ -115,7 +115,7 @@ done
 
 if [ "$uninstall" = 0 ]; then
   [ -n "$opencart" ] || usage_error "--opencart /path/to/opencart is required (the directory with config.php)"
-  # The guide's users may point at config.php itself.
+  # Owners may point at config.php itself.
   if [ -f "$opencart" ] && [ "${opencart##*/}" = config.php ]; then opencart=$(dirname "$opencart"); fi
   [ -f "$opencart/config.php" ] || usage_error "--opencart: $opencart/config.php not found"
   opencart=$(cd "$opencart" && pwd)

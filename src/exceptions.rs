@@ -22,19 +22,37 @@ use ext_php_rs::exception::PhpException;
 use ext_php_rs::zend::{ce, ClassEntry};
 use meschain_engine::{Error, ErrorFamily};
 
+/// Declares each class once: the slot its entry is kept in, its name and its parent. Registration
+/// follows the declaration order, so a parent is always registered before its children.
 macro_rules! exception_classes {
-    ($($slot:ident => $name:literal),* $(,)?) => {
+    ($($slot:ident => $name:literal extends $parent:expr, $parent_name:literal;)*) => {
         $(static $slot: AtomicPtr<ClassEntry> = AtomicPtr::new(std::ptr::null_mut());)*
+
+        /// Registers the classes. Called from the module startup function.
+        pub fn register_all() -> ext_php_rs::error::Result<()> {
+            $(
+                ClassBuilder::new($name)
+                    .extends(($parent, $parent_name))
+                    .registration(|class, args| {
+                        $slot.store(class, Ordering::Release);
+                        // PHP may point into the argument tables for as long as the class
+                        // lives: they are leaked, never freed.
+                        std::mem::forget(args);
+                    })
+                    .register()?;
+            )*
+            Ok(())
+        }
     };
 }
 
 exception_classes! {
-    BASE => "MesChain\\Exception",
-    CONFIG => "MesChain\\ConfigException",
-    DATABASE => "MesChain\\DatabaseException",
-    TIMEOUT => "MesChain\\TimeoutException",
-    API => "MesChain\\ApiException",
-    INTERNAL => "MesChain\\InternalException",
+    BASE => "MesChain\\Exception" extends ce::exception, "Exception";
+    CONFIG => "MesChain\\ConfigException" extends base_entry, "MesChain\\Exception";
+    DATABASE => "MesChain\\DatabaseException" extends base_entry, "MesChain\\Exception";
+    TIMEOUT => "MesChain\\TimeoutException" extends base_entry, "MesChain\\Exception";
+    API => "MesChain\\ApiException" extends base_entry, "MesChain\\Exception";
+    INTERNAL => "MesChain\\InternalException" extends base_entry, "MesChain\\Exception";
 }
 
 fn entry(slot: &AtomicPtr<ClassEntry>) -> &'static ClassEntry {
@@ -46,77 +64,6 @@ fn entry(slot: &AtomicPtr<ClassEntry>) -> &'static ClassEntry {
 
 fn base_entry() -> &'static ClassEntry {
     entry(&BASE)
-}
-
-fn register(
-    name: &str,
-    parent: fn() -> &'static ClassEntry,
-    parent_name: &'static str,
-    store: fn(&'static mut ClassEntry, ext_php_rs::args::ArgInfoTables),
-) -> ext_php_rs::error::Result<()> {
-    ClassBuilder::new(name)
-        .extends((parent, parent_name))
-        .registration(store)
-        .register()
-}
-
-/// Registers the classes. Called from the module startup function.
-pub fn register_all() -> ext_php_rs::error::Result<()> {
-    register(
-        "MesChain\\Exception",
-        ce::exception,
-        "Exception",
-        |c, args| {
-            BASE.store(c, Ordering::Release);
-            std::mem::forget(args);
-        },
-    )?;
-    register(
-        "MesChain\\ConfigException",
-        base_entry,
-        "MesChain\\Exception",
-        |c, args| {
-            CONFIG.store(c, Ordering::Release);
-            std::mem::forget(args);
-        },
-    )?;
-    register(
-        "MesChain\\DatabaseException",
-        base_entry,
-        "MesChain\\Exception",
-        |c, args| {
-            DATABASE.store(c, Ordering::Release);
-            std::mem::forget(args);
-        },
-    )?;
-    register(
-        "MesChain\\TimeoutException",
-        base_entry,
-        "MesChain\\Exception",
-        |c, args| {
-            TIMEOUT.store(c, Ordering::Release);
-            std::mem::forget(args);
-        },
-    )?;
-    register(
-        "MesChain\\ApiException",
-        base_entry,
-        "MesChain\\Exception",
-        |c, args| {
-            API.store(c, Ordering::Release);
-            std::mem::forget(args);
-        },
-    )?;
-    register(
-        "MesChain\\InternalException",
-        base_entry,
-        "MesChain\\Exception",
-        |c, args| {
-            INTERNAL.store(c, Ordering::Release);
-            std::mem::forget(args);
-        },
-    )?;
-    Ok(())
 }
 
 /// The PHP exception for an engine error.

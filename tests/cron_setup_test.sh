@@ -40,7 +40,7 @@ ARGS=(--opencart "$OC" --php-path "$PHP" --cron-user "$USER_" --log-dir "$TMP/lo
 LR=$TMP/logrotate.d/meschain-trendyol
 BEGIN_MARK="# BEGIN MesChain Trendyol"
 
-# The block the guide asks for, with this test's paths.
+# The documented crontab block, with this test's paths.
 expected_block() {
   cat <<EOF
 */15 * * * * $PHP $OC/system/library/meschain/cron/trendyol_sync.php --log-dir=$TMP/logs >> $TMP/logs/trendyol_sync.cron.log 2>&1
@@ -79,7 +79,7 @@ install_into_temp_dirs() {
   if [ "$(id -u)" = 0 ]; then
     [ "$(stat -c %U:%G "$TMP/logs")" = "$USER_:$GROUP_" ] || { echo "log dir owner $(stat -c %U:%G "$TMP/logs")"; return 1; }
   fi
-  # The guide's lines, exactly, between the markers.
+  # The documented lines, exactly, between the markers.
   diff <(expected_block) <(block_of "$CRONTAB" | grep -v '^#') || return 1
   grep -qxF "$USER_LINE" "$CRONTAB" || { echo "the user's own line is gone"; return 1; }
 }

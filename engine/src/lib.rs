@@ -39,6 +39,7 @@ pub mod processor;
 pub mod queue;
 pub mod runner;
 pub mod runtime;
+pub mod shop;
 pub mod sync;
 pub mod telemetry;
 #[cfg(feature = "testing")]

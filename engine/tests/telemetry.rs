@@ -1,4 +1,4 @@
-//! Log files: one per job, named as the seed guide lists them, with no secret or customer
+//! Log files: one per job, named after their job, with no secret or customer
 //! contact data in them. Its own test binary, because the log subscriber is process-wide.
 
 use meschain_engine::telemetry::{self, redact};

@@ -1,8 +1,8 @@
 //! `trendyol-sandbox`: an offline, deterministic stand-in for the Trendyol Seller API.
 //!
-//! No test or demo of MesChain may talk to the real Trendyol, and a shop owner should be able to
+//! No test or demo of MesChain may talk to the real Trendyol, and a shop owner'should be able to
 //! try MesChain before handing over real credentials. The sandbox speaks the contract of
-//! `reference/trendyol-api.md` — paths, bodies, status codes and the sharp edges (User-Agent 403,
+//! Trendyol's Seller API as its developer documentation describes it — paths, bodies, status codes and the sharp edges (User-Agent 403,
 //! 4-hour batch results, the 15-minute duplicate rule, paging caps, package id changes, 13-strike
 //! webhook deactivation) — and can be told to misbehave (5xx, 429, latency, hangs, resets,
 //! malformed JSON, duplicated or reordered webhooks).

@@ -48,7 +48,7 @@ use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
 
-/// The jobs the Monitoring tab shows, in the seed's order.
+/// The jobs the Monitoring tab shows, in the order the cron schedule lists them.
 pub const JOBS: &[&str] = &[
     "product_sync",
     "order_sync",

@@ -11,7 +11,7 @@ use super::{read, JOBS};
 use crate::db::{migrations, Database};
 use crate::error::{Error, Result};
 
-/// Every table MesChain creates (without prefix), the seed's seven first.
+/// Every table MesChain creates (without prefix), the seven core tables first.
 pub const TABLES: &[&str] = &[
     "trendyol_products",
     "trendyol_orders",

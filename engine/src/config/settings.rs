@@ -1,10 +1,10 @@
-//! Module settings, as the shop owner sets them in Extensions > MesChain.
+//! Module settings, as the shop owner'sets them in Extensions > MesChain.
 //!
 //! OpenCart stores every setting as text in `oc_setting` (code `module_meschain`, keys
 //! `module_meschain_<name>`). This module owns the one list of settings — name, default and
 //! allowed values — and turns those strings into a typed [`Settings`], rejecting anything out of
-//! range with an error that names the key and what it allows. Defaults are the seed guide's
-//! recommendations (batch size 50, 300 s, 256M, intervals 60/15/30/5 minutes).
+//! range with an error that names the key and what it allows. Defaults are the recommended
+//! values (batch size 50, 300 s, 256M, intervals 60/15/30/5 minutes).
 
 use std::collections::BTreeMap;
 use std::fmt;

@@ -58,10 +58,10 @@ const VERSION_TABLE: &str = "CREATE TABLE IF NOT EXISTS `{prefix}trendyol_schema
 pub const MIGRATIONS: &[Migration] = &[
     Migration {
         version: 1,
-        name: "the seed's seven tables",
+        name: "the seven core tables",
         statements: &[
             // Per-product (per-barcode) sync state: what Trendyol last confirmed, where the product
-            // is in its life cycle, and why Trendyol said no.
+            // is in its life cycle, and why Trendyol'said no.
             "CREATE TABLE IF NOT EXISTS `{prefix}trendyol_products` (
   `trendyol_product_id` int(11) NOT NULL AUTO_INCREMENT,
   `seller_id` bigint(20) NOT NULL DEFAULT 0,
@@ -90,7 +90,7 @@ pub const MIGRATIONS: &[Migration] = &[
   KEY `sync_status` (`sync_status`,`updated_at`),
   KEY `batch_request` (`batch_request_id`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci",
-            // One row per Trendyol shipment package; the unique key is what makes a second import a no-op.
+            // One row per Trendyol'shipment package; the unique key is what makes a second import a no-op.
             "CREATE TABLE IF NOT EXISTS `{prefix}trendyol_orders` (
   `trendyol_order_id` int(11) NOT NULL AUTO_INCREMENT,
   `seller_id` bigint(20) NOT NULL,
@@ -254,7 +254,7 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 3,
         name: "order sync: status mapping, cursors, claims",
         statements: &[
-            // Trendyol package status -> OpenCart order_status_id, as the shop owner set it in the
+            // Trendyol package status -> OpenCart order_status_id, as the shop owner'set it in the
             // admin. A status without a row uses the engine's default (sync::orders::status_map).
             "CREATE TABLE IF NOT EXISTS `{prefix}trendyol_order_status_map` (
   `trendyol_status` varchar(32) NOT NULL,
@@ -550,7 +550,7 @@ pub const MIGRATIONS: &[Migration] = &[
     },
 ];
 
-/// The seven tables the seed guide names, for status checks.
+/// The seven core tables, for status checks.
 pub const SEED_TABLES: &[&str] = &[
     "trendyol_products",
     "trendyol_orders",

@@ -1,7 +1,6 @@
 //! The intake of one delivery: settings, credential, body, then one transaction that queues every
 //! package and logs it.
 
-use mysql_async::prelude::*;
 use mysql_async::TxOpts;
 use serde_json::{json, Value};
 use trendyol_wire::orders::ShipmentPackage;
@@ -9,24 +8,18 @@ use trendyol_wire::webhooks::parse_delivery;
 
 use super::auth::{self, AuthOutcome};
 use super::gate::{self, Screen};
+use super::log::{insert_log, LogPackage};
 use super::verdict::{self, Verdict};
 use super::{redact, Delivery};
-use crate::db::Database;
-use crate::engine::Engine;
 use crate::error::{Error, ErrorFamily, Result};
 use crate::queue::{self, enqueue::enqueue_in, EventType, NewJob};
+use crate::shop::Shop;
 use crate::telemetry;
 
 /// Largest body taken in. A page of packages is a few hundred KiB at most; anything near this is
 /// not a Trendyol delivery, and reading it into the log would only cost memory.
 pub const MAX_BODY_BYTES: usize = 5 * 1024 * 1024;
 
-/// The log table's name without prefix.
-const LOG_TABLE: &str = "trendyol_webhook_logs";
-/// Widths of the log table's columns.
-const REASON_MAX: usize = 255;
-const REMOTE_IP_MAX: usize = 45;
-const LOG_KEY_MAX: usize = 64;
 /// How much of a parser message a 400 repeats.
 const PARSE_MESSAGE_MAX: usize = 200;
 
@@ -40,7 +33,7 @@ pub fn dedupe_key(seller_id: Option<u64>, package_id: u64, status: &str, modifie
 
 /// Takes one delivery in. Never fails: every outcome, a database failure included, is a
 /// [`Verdict`] whose `http_status` the endpoint answers.
-pub async fn accept(engine: &Engine, delivery: &Delivery<'_>) -> Verdict {
+pub async fn accept(engine: &Shop, delivery: &Delivery<'_>) -> Verdict {
     // A bad credential or a source cooling down is answered from memory (see `gate`).
     if let Screen::Refuse(verdict) = gate::screen(engine, delivery).await {
         return verdict;
@@ -51,7 +44,7 @@ pub async fn accept(engine: &Engine, delivery: &Delivery<'_>) -> Verdict {
 /// [`accept`] for a delivery [`gate::screen`] has already let through (the PHP route screens
 /// before it reads the body; screening twice could refuse from memory what the first look
 /// handed on to the intake, e.g. when the settings are unreadable).
-pub async fn accept_screened(engine: &Engine, delivery: &Delivery<'_>) -> Verdict {
+pub async fn accept_screened(engine: &Shop, delivery: &Delivery<'_>) -> Verdict {
     let settings = match engine.settings().await {
         Ok(settings) => settings,
         Err(e) => {
@@ -223,11 +216,7 @@ fn payload_seller(package: &Value) -> Option<u64> {
 }
 
 /// Queues every event and logs it, in one transaction. Returns (new, duplicate) counts.
-async fn store(
-    engine: &Engine,
-    delivery: &Delivery<'_>,
-    events: &[Event],
-) -> Result<(usize, usize)> {
+async fn store(engine: &Shop, delivery: &Delivery<'_>, events: &[Event]) -> Result<(usize, usize)> {
     let db = engine.database()?;
     if events.is_empty() {
         // An empty page: nothing to queue, but the delivery is still on record — and, with
@@ -286,83 +275,10 @@ async fn store(
     .await
 }
 
-/// The per-package columns of a log row.
-#[derive(Default)]
-pub(super) struct LogPackage {
-    seller_id: Option<u64>,
-    package_id: Option<u64>,
-    status: String,
-    key: Option<String>,
-    queue_id: Option<u64>,
-    body: Option<String>,
-    /// Overrides the verdict's name (a stored package is `accepted` or `duplicate` on its own).
-    verdict: Option<&'static str>,
-    /// Nothing is left to do for it (a repeat, an empty page). A new event's row is marked
-    /// when its queue job is done (see `queue::complete`); a refused delivery's never is.
-    processed: bool,
-    /// Overrides the delivery's body size (an aggregated row of refusals sums theirs).
-    body_bytes: Option<u32>,
-}
-
-impl LogPackage {
-    /// The columns of an aggregated row of refusals: no package, their bodies' total size.
-    pub(super) fn refusals(body_bytes: u32) -> LogPackage {
-        LogPackage {
-            body_bytes: Some(body_bytes),
-            ..LogPackage::default()
-        }
-    }
-}
-
-pub(super) async fn insert_log<Q: Queryable>(
-    db: &Database,
-    conn: &mut Q,
-    delivery: &Delivery<'_>,
-    verdict: &Verdict,
-    package: &LogPackage,
-) -> Result<()> {
-    // The log column is narrower than the queue's: a long key is logged as its digest.
-    let key = package.key.as_deref().map(|k| {
-        if k.len() <= LOG_KEY_MAX {
-            k.to_string()
-        } else {
-            use sha2::{Digest, Sha256};
-            hex::encode(Sha256::digest(k.as_bytes()))
-        }
-    });
-    conn.exec_drop(
-        format!(
-            "INSERT INTO {} (received_at, remote_ip, http_status, verdict, reason, seller_id, \
-             package_id, package_status, dedupe_key, queue_id, body_bytes, body_redacted, \
-             processed, processed_at) \
-             VALUES (NOW(3), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, IF(processed, NOW(), NULL))",
-            db.table(LOG_TABLE)
-        ),
-        (
-            cut(delivery.remote_ip, REMOTE_IP_MAX),
-            verdict.http_status,
-            package.verdict.unwrap_or(verdict.verdict.as_str()),
-            cut(&verdict.reason, REASON_MAX),
-            package.seller_id,
-            package.package_id,
-            cut(&package.status, 32),
-            key,
-            package.queue_id,
-            package
-                .body_bytes
-                .unwrap_or_else(|| u32::try_from(delivery.body.len()).unwrap_or(u32::MAX)),
-            package.body.as_deref(),
-            package.processed,
-        ),
-    )
-    .await
-    .map_err(Error::db("logging a webhook delivery"))
-}
-
 /// Logs a refused delivery. A failure here is only reported: the answer does not change, and a
 /// refused body is never worth a retry.
 async fn log_rejection(
-    engine: &Engine,
+    engine: &Shop,
     delivery: &Delivery<'_>,
     verdict: &Verdict,
     body: Option<String>,
@@ -387,9 +303,4 @@ async fn log_rejection(
             "webhook refusal could not be logged"
         );
     }
-}
-
-/// Cuts to at most `max` characters (the columns count characters, not bytes).
-fn cut(text: &str, max: usize) -> String {
-    text.chars().take(max).collect()
 }

@@ -31,11 +31,11 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use super::accept::{insert_log, LogPackage};
 use super::auth::{self, AuthOutcome, Credential};
+use super::log::{insert_log, LogPackage};
 use super::verdict::Verdict;
 use super::Delivery;
-use crate::engine::Engine;
+use crate::shop::Shop;
 use crate::telemetry;
 
 /// How long a credential read from the settings is trusted without reading them again.
@@ -59,7 +59,7 @@ const OVERFLOW_SOURCE: &str = "(other sources)";
 /// Sources named in an aggregated log row.
 const LOGGED_SOURCES: usize = 5;
 
-/// Every shop's gate in this process, by [`Engine::gate_key`].
+/// Every shop's gate in this process, by [`Shop::gate_key`].
 static GATES: Mutex<BTreeMap<String, Gate>> = Mutex::new(BTreeMap::new());
 
 /// One source's standing.
@@ -252,7 +252,7 @@ impl Pending {
 }
 
 /// Runs `f` on this shop's gate.
-fn with_gate<T>(engine: &Engine, f: impl FnOnce(&mut Gate) -> T) -> T {
+fn with_gate<T>(engine: &Shop, f: impl FnOnce(&mut Gate) -> T) -> T {
     let mut gates = GATES.lock().unwrap_or_else(|p| p.into_inner());
     f(gates.entry(engine.gate_key().to_string()).or_default())
 }
@@ -270,7 +270,7 @@ fn declared_bytes(delivery: &Delivery<'_>) -> u64 {
 
 /// Looks at a request's source and credential only. Touches the database only to read the
 /// settings when no fresh credential is held, and to write a due log row.
-pub async fn screen(engine: &Engine, delivery: &Delivery<'_>) -> Screen {
+pub async fn screen(engine: &Shop, delivery: &Delivery<'_>) -> Screen {
     let now = Instant::now();
     let source = delivery.remote_ip;
     let (cooling, cached, attempted) = with_gate(engine, |g| {
@@ -331,7 +331,7 @@ pub async fn screen(engine: &Engine, delivery: &Delivery<'_>) -> Screen {
 }
 
 /// Reads the settings for their credential and remembers it; None when they cannot be read.
-async fn load(engine: &Engine) -> Option<(Credential, Instant)> {
+async fn load(engine: &Shop) -> Option<(Credential, Instant)> {
     with_gate(engine, |g| g.last_attempt = Some(Instant::now()));
     let settings = engine.settings().await.ok()?;
     let credential = Credential::from_settings(&settings);
@@ -340,7 +340,7 @@ async fn load(engine: &Engine) -> Option<(Credential, Instant)> {
     Some((credential, at))
 }
 
-async fn refuse_cooling(engine: &Engine, delivery: &Delivery<'_>, seconds: u64) -> Screen {
+async fn refuse_cooling(engine: &Shop, delivery: &Delivery<'_>, seconds: u64) -> Screen {
     let now = Instant::now();
     let bytes = declared_bytes(delivery);
     let due = with_gate(engine, |g| {
@@ -355,7 +355,7 @@ async fn refuse_cooling(engine: &Engine, delivery: &Delivery<'_>, seconds: u64) 
 }
 
 /// Counts a refused credential and answers it (401); writes the log row if one is due.
-pub async fn refused(engine: &Engine, delivery: &Delivery<'_>, outcome: AuthOutcome) -> Verdict {
+pub async fn refused(engine: &Shop, delivery: &Delivery<'_>, outcome: AuthOutcome) -> Verdict {
     let now = Instant::now();
     let bytes = declared_bytes(delivery);
     let due = with_gate(engine, |g| {
@@ -367,13 +367,13 @@ pub async fn refused(engine: &Engine, delivery: &Delivery<'_>, outcome: AuthOutc
 }
 
 /// Remembers the credential of settings the intake has just read.
-pub fn refresh(engine: &Engine, settings: &crate::config::Settings) {
+pub fn refresh(engine: &Shop, settings: &crate::config::Settings) {
     let credential = Credential::from_settings(settings);
     with_gate(engine, |g| g.remember(credential, Instant::now()));
 }
 
 /// Writes one aggregated row of refusals. A failure is only reported: the answers stand.
-async fn write(engine: &Engine, pending: Option<Pending>, now: Instant) {
+async fn write(engine: &Shop, pending: Option<Pending>, now: Instant) {
     let Some(pending) = pending else {
         return;
     };

@@ -46,6 +46,7 @@
 pub mod accept;
 pub mod auth;
 pub mod gate;
+mod log;
 pub mod redact;
 pub mod subscription;
 pub mod verdict;

@@ -3,7 +3,7 @@
 //! Every request to an endpoint class passes up to four buckets, all per seller:
 //! - `ep:<class>` — Trendyol's general rule, 50 requests per 10 s to the same endpoint;
 //! - `svc:<service>` — the service's per-minute limit from Trendyol's TR table;
-//! - `all:minute` and `all:hour` — the seed guide's shop-wide caps (600/min, 36,000/h).
+//! - `all:minute` and `all:hour` — the shop-wide caps (600/min, 36,000/h).
 //!
 //! All are configurable: the module settings carry the global caps, the per-endpoint rule and
 //! an override list (`api_limit_overrides`) such as

@@ -31,7 +31,7 @@ use std::time::Duration;
 use mysql_async::prelude::*;
 use mysql_async::IsolationLevel;
 
-use super::complete::{raise_dead_letter_alerts, LEASE_EXPIRED};
+use super::dead_letter::{raise_dead_letter_alerts, LEASE_EXPIRED};
 use super::event::JobKind;
 use super::{marks, micros, retry_conflicts, TABLE};
 use crate::db::Database;

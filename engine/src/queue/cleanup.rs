@@ -1,4 +1,4 @@
-//! Deleting processed jobs after the seed's 30 days.
+//! Deleting processed jobs after 30 days.
 //!
 //! Finished rows are kept for a while — the admin shows recent history and a dedupe key keeps
 //! catching repeats while its row exists — then deleted. Only `done` and `discarded` rows go;
@@ -19,7 +19,7 @@ use super::{marks, micros, retry_conflicts, TABLE};
 use crate::db::Database;
 use crate::error::{Error, Result};
 
-/// How long processed rows are kept: the seed's 30 days.
+/// How long processed rows are kept: 30 days, long enough to investigate a month's disputes.
 pub const DEFAULT_RETENTION: Duration = Duration::from_secs(30 * 24 * 3600);
 
 /// Rows per delete statement.

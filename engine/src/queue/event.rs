@@ -1,20 +1,20 @@
 //! What a queued job is, and how urgent.
 //!
-//! The seed names nine events with priorities 1 (orders) to 4 (product reviews). Trendyol itself
+//! MesChain names nine events with priorities 1 (orders) to 4 (product reviews). Trendyol itself
 //! sends none of those names: a webhook delivery is a whole shipment package, and its *status* is
-//! the event (reference §7). [`EventType::from_package_status`] maps one onto the other so a
+//! the event (Trendyol's webhook documentation). [`EventType::from_package_status`] maps one onto the other so a
 //! webhook and the reconciliation poll that backs it up produce the same queue entries. The other
-//! six seed events have no webhook at all; polling produces them.
+//! six events have no webhook at all; polling produces them.
 //!
 //! The queue also carries work that is not a Trendyol event — pushing a status to Trendyol, a
 //! full sync an administrator asked for. Rather than stretch [`EventType`] (whose nine names are
-//! the seed's vocabulary, shown in the admin as such), a job is a [`JobKind`]: either an event or
+//! the shop owner's vocabulary, shown in the admin as such), a job is a [`JobKind`]: either an event or
 //! one of the engine's own kinds. A new kind of work is one new variant here with its priority;
 //! the `event_type` column simply stores [`JobKind::as_str`].
 
 use trendyol_wire::PackageStatus;
 
-/// The seed's nine event types.
+/// The nine event types the shop owner'sees.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EventType {
     OrderCreated,
@@ -41,7 +41,7 @@ impl EventType {
         EventType::ProductRejected,
     ];
 
-    /// The seed's priority: 1 is served first. Orders come first because a missed or late order
+    /// The priority: 1 is served first. Orders come first because a missed or late order
     /// oversells stock; product review results can wait.
     pub fn priority(self) -> u8 {
         match self {
@@ -54,7 +54,7 @@ impl EventType {
         }
     }
 
-    /// The seed's name, as stored and shown.
+    /// The name, as stored and shown.
     pub fn as_str(self) -> &'static str {
         match self {
             EventType::OrderCreated => "ORDER_CREATED",
@@ -69,14 +69,14 @@ impl EventType {
         }
     }
 
-    /// Reads a seed name, ignoring case (`order_created` is accepted from PHP callers).
+    /// Reads an event name, ignoring case (`order_created` is accepted from PHP callers).
     pub fn parse(s: &str) -> Option<EventType> {
         EventType::ALL
             .into_iter()
             .find(|e| e.as_str().eq_ignore_ascii_case(s.trim()))
     }
 
-    /// The event a package in `status` stands for (reference §7, "Seed event names vs reality").
+    /// The event a package in `status` stands for (Trendyol'sends package statuses, not these names).
     ///
     /// `Awaiting` is a status change, not an order yet: the payment check is pending, so the
     /// handler reserves stock but must not ship. Seller-side `UnSupplied` cancels like a customer's
@@ -102,7 +102,7 @@ impl std::fmt::Display for EventType {
 /// What a queued job asks for: a Trendyol event, or one of the engine's own kinds of work.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum JobKind {
-    /// One of the seed's events, found by a webhook or by polling.
+    /// One of the nine events, found by a webhook or by polling.
     Event(EventType),
     /// Pushing an order's status (picking, invoiced, tracking) to Trendyol. Priority 2: it is
     /// order work, but a new order must still be imported before anything is pushed.
@@ -130,7 +130,7 @@ impl JobKind {
         }
     }
 
-    /// The value of the `event_type` column. Events keep the seed's upper-case names; the
+    /// The value of the `event_type` column. Events keep their upper-case names; the
     /// engine's own kinds are lower-case, like the cron job names, so the two cannot collide.
     pub fn as_str(&self) -> &str {
         match self {
@@ -214,7 +214,7 @@ impl ManualJob {
     }
 
     /// Orders and waiting webhooks first (a late order oversells), then stock, then the long
-    /// catalog work nothing waits on — the seed's priorities for the same kinds of work.
+    /// catalog work nothing waits on — the priorities of the same kinds of work.
     pub fn priority(self) -> u8 {
         match self {
             ManualJob::OrderSync | ManualJob::WebhookProcessor => 1,

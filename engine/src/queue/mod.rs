@@ -40,14 +40,14 @@
 //!                 └────── replay ───── dead ──discard──> discarded ──(30 days)──> deleted
 //! ```
 //!
-//! - [`event`]: what a job is ([`JobKind`], the seed's [`EventType`]s) and its priority 1–4;
+//! - [`event`]: what a job is ([`JobKind`], the nine [`EventType`]s) and its priority 1–4;
 //! - [`enqueue`](mod@enqueue): one statement per job or per batch, deduplicated on `dedupe_key`;
 //! - [`claim`](mod@claim): leasing the next jobs, and reaping expired leases;
-//! - [`complete`](mod@complete): success, failure with backoff, dead letter and its alert — all
-//!   fenced;
+//! - [`complete`](mod@complete): success, failure with backoff and dead letter — all fenced;
+//! - `dead_letter`: the alert a dead letter raises, from a worker or from the reaper;
 //! - [`backoff`]: exponential backoff with full jitter;
 //! - [`admin`]: the dead-letter list, replay, discard and per-priority statistics;
-//! - [`cleanup`](mod@cleanup): deleting processed rows after the seed's 30 days in small batches;
+//! - [`cleanup`](mod@cleanup): deleting processed rows after 30 days in small batches;
 //! - [`work`]: [`work_once`], claim-run-record for one job.
 
 pub mod admin;
@@ -55,6 +55,7 @@ pub mod backoff;
 pub mod claim;
 pub mod cleanup;
 pub mod complete;
+mod dead_letter;
 pub mod enqueue;
 pub mod event;
 pub mod work;

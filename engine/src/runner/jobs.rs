@@ -1,6 +1,6 @@
 //! The table of jobs: name → the function that does the work, its on/off switch and interval.
 //!
-//! The names are the seed's cron scripts (`product_sync.php` runs `product_sync`, ...). The
+//! The names are the cron scripts (`product_sync.php` runs `product_sync`, ...). The
 //! order of [`JOB_NAMES`] is the orchestrator's: orders first (customers wait on them), then the
 //! webhook queue, stock, and products last (the longest and least urgent).
 

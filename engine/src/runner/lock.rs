@@ -1,6 +1,6 @@
 //! One lock per job, shared by every process and every host through the database.
 //!
-//! The seed's cron scripts "never overlap". A lock file cannot promise that once the shop runs on
+//! The cron scripts must never overlap. A lock file cannot promise that once the shop runs on
 //! two hosts, and a PHP process killed by cron or the OOM killer never deletes its file. So each
 //! job name has one row in `{prefix}trendyol_job_locks` holding a *lease*: the holder, a fencing
 //! token and `expires_at` on the database server's clock.

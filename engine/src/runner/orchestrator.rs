@@ -26,8 +26,8 @@ use super::lock;
 use super::run::{run_job_with, RunOptions, RunReport};
 use super::sync_log::{self, RunStatus, RunSummary};
 use crate::alerts;
-use crate::engine::Engine;
 use crate::error::Result;
+use crate::shop::Shop;
 use crate::telemetry;
 
 /// What one orchestrator tick did.
@@ -47,13 +47,13 @@ pub struct TickReport {
 }
 
 /// One tick with the jobs of this build.
-pub async fn run_tick(engine: &Engine, options: &RunOptions) -> Result<TickReport> {
+pub async fn run_tick(engine: &Shop, options: &RunOptions) -> Result<TickReport> {
     run_tick_with(engine, options, |name| jobs::job_fn(name)).await
 }
 
 /// One tick, looking jobs up with `lookup` (tests supply their own job functions).
 pub async fn run_tick_with(
-    engine: &Engine,
+    engine: &Shop,
     options: &RunOptions,
     lookup: impl Fn(&str) -> Result<JobFn>,
 ) -> Result<TickReport> {
@@ -62,7 +62,7 @@ pub async fn run_tick_with(
 }
 
 async fn tick(
-    engine: &Engine,
+    engine: &Shop,
     options: &RunOptions,
     lookup: impl Fn(&str) -> Result<JobFn>,
 ) -> Result<TickReport> {

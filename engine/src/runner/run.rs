@@ -33,8 +33,8 @@ use super::lock::{self, Acquire, JobLock};
 use super::sync_log::{self, RunStatus, RunSummary};
 use crate::alerts::{self, Alert, Severity};
 use crate::db::Database;
-use crate::engine::Engine;
 use crate::error::{ApiErrorClass, Error, Result};
+use crate::shop::Shop;
 use crate::telemetry;
 use crate::trendyol::{CallMetrics, TrendyolClient};
 
@@ -119,7 +119,7 @@ impl RunReport {
 }
 
 /// Runs the job called `name` (see [`jobs::JOB_NAMES`]).
-pub async fn run_job(engine: &Engine, name: &str, options: &RunOptions) -> Result<RunReport> {
+pub async fn run_job(engine: &Shop, name: &str, options: &RunOptions) -> Result<RunReport> {
     jobs::check_name(name)?;
     // A job missing from this build still runs through the runner (switches, lock, log row,
     // alert), and fails there with a clear message.
@@ -137,7 +137,7 @@ fn unavailable_job(_ctx: &JobContext) -> jobs::JobFuture<'_> {
 
 /// Runs `job` under the name `name`: the runner around any job function (tests pass their own).
 pub async fn run_job_with(
-    engine: &Engine,
+    engine: &Shop,
     name: &str,
     job: JobFn,
     options: &RunOptions,
@@ -175,7 +175,7 @@ pub async fn run_within(
 /// Where a run's Trendyol client comes from.
 enum Client<'a> {
     /// The engine's cached client, built (or rebuilt) from the current settings.
-    Engine(&'a Engine),
+    Shop(&'a Shop),
     /// A running job's client.
     Given(&'a TrendyolClient),
 }
@@ -183,7 +183,7 @@ enum Client<'a> {
 impl Client<'_> {
     async fn get(&self) -> Result<TrendyolClient> {
         match self {
-            Client::Engine(engine) => engine.trendyol().await,
+            Client::Shop(engine) => engine.trendyol().await,
             Client::Given(client) => Ok((*client).clone()),
         }
     }
@@ -205,14 +205,14 @@ impl From<RunReport> for Executed {
 }
 
 async fn run_inner(
-    engine: &Engine,
+    engine: &Shop,
     name: &str,
     job: JobFn,
     options: &RunOptions,
 ) -> Result<RunReport> {
     let settings = engine.settings().await?;
     let db = engine.database()?;
-    let executed = run_with(&Client::Engine(engine), &db, settings, name, job, options).await?;
+    let executed = run_with(&Client::Shop(engine), &db, settings, name, job, options).await?;
     Ok(executed.report)
 }
 

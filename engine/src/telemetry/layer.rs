@@ -16,8 +16,8 @@ use tracing_subscriber::layer::Context;
 use tracing_subscriber::registry::LookupSpan;
 use tracing_subscriber::Layer;
 
+use super::names::{DEFAULT_LOG_NAME, JOB_LOG_NAMES};
 use super::redact::{is_sensitive_field, scrub, MASK};
-use super::{DEFAULT_LOG_NAME, JOB_LOG_NAMES};
 
 /// How often an open file is checked for having been rotated away.
 const ROTATION_CHECK: Duration = Duration::from_secs(1);

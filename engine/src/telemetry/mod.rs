@@ -1,6 +1,6 @@
 //! Telemetry: structured `tracing` events written to one log file per job, without secrets.
 //!
-//! The seed guide promises a log file per cron job in one directory
+//! Each cron job keeps a log file of its own in one directory
 //! (`trendyol_sync.log`, `product_sync.log`, `order_sync.log`, `stock_sync.log`,
 //! `webhook_processor.log`, `monitor.log`). Every job run opens a `job` span
 //! ([`job_span`]); the [`layer::JobFileLayer`] routes each event to the file of the job it
@@ -9,6 +9,7 @@
 //! logrotate moves them away, so rotation needs no signal.
 
 pub mod layer;
+mod names;
 pub mod redact;
 
 use std::path::{Path, PathBuf};
@@ -17,20 +18,7 @@ use std::sync::OnceLock;
 use tracing_subscriber::layer::SubscriberExt;
 
 use layer::{JobFileLayer, LogSink};
-
-/// The log files the seed guide names, one per job (plus the monitor's).
-pub const JOB_LOG_NAMES: &[&str] = &[
-    "trendyol_sync",
-    "product_sync",
-    "order_sync",
-    "stock_sync",
-    "webhook_processor",
-    "maintenance",
-    "monitor",
-];
-
-/// Events outside any job span.
-pub const DEFAULT_LOG_NAME: &str = "meschain";
+pub use names::{DEFAULT_LOG_NAME, JOB_LOG_NAMES};
 
 fn sink() -> &'static LogSink {
     static SINK: OnceLock<LogSink> = OnceLock::new();

@@ -9,7 +9,7 @@
 
 use std::fmt;
 
-/// Trendyol's per-service groups (reference §8, TR table).
+/// Trendyol's per-service groups (the TR rate-limit table of Trendyol's developer documentation).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Service {
     ProductCreate,

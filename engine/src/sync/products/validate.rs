@@ -3,7 +3,7 @@
 //! A product that breaks one is not sent: it gets the state `invalid` and its reasons in
 //! `trendyol_products.reasons`, worded for the shop owner (what is wrong and where to fix it).
 //! Sending it anyway would cost a call and come back as a batch failure with the same news,
-//! hours later. The rules are the reference's (§2): barcode ≤ 40 characters of letters, digits
+//! hours later. The rules are Trendyol's product-create rules: barcode ≤ 40 characters of letters, digits
 //! and `. - _`; title ≤ 100; productMainId ≤ 40; stockCode ≤ 100; description ≤ 30,000; a brand
 //! and a leaf category; VAT 0/1/10/20; listPrice ≥ salePrice > 0; 1–8 https images; stock
 //! 0–20,000; a cargo provider.
