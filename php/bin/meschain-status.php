@@ -25,6 +25,32 @@ if (PHP_SAPI !== 'cli') {
 function meschain_status(MesChain\Engine $engine): array
 {
     $status = $engine->status();
+    $base = [
+        'version'               => $status['version'],
+        'schema_version'        => $status['schema_version'],
+        'latest_schema_version' => $status['latest_schema_version'],
+        'database'              => $status['database'],
+        'prefix'                => $status['prefix'],
+        'tables'                => $status['tables'],
+        'settings_error'        => $status['settings_error'],
+        'log_dir'               => $status['log_dir'],
+    ];
+    // A shop half set up (tables not migrated, not OpenCart's database) still gets the part
+    // above, which says what is missing, and the reason the rest cannot be read.
+    try {
+        return $base + meschain_activity($engine);
+    } catch (MesChain\Exception $e) {
+        return $base + ['activity_error' => $e->getMessage()];
+    }
+}
+
+/**
+ * The jobs, the queue, the dead letters and the quota.
+ *
+ * @return array<string, mixed>
+ */
+function meschain_activity(MesChain\Engine $engine): array
+{
     $board = $engine->dashboard();
 
     $jobs = [];
@@ -55,14 +81,6 @@ function meschain_status(MesChain\Engine $engine): array
     $dead = $engine->deadJobs(10, 0);
 
     return [
-        'version'               => $status['version'],
-        'schema_version'        => $status['schema_version'],
-        'latest_schema_version' => $status['latest_schema_version'],
-        'database'              => $status['database'],
-        'prefix'                => $status['prefix'],
-        'tables'                => $status['tables'],
-        'settings_error'        => $status['settings_error'],
-        'log_dir'               => $status['log_dir'],
         'enabled'               => (bool)($board['status_enabled'] ?? false),
         'jobs'                  => $jobs,
         'queue'                 => $queue,
@@ -109,12 +127,16 @@ function meschain_quota(MesChain\Engine $engine, array $board): array
 function meschain_print_status(array $s): void
 {
     printf("MesChain %s, schema %d/%d, database %s (prefix %s)%s\n", $s['version'], $s['schema_version'],
-        $s['latest_schema_version'], $s['database'], $s['prefix'], $s['enabled'] ? '' : ', ' . meschain_paint('switched off in Settings', 'yellow'));
+        $s['latest_schema_version'], $s['database'], $s['prefix'], ($s['enabled'] ?? true) ? '' : ', ' . meschain_paint('switched off in Settings', 'yellow'));
     foreach ($s['tables'] as $table) {
         printf("  %-32s %s\n", $table['name'], $table['present'] ? 'present' : meschain_paint('MISSING', 'red'));
     }
     echo $s['settings_error'] !== null ? '  settings: ' . meschain_paint((string)$s['settings_error'], 'red') . "\n" : "  settings: ok\n";
     printf("  log dir: %s\n", $s['log_dir'] ?? '-');
+    if (isset($s['activity_error'])) {
+        echo "\nJobs, queue and quota: ", meschain_paint('unavailable', 'red'), " ({$s['activity_error']})\n";
+        return;
+    }
 
     echo "\nJobs (times UTC)\n";
     printf("  %-18s %-8s %-28s %-20s %s\n", 'job', 'state', 'last run', 'next due', 'today');
