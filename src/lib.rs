@@ -885,9 +885,7 @@ impl PhpEngine {
     pub fn delete_answer_template(&self, template_id: i64) -> PhpResult<bool> {
         let template_id = guarded(|| positive_id(template_id, "template_id"))?;
         let engine = self.inner.clone();
-        Ok(blocking(async move {
-            engine.delete_answer_template(template_id).await
-        })?)
+        blocking(async move { engine.delete_answer_template(template_id).await })
     }
 
     /// Every setting: `[name, key, group, default, allowed, secret, value, is_set]`. A secret's
