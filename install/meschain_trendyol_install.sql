@@ -13,7 +13,7 @@ CREATE TABLE IF NOT EXISTS `oc_trendyol_schema_version` (
   PRIMARY KEY (`version`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
 
--- Migration 1: the seed's seven tables
+-- Migration 1: the seven core tables
 CREATE TABLE IF NOT EXISTS `oc_trendyol_products` (
   `trendyol_product_id` int(11) NOT NULL AUTO_INCREMENT,
   `seller_id` bigint(20) NOT NULL DEFAULT 0,
@@ -179,7 +179,7 @@ CREATE TABLE IF NOT EXISTS `oc_trendyol_alerts` (
   KEY `last_seen_at` (`last_seen_at`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
 
-INSERT IGNORE INTO `oc_trendyol_schema_version` (`version`, `name`, `checksum`, `applied_at`) VALUES (1, 'the seed''s seven tables', '19f68ec2e448be291ddcb65fc5582968004b2e4bcae16a73964ec5677cc03720', UTC_TIMESTAMP());
+INSERT IGNORE INTO `oc_trendyol_schema_version` (`version`, `name`, `checksum`, `applied_at`) VALUES (1, 'the seven core tables', '19f68ec2e448be291ddcb65fc5582968004b2e4bcae16a73964ec5677cc03720', UTC_TIMESTAMP());
 
 -- Migration 2: the shared Trendyol rate limiter
 CREATE TABLE IF NOT EXISTS `oc_trendyol_rate_limits` (
