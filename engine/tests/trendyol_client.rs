@@ -421,6 +421,28 @@ async fn every_endpoint_round_trips_through_the_shared_limiter() {
     .await
     .unwrap();
 
+    // Customer questions: filtered, read back by id, answered.
+    let asked = control(
+        &sb,
+        reqwest::Method::POST,
+        "/__sandbox/questions/seed",
+        json!({"productMainId": "MAIN-1", "productName": "Test ürünü"}),
+    )
+    .await;
+    let question_id = asked["questionId"].as_u64().expect("a seeded question id");
+    let waiting = c
+        .questions(&QuestionsQuery {
+            status: Some("WAITING_FOR_ANSWER".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(waiting.content.iter().any(|q| q.id == question_id));
+    assert_eq!(c.question(question_id).await.unwrap().id, question_id);
+    c.answer_question(question_id, "Evet, stokta var ve yarın kargoda.")
+        .await
+        .unwrap();
+
     // Webhooks.
     let hook = WebhookRequest {
         url: "http://127.0.0.1:9/meschain-hook".into(),

@@ -104,6 +104,17 @@ impl Column {
     }
 }
 
+/// Columns the engine checks whenever it loads them (a saved price rule is read with the
+/// settings, and one it cannot read stops every job), so the row a shop of release N-1 holds
+/// there is one the admin could have saved.
+fn checked_on_read(table: &str, column: &str) -> Option<&'static str> {
+    match (table, column) {
+        ("oc_trendyol_price_rules", "scope") => Some("'brand'"),
+        ("oc_trendyol_price_rules", "rounding") => Some("'ends_99'"),
+        _ => None,
+    }
+}
+
 /// Every row of `table`, `columns` only, in a stable order.
 async fn rows(
     conn: &mut mysql_async::Conn,
@@ -159,7 +170,12 @@ async fn an_upgrade_from_the_previous_release_keeps_every_row_and_runs_only_new_
         }
         let (names, values): (Vec<String>, Vec<String>) = columns
             .iter()
-            .filter_map(|c| c.sample().map(|v| (format!("`{}`", c.name), v)))
+            .filter_map(|c| {
+                let value = checked_on_read(table, &c.name).map(str::to_string);
+                value
+                    .or_else(|| c.sample())
+                    .map(|v| (format!("`{}`", c.name), v))
+            })
             .unzip();
         conn.query_drop(format!(
             "INSERT INTO `{table}` ({}) VALUES ({})",
@@ -236,6 +252,11 @@ async fn an_upgrade_from_the_previous_release_keeps_every_row_and_runs_only_new_
     assert_eq!(settings.seller_id, Some(1001));
     assert_eq!(settings.stock_buffer, 3);
     assert_eq!(settings.api_base_url(), "http://127.0.0.1:9");
+    assert_eq!(
+        settings.price_rules.brands.len(),
+        1,
+        "release N-1's price rule is read as it was saved"
+    );
 
     drop(conn);
     engine.close().await;

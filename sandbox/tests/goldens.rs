@@ -460,6 +460,33 @@ async fn the_sandbox_answers_as_the_goldens_document() {
     )
     .await;
 
+    // Customer questions: one asked, answered, then read back by id and in the answered list (a
+    // waiting question has no answer yet, and the documented shape is an answered one).
+    let asked = sb
+        .control(
+            Method::POST,
+            "/__sandbox/questions/seed",
+            json!({"productMainId": "MAIN-1", "productName": "Test ürünü"}),
+        )
+        .await;
+    let question = asked["questionId"].as_u64().unwrap_or_default().to_string();
+    c.endpoint(
+        "qna.answer",
+        &[("id", question.clone())],
+        "",
+        Some(json!({"text": "Evet, stokta var ve yarın kargoda."})),
+    )
+    .await;
+    c.endpoint("qna.question", &[("id", question)], "", None)
+        .await;
+    c.endpoint(
+        "qna.questions.filter",
+        &[],
+        &format!("?supplierId={SELLER}&status=ANSWERED&page=0&size=50"),
+        None,
+    )
+    .await;
+
     // Webhooks: the sandbox delivers to loopback only, so the documented body gets a local URL.
     let mut hook = golden("webhook.create")["request"].clone();
     hook["url"] = json!("http://127.0.0.1:9/hook");
