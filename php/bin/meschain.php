@@ -46,7 +46,7 @@ Commands:
             the tables, that cron ran recently, the webhook subscription and the clock against
             Trendyol's; every problem with its fix. Exit 1 when a check fails
   run JOB   run one job now: product_sync, order_sync, stock_sync, webhook_processor,
-            trendyol_sync (every due job); --force runs it even if off or not due, --dry-run
+            question_sync, trendyol_sync (every due job); --force runs it even if off or not due, --dry-run
             writes nothing. Exit 1 when the run failed
   replay [ID...]
             send dead-letter jobs back to the queue (every one when no ID is given)
@@ -109,7 +109,7 @@ if ($command === '' || isset($options['help']) || str_starts_with($command, '-')
     exit(isset($options['help']) ? 0 : 2);
 }
 if ($command === 'run' && !isset($options['job'])) {
-    fwrite(STDERR, "meschain: run needs a job: product_sync, order_sync, stock_sync, webhook_processor or trendyol_sync\n");
+    fwrite(STDERR, "meschain: run needs a job: product_sync, order_sync, stock_sync, webhook_processor, question_sync or trendyol_sync\n");
     exit(2);
 }
 if ($command === 'register-webhook') {
