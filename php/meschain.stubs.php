@@ -651,6 +651,14 @@ namespace MesChain {
         public function __construct() {}
 
         /**
+         * How many engines this process has built: `fromOpenCart()`/`fromArray()` with a
+         * configuration the process has seen reuse its engine and leave the count alone.
+         *
+         * @return int
+         */
+        public static function enginesBuilt(): int {}
+
+        /**
          * Raises a Rust panic on purpose, to prove that a panic in the engine becomes a
          * `MesChain\InternalException` and the PHP process lives on. `$where` is `call` (on PHP's
          * thread) or `worker` (inside an async task on a runtime thread).

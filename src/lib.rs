@@ -22,7 +22,8 @@ use ext_php_rs::boxed::ZBox;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::ZendHashTable;
 use meschain_engine::config::EngineConfig;
-use meschain_engine::{runtime, Engine, Error};
+use meschain_engine::shop::Shop;
+use meschain_engine::{engine_cache, runtime, Engine, Error};
 use serde::Serialize;
 
 /// Runs `work`, converting an engine error or a panic into a PHP exception.
@@ -177,10 +178,10 @@ impl PhpEngine {
                     }
                 }
             }
-            let engine =
-                Engine::from_opencart_logging_to(Path::new(&config_php_path), log_dir.as_deref())?;
+            // This process's engine for the shop, reused across requests (see engine_cache).
+            let config = Shop::opencart_config(Path::new(&config_php_path), log_dir.as_deref())?;
             Ok(PhpEngine {
-                inner: Arc::new(engine),
+                inner: engine_cache::shared(config)?,
             })
         })
     }
@@ -203,9 +204,8 @@ impl PhpEngine {
                     ))
                 }
             };
-            let engine = Engine::new(EngineConfig::from_map(&map)?)?;
             Ok(PhpEngine {
-                inner: Arc::new(engine),
+                inner: engine_cache::shared(EngineConfig::from_map(&map)?)?,
             })
         })
     }
@@ -1016,6 +1016,13 @@ pub struct PhpTesting;
 #[cfg(feature = "testing")]
 #[php_impl]
 impl PhpTesting {
+    /// How many engines this process has built: `fromOpenCart()`/`fromArray()` with a
+    /// configuration the process has seen reuse its engine and leave the count alone.
+    #[php(name = "enginesBuilt")]
+    pub fn engines_built() -> i64 {
+        i64::try_from(engine_cache::engines_built()).unwrap_or(i64::MAX)
+    }
+
     /// Raises a Rust panic on purpose, to prove that a panic in the engine becomes a
     /// `MesChain\InternalException` and the PHP process lives on. `$where` is `call` (on PHP's
     /// thread) or `worker` (inside an async task on a runtime thread).
@@ -1112,7 +1119,9 @@ fn run_options(
 
 impl Drop for PhpEngine {
     fn drop(&mut self) {
-        // Close this process's connections politely. In a forked child that inherited the
+        // Close this process's connections politely once nothing else holds the engine (the
+        // process's engine cache normally does, so requests keep the pool; an engine the cache
+        // has let go is closed by its last PHP object). In a forked child that inherited the
         // object this is a no-op: the parent's sockets are not ours to close.
         if Arc::strong_count(&self.inner) == 1 {
             let engine = self.inner.clone();

@@ -1,19 +1,28 @@
 <?php
 /**
- * Webhook benchmark: intake through the real PHP route, queue throughput with two workers, and
- * end-to-end latency from Trendyol's delivery to the OpenCart order.
+ * Webhook benchmark: intake through a real OpenCart 4.0.2.3 shop beside OpenCart's own floor,
+ * queue throughput with two workers, and end-to-end latency from Trendyol's delivery to the
+ * OpenCart order.
  *
  *   php -d extension=target/release/libmeschain.so bench/php/webhook_bench.php [--packages=N] [--concurrency=C] [--e2e-waves=W]
  *
- * Everything is real: a fresh OpenCart database on the local MariaDB, `trendyol-sandbox` as its own
- * process (rate limits off), the webhook route served by PHP's built-in server with
- * PHP_CLI_SERVER_WORKERS=4 and the extension loaded, and `php/cron/worker.php` processes.
+ * Everything is real: OpenCart 4.0.2.3 from the upstream archive, installed with its own
+ * cli_install into a fresh database and served by `php -S` with PHP_CLI_SERVER_WORKERS=4 and the
+ * extension loaded, MesChain installed through the admin (bench/php/oversell_shop.php);
+ * `trendyol-sandbox` as its own process (rate limits off); `php/cron/worker.php` processes.
  *
- * 1. Intake: N distinct sandbox packages are POSTed to the route by a curl_multi client keeping C
- *    requests in flight; requests/s and latency percentiles (each request's total time).
+ * 1. Intake, in the same run and on the same server: OpenCart's floor — the cheapest storefront
+ *    route, `common/cookie.confirm`: the whole framework boots (config, database, settings,
+ *    session, language, customer, currency, tax and the other startup actions, events), then the
+ *    action returns an empty JSON answer without loading a model or rendering a template (the
+ *    shop has no cookie-policy page, the installer's default) — and MesChain's webhook route
+ *    `extension/meschain/webhook/trendyol` with N valid order webhooks (distinct sandbox
+ *    packages). Both get the same POST body size, C requests in flight by a curl_multi client,
+ *    in alternating rounds so load from elsewhere on the machine falls on both alike.
+ *    `webhook_route_vs_floor` is the webhook route's requests/s over the floor's.
  * 2. Queue: the N stored events are drained by two worker.php processes; jobs/s.
- * 3. End to end: a sandbox webhook subscription points at the route; orders are generated in W
- *    waves while one... two workers run; each package's first successful delivery (sandbox
+ * 3. End to end: a sandbox webhook subscription points at the shop's route; orders are generated
+ *    in W waves while two workers run; each package's first successful delivery (sandbox
  *    `/__sandbox/webhooks/deliveries`, `at` in ms) is compared with the moment its
  *    `trendyol_orders` row is first seen by a 10 ms poll of the database.
  *
@@ -24,17 +33,21 @@ declare(strict_types=1);
 require dirname(__DIR__, 2) . '/php/tests/TestShop.php';
 require __DIR__ . '/webhook_route.php';
 require dirname(__DIR__, 2) . '/php/tests/SandboxProcess.php';
+require __DIR__ . '/oversell_shop.php';
 
 use MesChainTest\SandboxProcess;
 use MesChainTest\TestShop;
 
-const INTAKE_P99_TARGET_MS = 1000.0;
-const E2E_P99_TARGET_MS = 1000.0;
+const WEBHOOK_P99_TARGET_MS = 50.0;
+const VS_FLOOR_TARGET = 0.8;
+const E2E_P99_TARGET_MS = 150.0;
 const HOOK_KEY = 'bench-hook-key-7c1e94d0a2b35f68';
+const SERVER_WORKERS = 4;
+const ROUNDS = 3;
 
 $opts = getopt('', ['packages:', 'concurrency:', 'e2e-waves:']);
 $packages = (int) ($opts['packages'] ?? 3000);
-$concurrency = (int) ($opts['concurrency'] ?? 16);
+$concurrency = (int) ($opts['concurrency'] ?? 4);
 $waves = (int) ($opts['e2e-waves'] ?? 10);
 $root = dirname(__DIR__, 2);
 $so = $root . '/target/release/libmeschain.so';
@@ -48,84 +61,123 @@ TestShop::createRunDatabase();
 register_shutdown_function([TestShop::class, 'dropRunDatabase']);
 
 $sandbox = new SandboxProcess(['--rate-limits', 'off', '--awaiting-delay-ms', '600000', '--request-log-cap', '100']);
-$database = TestShop::openCartDatabase('hooks', 200);
-$shop = TestShop::tempDir('hooks-shop');
-$config = TestShop::writeConfigPhp($shop, $database);
-$db = TestShop::mysqli($database);
+$oc = OversellShop::install($root, $so, SERVER_WORKERS);
+say("shop: {$oc->url} (OpenCart 4.0.2.3, module installed through the admin, " . SERVER_WORKERS . ' server workers)');
+$shop = $oc->web;
+$db = TestShop::mysqli($oc->database);
 $db->query("INSERT INTO oc_currency (title, code, symbol_left, symbol_right, decimal_place, value, status, date_modified) VALUES ('Türk Lirası', 'TRY', '', 'TL', 2, 38.5, 1, NOW())");
-$engine = MesChain\Engine::fromOpenCart($config);
-$engine->migrate();
-$settings = [
+$engine = MesChain\Engine::fromOpenCart($shop . '/config.php');
+$engine->saveSettings([
     'status' => '1', 'environment' => 'sandbox', 'sandbox_url' => $sandbox->url,
     'seller_id' => '1001', 'api_key' => 'demo-api-key', 'api_secret' => 'demo-api-secret',
-    'log_dir' => TestShop::tempDir('hooks-logs'), 'webhook_api_key' => HOOK_KEY,
-];
-foreach ($settings as $key => $value) {
-    $stmt = $db->prepare("INSERT INTO oc_setting (store_id, code, `key`, value, serialized) VALUES (0, 'module_meschain', ?, ?, 0)");
-    $full = 'module_meschain_' . $key;
-    $stmt->bind_param('ss', $full, $value);
-    $stmt->execute();
-}
+    'barcode_source' => 'ean', 'log_dir' => TestShop::tempDir('hooks-logs'), 'webhook_api_key' => HOOK_KEY,
+]);
 $engine->close();
-$barcodes = array_column($db->query('SELECT ean FROM oc_product')->fetch_all(MYSQLI_ASSOC), 'ean');
+// The demo catalog's products, with barcodes, are what Trendyol's orders are of.
+$barcodes = [];
+foreach ($db->query('SELECT product_id FROM oc_product WHERE status = 1 ORDER BY product_id')->fetch_all() as [$id]) {
+    $barcode = sprintf('869%010d', $id);
+    $db->query("UPDATE oc_product SET ean = '$barcode', quantity = 20000 WHERE product_id = $id");
+    $barcodes[] = $barcode;
+}
 control($sandbox, 'POST', '/__sandbox/products/seed', ['barcodes' => $barcodes, 'quantity' => 20000]);
 
-// The route, as OpenCart serves it, with four PHP workers.
-$route = serve_webhook_route($root, $so, $shop, 4);
+$route = $oc->url . 'index.php?route=extension/meschain/webhook/trendyol';
+$floorUrl = $oc->url . 'index.php?route=common/cookie.confirm';
 
-// ---- 1. intake ----
+/**
+ * POSTs each body to $url with $concurrency requests in flight.
+ *
+ * @param list<string> $bodies
+ * @param list<string> $headers
+ * @return array{latencies: list<float>, statuses: list<int>, seconds: float}
+ */
+function load(string $url, array $bodies, int $concurrency, array $headers): array
+{
+    $multi = curl_multi_init();
+    $next = 0;
+    $inFlight = 0;
+    $latencies = [];
+    $statuses = [];
+    $add = static function () use (&$next, &$inFlight, $bodies, $multi, $url, $headers): void {
+        $h = curl_init($url);
+        curl_setopt_array($h, [
+            CURLOPT_POST => true,
+            CURLOPT_POSTFIELDS => $bodies[$next++],
+            CURLOPT_HTTPHEADER => array_merge(['Content-Type: application/json'], $headers),
+            CURLOPT_RETURNTRANSFER => true,
+            CURLOPT_TIMEOUT => 30,
+        ]);
+        curl_multi_add_handle($multi, $h);
+        $inFlight++;
+    };
+    $started = now_ms();
+    while ($next < count($bodies) && $inFlight < $concurrency) {
+        $add();
+    }
+    do {
+        curl_multi_exec($multi, $running);
+        curl_multi_select($multi, 0.05);
+        while (($info = curl_multi_info_read($multi)) !== false) {
+            $h = $info['handle'];
+            $statuses[] = (int) curl_getinfo($h, CURLINFO_RESPONSE_CODE);
+            $latencies[] = curl_getinfo($h, CURLINFO_TOTAL_TIME_T) / 1000.0;
+            curl_multi_remove_handle($multi, $h);
+            curl_close($h);
+            $inFlight--;
+            if ($next < count($bodies)) {
+                $add();
+            }
+        }
+    } while ($inFlight > 0);
+    curl_multi_close($multi);
+    return ['latencies' => $latencies, 'statuses' => $statuses, 'seconds' => (now_ms() - $started) / 1000];
+}
+
+function merge_runs(array $a, array $b): array
+{
+    return ['latencies' => array_merge($a['latencies'], $b['latencies']), 'statuses' => array_merge($a['statuses'], $b['statuses']), 'seconds' => $a['seconds'] + $b['seconds']];
+}
+
+/** @param array{latencies: list<float>, statuses: list<int>, seconds: float} $run */
+function summary(array $run, int $concurrency): array
+{
+    $ok = count(array_filter($run['statuses'], static fn (int $s): bool => $s >= 200 && $s < 300));
+    return [
+        'requests' => count($run['statuses']), 'accepted_2xx' => $ok, 'every_2xx' => $ok === count($run['statuses']),
+        'seconds' => round($run['seconds'], 3), 'requests_per_s' => round(count($run['statuses']) / $run['seconds'], 1),
+        'concurrency' => $concurrency, 'p50_ms' => percentile($run['latencies'], 50),
+        'p99_ms' => percentile($run['latencies'], 99), 'max_ms' => percentile($run['latencies'], 100),
+    ];
+}
+
+// ---- 1. intake: OpenCart's floor and the webhook route, alternating rounds ----
 $generated = control($sandbox, 'POST', '/__sandbox/orders/generate', ['count' => $packages, 'splitShare' => 0, 'cancelShare' => 0]);
 $bodies = [];
 foreach ($generated['packageIds'] as $id) {
     $bodies[] = json_encode(control($sandbox, 'GET', "/__sandbox/packages/$id")['package']);
 }
-say(sprintf('intake: %d packages, %d in flight', count($bodies), $concurrency));
-$multi = curl_multi_init();
-$next = 0;
-$inFlight = 0;
-$latencies = [];
-$statuses = [];
-$add = static function () use (&$next, &$inFlight, $bodies, $multi, $route): void {
-    $h = curl_init($route);
-    curl_setopt_array($h, [
-        CURLOPT_POST => true,
-        CURLOPT_POSTFIELDS => $bodies[$next++],
-        CURLOPT_HTTPHEADER => ['Content-Type: application/json', 'x-api-key: ' . HOOK_KEY],
-        CURLOPT_RETURNTRANSFER => true,
-        CURLOPT_TIMEOUT => 30,
-    ]);
-    curl_multi_add_handle($multi, $h);
-    $inFlight++;
-};
-$started = now_ms();
-while ($next < count($bodies) && $inFlight < $concurrency) {
-    $add();
+say(sprintf('intake: %d packages, %d in flight, %d rounds of floor then webhook', count($bodies), $concurrency, ROUNDS));
+// Warm-up, not measured: each server worker compiles OpenCart's classes and builds its engine.
+load($floorUrl, array_fill(0, 4 * SERVER_WORKERS, $bodies[0]), $concurrency, []);
+$floorRun = ['latencies' => [], 'statuses' => [], 'seconds' => 0.0];
+$hookRun = $floorRun;
+foreach (array_chunk($bodies, (int) ceil(count($bodies) / ROUNDS)) as $chunk) {
+    $floorRun = merge_runs($floorRun, load($floorUrl, $chunk, $concurrency, []));
+    $hookRun = merge_runs($hookRun, load($route, $chunk, $concurrency, ['x-api-key: ' . HOOK_KEY]));
 }
-do {
-    curl_multi_exec($multi, $running);
-    curl_multi_select($multi, 0.05);
-    while (($info = curl_multi_info_read($multi)) !== false) {
-        $h = $info['handle'];
-        $statuses[] = (int) curl_getinfo($h, CURLINFO_RESPONSE_CODE);
-        $latencies[] = curl_getinfo($h, CURLINFO_TOTAL_TIME_T) / 1000.0;
-        curl_multi_remove_handle($multi, $h);
-        curl_close($h);
-        $inFlight--;
-        if ($next < count($bodies)) {
-            $add();
-        }
-    }
-} while ($inFlight > 0);
-$intakeS = (now_ms() - $started) / 1000;
-$accepted = count(array_filter($statuses, static fn (int $s): bool => $s >= 200 && $s < 300));
+$floor = summary($floorRun, $concurrency) + ['route' => 'common/cookie.confirm'];
+$intake = summary($hookRun, $concurrency) + ['route' => 'extension/meschain/webhook/trendyol'];
 $queued = (int) $db->query("SELECT COUNT(*) FROM oc_trendyol_sync_queue WHERE status = 'pending'")->fetch_row()[0];
-$intake = [
-    'requests' => count($statuses), 'accepted_2xx' => $accepted, 'seconds' => round($intakeS, 3),
-    'requests_per_s' => round(count($statuses) / $intakeS, 1), 'concurrency' => $concurrency,
-    'p50_ms' => percentile($latencies, 50), 'p99_ms' => percentile($latencies, 99), 'max_ms' => percentile($latencies, 100),
-    'p99_target_ms' => INTAKE_P99_TARGET_MS, 'p99_ok' => percentile($latencies, 99) <= INTAKE_P99_TARGET_MS && $accepted === count($statuses),
-    'queued_jobs' => $queued, 'server_workers' => 4,
+$vsFloor = round($intake['requests_per_s'] / max(0.001, $floor['requests_per_s']), 3);
+$intake += [
+    'p99_target_ms' => WEBHOOK_P99_TARGET_MS,
+    'p99_ok' => $intake['p99_ms'] <= WEBHOOK_P99_TARGET_MS && $intake['every_2xx'],
+    'vs_floor' => $vsFloor, 'vs_floor_target' => VS_FLOOR_TARGET,
+    'vs_floor_ok' => $vsFloor >= VS_FLOOR_TARGET && $intake['every_2xx'] && $floor['every_2xx'],
+    'queued_jobs' => $queued, 'server_workers' => SERVER_WORKERS, 'rounds' => ROUNDS,
 ];
+say('floor: ' . json_encode($floor));
 say('intake: ' . json_encode($intake));
 
 // ---- 2. queue throughput, two workers ----
@@ -239,6 +291,7 @@ $e2e = [
 ];
 say('e2e: ' . json_encode($e2e));
 
+
 $cpu = 'unknown';
 foreach (file('/proc/cpuinfo') ?: [] as $line) {
     if (str_starts_with($line, 'model name')) {
@@ -246,18 +299,30 @@ foreach (file('/proc/cpuinfo') ?: [] as $line) {
         break;
     }
 }
-$report = ['benchmark' => 'webhooks', 'php' => PHP_VERSION, 'cpu' => $cpu, 'intake' => $intake, 'queue' => $queue, 'end_to_end' => $e2e];
+$report = [
+    'benchmark' => 'webhooks', 'php' => PHP_VERSION, 'cpu' => $cpu,
+    'webhook_route_vs_floor' => $vsFloor, 'webhook_p99_ms' => $intake['p99_ms'],
+    'webhook_e2e_p99_ms' => $e2e['delivery_to_order_p99_ms'],
+    'floor' => $floor, 'intake' => $intake, 'queue' => $queue, 'end_to_end' => $e2e,
+];
 file_put_contents($root . '/bench/webhooks.json', json_encode($report, JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES) . "\n");
 $ok = static fn (bool $b): string => $b ? '✓' : '✗';
-$md = "## Webhooks: intake, queue, end to end\n\n"
-    . "PHP {$report['php']}, the real route (`php -S` with `PHP_CLI_SERVER_WORKERS=4`, `php/tests/webhook_router.php`, extension loaded), "
-    . "`trendyol-sandbox` as its own process, MariaDB on 127.0.0.1, $cpu.\n\n"
+$md = "## Webhooks: intake beside OpenCart's floor, queue, end to end\n\n"
+    . "PHP {$report['php']}, a real OpenCart 4.0.2.3 shop (upstream archive, cli_install, MesChain installed through the admin) served by "
+    . "`php -S` with `PHP_CLI_SERVER_WORKERS=" . SERVER_WORKERS . "` and the extension loaded, `trendyol-sandbox` as its own process, MariaDB on 127.0.0.1, $cpu.\n\n"
     . "| measure | value | target |\n|---|---:|---:|\n"
-    . sprintf("| intake: %d distinct packages, %d in flight (curl_multi) | **%.0f requests/s**, %d × 2xx | |\n", $intake['requests'], $concurrency, $intake['requests_per_s'], $accepted)
-    . sprintf("| intake latency p50 / p99 / max | %.1f / **%.1f** / %.1f ms | p99 ≤ %.0f ms %s |\n", $intake['p50_ms'], $intake['p99_ms'], $intake['max_ms'], INTAKE_P99_TARGET_MS, $ok($intake['p99_ok']))
+    . sprintf("| OpenCart's floor `common/cookie.confirm`: %d requests, %d in flight | **%.0f requests/s**, %d × 2xx; p50 / p99 %.1f / %.1f ms | |\n", $floor['requests'], $concurrency, $floor['requests_per_s'], $floor['accepted_2xx'], $floor['p50_ms'], $floor['p99_ms'])
+    . sprintf("| webhook route: %d valid order webhooks (distinct packages), %d in flight | **%.0f requests/s**, %d × 2xx | |\n", $intake['requests'], $concurrency, $intake['requests_per_s'], $intake['accepted_2xx'])
+    . sprintf("| `webhook_route_vs_floor` (webhook requests/s ÷ floor requests/s) | **%.3f** | ≥ %.1f, every request 2xx %s |\n", $vsFloor, VS_FLOOR_TARGET, $ok($intake['vs_floor_ok']))
+    . sprintf("| webhook latency p50 / p99 / max (`webhook_p99_ms`) | %.1f / **%.1f** / %.1f ms | p99 ≤ %.0f ms %s |\n", $intake['p50_ms'], $intake['p99_ms'], $intake['max_ms'], WEBHOOK_P99_TARGET_MS, $ok($intake['p99_ok']))
     . sprintf("| queue: %d events drained by 2 `worker.php` | **%.1f jobs/s** (%.2f s incl. worker start; %d left, %d dead) | |\n", $queued, $queue['jobs_per_s'], $queueS, $left, $dead)
-    . sprintf("| end to end, delivery → order row (%d packages in %d waves, 2 workers) p50 / p99 / max | %.0f / **%.0f** / %.0f ms | p99 ≤ %.0f ms %s |\n", count($generatedAt), $waves, $e2e['delivery_to_order_p50_ms'], $e2e['delivery_to_order_p99_ms'], $e2e['delivery_to_order_max_ms'], E2E_P99_TARGET_MS, $ok($e2e['p99_ok']))
+    . sprintf("| end to end, delivery → order row (%d packages in %d waves, 2 workers) p50 / p99 / max (`webhook_e2e_p99_ms`) | %.0f / **%.0f** / %.0f ms | p99 ≤ %.0f ms %s |\n", count($generatedAt), $waves, $e2e['delivery_to_order_p50_ms'], $e2e['delivery_to_order_p99_ms'], $e2e['delivery_to_order_max_ms'], E2E_P99_TARGET_MS, $ok($e2e['p99_ok']))
     . sprintf("| end to end, order generated → order row p50 / p99 | %.0f / %.0f ms | |\n\n", $e2e['generate_to_order_p50_ms'], $e2e['generate_to_order_p99_ms'])
+    . "The floor is OpenCart's cheapest storefront route: `common/cookie.confirm` boots the whole framework (config, database, settings, "
+    . "session, language, customer, currency, tax and the other startup actions) and, with no cookie-policy page configured (the installer's "
+    . "default), answers an empty JSON object without a model or a template. Every storefront route pays at least this, so the webhook route "
+    . "cannot beat it; the ratio is what MesChain's intake (credential check, durable insert, log row) adds on top. Both routes get the same "
+    . "bodies at the same concurrency, in " . ROUNDS . " alternating rounds after an unmeasured warm-up.\n\n"
     . "Delivery time is the sandbox's record of a successful delivery (taken when the route answered); the order row's time is the first "
     . "10 ms poll that sees its `trendyol_orders` row, so figures carry up to ~10 ms of poll granularity. Orders seen: {$e2e['orders_seen']} of {$e2e['packages']}.\n\n"
     . "Command: `php -d extension=target/release/libmeschain.so bench/php/webhook_bench.php --packages=$packages --concurrency=$concurrency --e2e-waves=$waves`\n";

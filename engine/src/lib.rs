@@ -28,6 +28,7 @@ pub mod alerts;
 pub mod config;
 pub mod db;
 pub mod engine;
+pub mod engine_cache;
 pub mod error;
 #[cfg(feature = "testing")]
 pub mod fixtures;

@@ -67,6 +67,12 @@ impl Shop {
     /// settings: what the cron scripts do when setup_cron_jobs.sh was told `--log-dir`, so the
     /// jobs, the monitor and logrotate all look at one directory.
     pub fn from_opencart_logging_to(path: &Path, log_dir: Option<&Path>) -> Result<Shop> {
+        Shop::new(Shop::opencart_config(path, log_dir)?)
+    }
+
+    /// The configuration [`Shop::from_opencart_logging_to`] builds from the shop's `config.php`
+    /// (read as text, never executed), without building the shop.
+    pub fn opencart_config(path: &Path, log_dir: Option<&Path>) -> Result<EngineConfig> {
         let db = OpenCartConfig::read(path)?.db_config()?;
         let mut config = EngineConfig::new(db);
         if let Some(dir) = log_dir {
@@ -78,7 +84,7 @@ impl Shop {
             }
             config.log_dir = Some(dir.to_path_buf());
         }
-        Shop::new(config)
+        Ok(config)
     }
 
     pub fn config(&self) -> &EngineConfig {

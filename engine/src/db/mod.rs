@@ -74,6 +74,11 @@ impl Database {
         &self.prefix
     }
 
+    /// Where the server is: `host:port` or the socket path.
+    pub fn address(&self) -> &str {
+        &self.address
+    }
+
     pub fn database_name(&self) -> &str {
         &self.database
     }

@@ -101,7 +101,15 @@ pub async fn accept_screened(engine: &Shop, delivery: &Delivery<'_>) -> Verdict 
     };
 
     match store(engine, delivery, &events).await {
-        Ok((queued, duplicates)) => Verdict::stored(events.len(), queued, duplicates),
+        Ok((queued, duplicates)) => {
+            if queued > 0 {
+                // Committed: an idle worker can claim it now rather than at its next poll.
+                if let Ok(db) = engine.database() {
+                    crate::queue::wake::notify(&db);
+                }
+            }
+            Verdict::stored(events.len(), queued, duplicates)
+        }
         Err(e) => {
             let reason = telemetry::redact::scrub(&e.to_string());
             tracing::error!(error = %reason, packages = events.len(), "webhook delivery not stored");

@@ -40,7 +40,7 @@ const CLAIM_BATCH: usize = 100;
 /// How long a claimed job is ours. Longer than a batch takes; an expired lease hands the job
 /// to another worker.
 const LEASE: Duration = Duration::from_secs(120);
-/// How often an idle worker looks for new jobs.
+/// How often an idle worker looks for new jobs when no wake-up comes (see [`crate::queue::wake`]).
 const IDLE_POLL: Duration = Duration::from_millis(100);
 /// Time kept back to record the results of the batch in hand.
 const STOP_RESERVE: Duration = Duration::from_secs(3);
@@ -135,7 +135,8 @@ async fn process(
             match mode {
                 Mode::Drain => break,
                 Mode::Wait => {
-                    tokio::time::sleep(IDLE_POLL.min(ctx.time_left())).await;
+                    // Ends early when the intake queues work (see queue::wake).
+                    crate::queue::wake::wait(&ctx.db, IDLE_POLL.min(ctx.time_left())).await;
                     continue;
                 }
             }

@@ -60,6 +60,7 @@ pub mod complete;
 mod dead_letter;
 pub mod enqueue;
 pub mod event;
+pub mod wake;
 pub mod work;
 
 use std::future::Future;
