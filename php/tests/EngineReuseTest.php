@@ -26,32 +26,12 @@ final class EngineReuseTest extends TestCase
         $other = TestShop::writeConfigPhp(TestShop::tempDir('reuse-b'), self::$database, 'oc2_');
         self::setSellerId('4711');
 
-        $so = getenv('MESCHAIN_EXTENSION_SO') ?: dirname(__DIR__, 2) . '/target/release/libmeschain.so';
-        $probe = stream_socket_server('tcp://127.0.0.1:0');
-        $port = (int) substr((string) strrchr((string) stream_socket_get_name($probe, false), ':'), 1);
-        fclose($probe);
-        $env = getenv();
-        $env['MESCHAIN_REUSE_CONFIGS'] = "$shop,$other";
         // Two forked workers: each builds its own engine after the fork.
-        $env['PHP_CLI_SERVER_WORKERS'] = '2';
-        self::$server = proc_open(
-            [PHP_BINARY, '-n', '-d', 'extension=' . $so, '-S', "127.0.0.1:$port", __DIR__ . '/engine_reuse_router.php'],
-            [0 => ['file', '/dev/null', 'r'], 1 => ['file', '/dev/null', 'w'], 2 => ['file', '/dev/null', 'w']],
-            $pipes,
-            null,
-            $env
-        );
-        self::$url = "http://127.0.0.1:$port/index.php";
-        for ($i = 0; $i < 200; $i++) {
-            $socket = @fsockopen('127.0.0.1', $port, $errno, $errstr, 0.1);
-            if ($socket !== false) {
-                fclose($socket);
-                return;
-            }
-            usleep(25_000);
-        }
-        TestShop::stopProcessTree(self::$server);
-        throw new \RuntimeException('PHP built-in server did not start');
+        [self::$server, $base] = TestShop::startPhpServer(__DIR__ . '/engine_reuse_router.php', [
+            'MESCHAIN_REUSE_CONFIGS' => "$shop,$other",
+            'PHP_CLI_SERVER_WORKERS' => '2',
+        ]);
+        self::$url = "$base/index.php";
     }
 
     public static function tearDownAfterClass(): void

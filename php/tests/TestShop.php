@@ -52,6 +52,39 @@ final class TestShop
         proc_close($process);
     }
 
+    /**
+     * Starts PHP's built-in server on a free loopback port with the built extension and `$router`
+     * as its front controller, `$env` added to the environment; returns the process (stop it with
+     * stopProcessTree()) and its base URL once it accepts connections.
+     *
+     * @param array<string, string> $env
+     * @return array{0: resource, 1: string}
+     */
+    public static function startPhpServer(string $router, array $env): array
+    {
+        $so = getenv('MESCHAIN_EXTENSION_SO') ?: dirname(__DIR__, 2) . '/target/release/libmeschain.so';
+        $probe = stream_socket_server('tcp://127.0.0.1:0');
+        $port = (int) substr((string) strrchr((string) stream_socket_get_name($probe, false), ':'), 1);
+        fclose($probe);
+        $server = proc_open(
+            [PHP_BINARY, '-n', '-d', 'extension=' . $so, '-S', "127.0.0.1:$port", $router],
+            [0 => ['file', '/dev/null', 'r'], 1 => ['file', '/dev/null', 'w'], 2 => ['file', '/dev/null', 'w']],
+            $pipes,
+            null,
+            $env + getenv()
+        );
+        for ($i = 0; $i < 200; $i++) {
+            $socket = @fsockopen('127.0.0.1', $port, $errno, $errstr, 0.1);
+            if ($socket !== false) {
+                fclose($socket);
+                return [$server, "http://127.0.0.1:$port"];
+            }
+            usleep(25_000);
+        }
+        self::stopProcessTree($server);
+        throw new \RuntimeException('PHP built-in server did not start');
+    }
+
     public static function dropRunDatabase(): void
     {
         if (self::$database !== null && getmypid() === self::ownerPid()) {
