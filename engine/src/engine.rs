@@ -3,7 +3,9 @@
 //! An [`Engine`] is cheap to create (no I/O): it validates the configuration and sets up
 //! logging. The database pool is created on first use and is per process (see
 //! [`crate::runtime::PerProcess`]), so an engine object that crosses a `fork()` keeps working
-//! in both processes.
+//! in both processes. PHP does not build one per request: the bridge asks
+//! [`crate::engine_cache`] for this process's engine of the configuration, so the pool and the
+//! Trendyol client outlive the request.
 
 use std::path::Path;
 

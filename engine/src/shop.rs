@@ -92,7 +92,8 @@ impl Shop {
     }
 
     /// Identifies the shop (database, prefix, overrides) across the engine objects a process
-    /// makes: PHP builds a new one per request, while the webhook gate must outlive it.
+    /// makes: a configuration edited while a worker runs gets a new engine (see
+    /// [`crate::engine_cache`]), while the webhook gate must outlive it.
     pub fn gate_key(&self) -> &str {
         &self.gate_key
     }

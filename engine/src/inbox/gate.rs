@@ -25,7 +25,9 @@
 //! lives in each of them as an extension, so the state survives between requests of a worker
 //! but is not shared between workers — with N workers a source gets N times the tries before
 //! every worker has cooled it down, which still bounds the load. The state is keyed by the
-//! shop (database, prefix and overrides), because every request builds a new `Engine`.
+//! shop (database, prefix and overrides), not held by an `Engine`: a worker keeps one engine
+//! per configuration (see [`crate::engine_cache`]), but an edited configuration is a new engine
+//! for the same shop, and its gate must carry over.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
