@@ -107,8 +107,16 @@ foreach ($catalogResults as $r) {
     $row($area, 'write calls for a full push', $r['push_write_calls'] ?? null, '', '= ⌈N/1000⌉ = ' . ($r['push_write_calls_target'] ?? (int) ceil($n / 1000)), (bool) ($r['push_ok'] ?? false));
     $row($area, 'stock delta scan, nothing changed (write calls: ' . ($r['delta_scan_writes'] ?? '?') . ')', $r['delta_scan_ms'] ?? null, 'ms', '≤ ' . ($r['delta_scan_target_ms'] ?? '?') . ' ms, 0 writes', (bool) ($r['delta_ok'] ?? false));
     $row($area, 'peak RSS of the engine', $r['peak_rss_mib'] ?? null, 'MiB', '≤ ' . ($r['peak_rss_target_mib'] ?? '?') . ' MiB', (bool) ($r['rss_ok'] ?? false));
-    $row($area, 'full push time (on the wire / engine + SQL: ' . ($r['push_wire_s'] ?? '?') . ' s / ' . ($r['push_engine_and_sql_s'] ?? '?') . ' s)', $r['push_s'] ?? null, 's', '— (recorded)', null);
-    $row($area, 'product change scan, nothing changed', $r['product_rescan_ms'] ?? null, 'ms', '— (recorded)', null);
+    $row($area, 'full push time (on the wire / engine + SQL not hidden behind it: ' . ($r['push_wire_s'] ?? '?') . ' s / ' . ($r['push_engine_and_sql_s'] ?? '?') . ' s)', $r['push_s'] ?? null, 's', '— (recorded)', null);
+    // Engine + SQL is the push's time beyond the time its calls spent on the wire: the reading,
+    // mapping and recording that overlap a call are not counted (see bench/catalog.md).
+    if (isset($r['push_engine_vs_wire'])) {
+        $row($area, 'full push: engine + SQL / time on the wire', $r['push_engine_vs_wire'], '×', '≤ ' . ($r['push_engine_vs_wire_target'] ?? 0.5), (bool) ($r['push_engine_vs_wire_ok'] ?? false));
+        $row($area, 'full push: total / time on the wire', $r['push_total_vs_wire'] ?? null, '×', '≤ ' . ($r['push_total_vs_wire_target'] ?? 1.25), (bool) ($r['push_total_vs_wire_ok'] ?? false));
+    } else {
+        $row($area, 'full push: engine + SQL / time on the wire', null, '×', 'not in this catalog.json (an older catalog_bench)', false);
+    }
+    $row($area, 'product change scan, nothing changed (write calls: ' . ($r['product_rescan_writes'] ?? '?') . ')', $r['product_rescan_ms'] ?? null, 'ms', '— (recorded)', null);
     $row($area, 'MariaDB buffer pool', $r['buffer_pool_mib'] ?? null, 'MiB', '—', null);
 }
 foreach (['100000', '1000000'] as $size) {

@@ -188,13 +188,19 @@ impl Mappings {
             .find_map(|c| self.categories.get(c).copied())
     }
 
+    /// The barcode a product is sent under (the mapped item's `barcode`), without mapping the
+    /// rest of it.
+    pub fn barcode(p: &SourceProduct) -> String {
+        normalize_barcode(&html_decode(&p.barcode))
+    }
+
     /// Maps one product. Never fails: whatever is missing stays empty for validation to report.
     pub fn map(&self, p: &SourceProduct, settings: &Settings) -> ProductV2Item {
         let category_id = self.category_for(p);
         let model = html_decode(&p.model);
         let sku = html_decode(&p.sku);
         ProductV2Item {
-            barcode: normalize_barcode(&html_decode(&p.barcode)),
+            barcode: Self::barcode(p),
             title: cut_title(html_decode(&p.name).trim()),
             product_main_id: if model.trim().is_empty() {
                 p.product_id.to_string()

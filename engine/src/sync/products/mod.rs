@@ -16,6 +16,7 @@
 pub mod approval;
 pub mod mapping;
 pub mod outgoing;
+mod pipeline;
 pub mod source;
 pub mod state;
 pub mod tracking;

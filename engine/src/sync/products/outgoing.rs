@@ -32,6 +32,56 @@ pub struct UploadReport {
     /// Would have been sent (dry run).
     pub would_send: u64,
     pub brand_lookups: u64,
+    /// Where the push's time went, per stage (see [`PushPhases`]).
+    pub phases: PushPhases,
+}
+
+impl UploadReport {
+    /// Adds what another stage of the same push counted.
+    pub(super) fn absorb(&mut self, other: UploadReport) {
+        self.scanned += other.scanned;
+        self.invalid += other.invalid;
+        self.unchanged += other.unchanged;
+        self.in_flight += other.in_flight;
+        self.created += other.created;
+        self.updated += other.updated;
+        self.refused += other.refused;
+        self.ambiguous += other.ambiguous;
+        self.would_send += other.would_send;
+        self.brand_lookups += other.brand_lookups;
+        let (p, o) = (&mut self.phases, other.phases);
+        p.read_ms += o.read_ms;
+        p.map_ms += o.map_ms;
+        p.page_write_ms += o.page_write_ms;
+        p.handoff_wait_ms += o.handoff_wait_ms;
+        p.send_ms += o.send_ms;
+        p.send_wait_ms += o.send_wait_ms;
+        p.record_ms += o.record_ms;
+        p.record_wait_ms += o.record_wait_ms;
+    }
+}
+
+/// Milliseconds each stage of the push spent on each kind of work. The stages overlap (see
+/// [`super::pipeline`]), so these add up to more than the push's elapsed time; the waits say
+/// which stage held the others back.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct PushPhases {
+    /// Reader: pages read from OpenCart, with the barcode owners of each page.
+    pub read_ms: f64,
+    /// Reader: mapping, validation and hashing (brand lookups included).
+    pub map_ms: f64,
+    /// Reader: the page's own rows written (unchanged, invalid, about to be sent).
+    pub page_write_ms: f64,
+    /// Reader: waiting for room in the sender's queue (the sender was the slower stage).
+    pub handoff_wait_ms: f64,
+    /// Sender: the write calls, from the first byte out to the answer read (retries included).
+    pub send_ms: f64,
+    /// Sender: waiting for the next full batch (the reader was the slower stage).
+    pub send_wait_ms: f64,
+    /// Recorder: answered batches committed (batch ids and the rows' new state).
+    pub record_ms: f64,
+    /// Sender: waiting for room in the recorder's queue.
+    pub record_wait_ms: f64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -16,25 +16,28 @@
 //! each row once); the product's `date_modified` is recorded only once its outcome is
 //! settled, so a run that stops (deadline, memory, error) leaves unsent products to be picked
 //! up again, and sent ones are never sent twice.
+//!
+//! This file is the reading half: full batches go to the sender and recorder of
+//! [`super::pipeline`], which work on the previous batches while the next pages are read.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use mysql_async::prelude::*;
 use mysql_async::TxOpts;
-use trendyol_wire::products::{
-    ContentUpdateItem, ProductV2Item, VariantUpdateItem, MAX_ITEMS_PER_REQUEST,
-};
+use tokio::sync::mpsc;
+use trendyol_wire::products::MAX_ITEMS_PER_REQUEST;
 
 use super::mapping::{content_hash, html_decode, BrandLookups, Mappings};
-use super::outgoing::{commit_sent, Outgoing, SendKind, UploadReport};
+use super::outgoing::{Outgoing, SendKind, UploadReport};
+use super::pipeline::{ms, send_and_record, Batch, Shared, QUEUE_DEPTH};
 use super::source::{self, SourceProduct};
 use super::state;
-use super::unanswered;
 use super::validate;
-use crate::error::{ApiErrorClass, Error, Result};
+use crate::error::{Error, Result};
 use crate::runner::{JobContext, StopReason};
-use crate::sync::catalog_batches::{self, marks, BatchKind};
+use crate::sync::catalog_batches::{self, marks};
 use crate::sync::catalog_pace::Pacer;
 use crate::sync::shop_locale::PriceBasis;
 
@@ -55,6 +58,9 @@ struct RowWrite {
 }
 
 /// Pushes what changed. Returns why it stopped early, if it did.
+///
+/// The reading below runs beside the sending and recording of [`super::pipeline`]: while one
+/// batch is on the wire, the next pages are read and mapped and the previous batch recorded.
 pub async fn upload(
     ctx: &JobContext,
     mappings: &mut Mappings,
@@ -64,27 +70,99 @@ pub async fn upload(
 ) -> Result<Option<StopReason>> {
     let db = &ctx.db;
     let seller = ctx.client.seller_id();
-    let mut after = catalog_batches::cursor(db, SCAN_CURSOR).await?.max(0) as u32;
+    let after = catalog_batches::cursor(db, SCAN_CURSOR).await?.max(0) as u32;
+    let shared = Shared::new(pacer);
+    let (batches, queue) = mpsc::channel::<Batch>(QUEUE_DEPTH);
+    let mut sent_report = UploadReport::default();
+    let (read, sent) = tokio::join!(
+        async {
+            let read = read_stage(
+                ctx, mappings, basis, seller, after, batches, &shared, report,
+            )
+            .await;
+            if read.is_err() {
+                shared.failed.store(true, Ordering::Relaxed);
+            }
+            read
+        },
+        send_and_record(ctx, seller, queue, &shared, &mut sent_report)
+    );
+    *pacer = shared.pacer();
+    report.absorb(sent_report);
+    // The sender's failure first: the reader only stops because of it.
+    let sent = sent?;
+    let read = read?;
+    if ctx.dry_run {
+        return Ok(sent.stopped.or(read.stopped));
+    }
+    match sent.stopped.or(read.stopped) {
+        Some(stop) => {
+            // Unsent products are before the cursor: resume from the first of them.
+            let first_unsent = read.first_unsent.into_iter().chain(sent.first_unsent).min();
+            let resume = first_unsent.map_or(read.after, |id| id.saturating_sub(1));
+            catalog_batches::set_cursor(db, SCAN_CURSOR, i64::from(resume)).await?;
+            Ok(Some(stop))
+        }
+        None => {
+            catalog_batches::set_cursor(db, SCAN_CURSOR, 0).await?;
+            Ok(None)
+        }
+    }
+}
+
+/// How the reader ended.
+struct ReadEnd {
+    stopped: Option<StopReason>,
+    /// The first product of its batches that were never handed to the sender.
+    first_unsent: Option<u32>,
+    /// The last product id read.
+    after: u32,
+}
+
+impl ReadEnd {
+    fn stop(
+        stopped: StopReason,
+        buffers: &HashMap<&'static str, (SendKind, Vec<Outgoing>)>,
+        after: u32,
+    ) -> ReadEnd {
+        ReadEnd {
+            stopped: Some(stopped),
+            first_unsent: buffers
+                .values()
+                .flat_map(|(_, b)| b.iter().map(|o| o.product_id))
+                .min(),
+            after,
+        }
+    }
+}
+
+/// Products mapped between two chances for the sender and recorder to run: they share this
+/// task, and a page's mapping must not hold back the answer of a call.
+const YIELD_EVERY: usize = 64;
+
+/// The reader: pages read, mapped, validated, their rows written and full batches handed on.
+// Each argument is one independent input of the stage; a struct would only rename them.
+#[allow(clippy::too_many_arguments)]
+async fn read_stage(
+    ctx: &JobContext,
+    mappings: &mut Mappings,
+    basis: &PriceBasis,
+    seller: u64,
+    mut after: u32,
+    batches: mpsc::Sender<Batch>,
+    shared: &Shared,
+    report: &mut UploadReport,
+) -> Result<ReadEnd> {
+    let db = &ctx.db;
     let page_size = ctx.settings.batch_size.max(1);
     let mut buffers: HashMap<&'static str, (SendKind, Vec<Outgoing>)> = HashMap::new();
     let mut brand_lookups = BrandLookups::new();
-    // Barcodes of new products waiting in a buffer: their rows are first written when their
-    // batch is recorded, so until then they are owned here rather than in `trendyol_products`.
-    let mut unwritten: HashMap<String, u32> = HashMap::new();
 
     loop {
-        if let Some(stop) = pacer.should_stop(ctx) {
-            // Unsent products are before the cursor: resume from the first of them.
-            let first_unsent = buffers
-                .values()
-                .flat_map(|(_, b)| b.iter().map(|o| o.product_id))
-                .min();
-            let resume = first_unsent.map_or(after, |id| id.saturating_sub(1));
-            if !ctx.dry_run {
-                catalog_batches::set_cursor(db, SCAN_CURSOR, i64::from(resume)).await?;
-            }
-            return Ok(Some(stop));
+        if let Some(stop) = shared.should_stop(ctx) {
+            return Ok(ReadEnd::stop(stop, &buffers, after));
         }
+        let started = Instant::now();
         let page = source::next_page(
             db,
             &ctx.settings,
@@ -97,17 +175,23 @@ pub async fn upload(
         )
         .await?;
         let Some(last) = page.last() else {
+            report.phases.read_ms += ms(started.elapsed());
             break;
         };
         after = last.product_id;
         report.scanned += page.len() as u64;
         ctx.progress.advance(page.len() as u64);
 
-        let owners = barcode_owners(ctx, seller, &page, mappings).await?;
+        let owners = barcode_owners(ctx, seller, &page).await?;
+        report.phases.read_ms += ms(started.elapsed());
+        let started = Instant::now();
         let mut seen = HashSet::new();
         let mut writes = Vec::with_capacity(page.len());
         let mut stale_rows = Vec::new();
-        for product in &page {
+        for (n, product) in page.iter().enumerate() {
+            if n % YIELD_EVERY == YIELD_EVERY - 1 {
+                tokio::task::yield_now().await;
+            }
             learn_brand(ctx, mappings, &mut brand_lookups, product, report).await?;
             let item = mappings.map(product, &ctx.settings);
             let hash = content_hash(&item);
@@ -126,9 +210,7 @@ pub async fn upload(
                         "barcode: {} is used by another product in this catalog",
                         item.barcode
                     ));
-                } else if let Some(owner) = unwritten
-                    .get(&item.barcode)
-                    .filter(|o| **o != product.product_id)
+                } else if let Some(owner) = shared.pending_owner(&item.barcode, product.product_id)
                 {
                     // A new product of an earlier page, still waiting in a buffer.
                     reasons.push(format!(
@@ -224,7 +306,7 @@ pub async fn upload(
             } else {
                 // A new product's row is written once, with its batch (`commit_sent`): a run
                 // that stops before the send leaves no row, and no row means "to be sent".
-                unwritten.insert(item.barcode.clone(), product.product_id);
+                shared.own(&item.barcode, product.product_id);
             }
             let key = match kind {
                 SendKind::Create => "create",
@@ -246,32 +328,26 @@ pub async fn upload(
                     item,
                 });
         }
+        report.phases.map_ms += ms(started.elapsed());
         if !ctx.dry_run {
+            let started = Instant::now();
             write_rows(ctx, seller, &stale_rows, &writes).await?;
+            report.phases.page_write_ms += ms(started.elapsed());
         }
         for key in ["create", "update", "approved"] {
             while buffers
                 .get(key)
                 .is_some_and(|(_, b)| b.len() >= MAX_ITEMS_PER_REQUEST)
             {
-                if let Some(stop) = pacer.should_stop(ctx) {
-                    let first_unsent = buffers
-                        .values()
-                        .flat_map(|(_, b)| b.iter().map(|o| o.product_id))
-                        .min();
-                    if !ctx.dry_run {
-                        let resume = first_unsent.map_or(after, |id| id.saturating_sub(1));
-                        catalog_batches::set_cursor(db, SCAN_CURSOR, i64::from(resume)).await?;
-                    }
-                    return Ok(Some(stop));
+                if let Some(stop) = shared.should_stop(ctx) {
+                    return Ok(ReadEnd::stop(stop, &buffers, after));
                 }
                 let (kind, buffer) = buffers.get_mut(key).expect("checked above");
                 let batch: Vec<Outgoing> = buffer.drain(..MAX_ITEMS_PER_REQUEST).collect();
                 let kind = *kind;
-                for o in &batch {
-                    unwritten.remove(&o.item.barcode);
+                if let Some(end) = hand_on(&batches, kind, batch, &buffers, after, report).await {
+                    return Ok(end);
                 }
-                send(ctx, seller, kind, batch, pacer, report).await?;
             }
         }
     }
@@ -280,20 +356,46 @@ pub async fn upload(
             if batch.is_empty() {
                 continue;
             }
-            if let Some(stop) = pacer.should_stop(ctx) {
-                let resume = batch[0].product_id.saturating_sub(1);
-                if !ctx.dry_run {
-                    catalog_batches::set_cursor(db, SCAN_CURSOR, i64::from(resume)).await?;
-                }
-                return Ok(Some(stop));
+            if let Some(stop) = shared.should_stop(ctx) {
+                buffers.insert(key, (kind, batch));
+                return Ok(ReadEnd::stop(stop, &buffers, after));
             }
-            send(ctx, seller, kind, batch, pacer, report).await?;
+            if let Some(end) = hand_on(&batches, kind, batch, &buffers, after, report).await {
+                return Ok(end);
+            }
         }
     }
-    if !ctx.dry_run {
-        catalog_batches::set_cursor(db, SCAN_CURSOR, 0).await?;
-    }
-    Ok(None)
+    Ok(ReadEnd {
+        stopped: None,
+        first_unsent: None,
+        after,
+    })
+}
+
+/// Gives a full batch to the sender. `Some`: the sender has stopped taking batches (it stopped
+/// or failed), so the reader ends with this batch and its buffers unsent.
+async fn hand_on(
+    batches: &mpsc::Sender<Batch>,
+    kind: SendKind,
+    batch: Vec<Outgoing>,
+    buffers: &HashMap<&'static str, (SendKind, Vec<Outgoing>)>,
+    after: u32,
+    report: &mut UploadReport,
+) -> Option<ReadEnd> {
+    let waited = Instant::now();
+    let handed = batches.send((kind, batch)).await;
+    report.phases.handoff_wait_ms += ms(waited.elapsed());
+    let refused = handed.err()?;
+    // The sender stopped (its reason is the run's) or failed (its error is): the reason given
+    // here is never the one reported.
+    let mut end = ReadEnd::stop(StopReason::TimeLimit, buffers, after);
+    end.first_unsent = (refused.0)
+        .1
+        .iter()
+        .map(|o| o.product_id)
+        .chain(end.first_unsent)
+        .min();
+    Some(end)
 }
 
 /// Row key for a product that has no usable barcode of its own (it is invalid and never sent).
@@ -306,11 +408,10 @@ async fn barcode_owners(
     ctx: &JobContext,
     seller: u64,
     page: &[SourceProduct],
-    mappings: &Mappings,
 ) -> Result<HashMap<String, u32>> {
     let barcodes: Vec<String> = page
         .iter()
-        .map(|p| mappings.map(p, &ctx.settings).barcode)
+        .map(Mappings::barcode)
         .filter(|b| !b.is_empty())
         .collect();
     if barcodes.is_empty() {
@@ -445,120 +546,4 @@ async fn write_rows(
     tx.commit()
         .await
         .map_err(Error::db("committing a page of product states"))
-}
-
-/// What a send got: the batch ids of the calls answered, and the error of one whose answer was
-/// lost (its outcome unknown), if any.
-type Sent = (Vec<(String, BatchKind)>, Option<String>);
-
-/// Sends one outgoing batch and commits its outcome.
-async fn send(
-    ctx: &JobContext,
-    seller: u64,
-    kind: SendKind,
-    batch: Vec<Outgoing>,
-    pacer: &mut Pacer,
-    report: &mut UploadReport,
-) -> Result<()> {
-    if ctx.dry_run {
-        report.would_send += batch.len() as u64;
-        return Ok(());
-    }
-    let items: Vec<ProductV2Item> = batch.iter().map(|o| o.item.clone()).collect();
-    let started = Instant::now();
-    let sent: Result<Sent> = match kind {
-        SendKind::Create => ctx
-            .client
-            .create_products(&items)
-            .await
-            .map(|r| (vec![(r.batch_request_id, BatchKind::ProductCreate)], None)),
-        SendKind::UpdateUnapproved => {
-            unanswered::lost(ctx.client.update_unapproved_products(&items).await).map(|r| match r {
-                Ok(r) => (vec![(r.batch_request_id, BatchKind::ProductUpdate)], None),
-                Err(why) => (Vec::new(), Some(why)),
-            })
-        }
-        SendKind::UpdateApproved => send_approved(ctx, &batch).await,
-    };
-    pacer.observe(started.elapsed());
-    let (ids, unknown) = match sent {
-        Ok(sent) => sent,
-        Err(Error::Api {
-            class: ApiErrorClass::Permanent,
-            message,
-            ..
-        }) => {
-            // The whole request was refused: retrying the same items cannot help. They are
-            // marked failed with Trendyol's answer and wait for the product to change.
-            report.refused += batch.len() as u64;
-            let reason = format!("Trendyol refused the request: {message}");
-            commit_sent(ctx, seller, &batch, "", state::FAILED, &reason, &[]).await?;
-            return Ok(());
-        }
-        Err(Error::Api {
-            class: ApiErrorClass::Ambiguous,
-            message,
-            ..
-        }) if kind == SendKind::Create => {
-            // Trendyol may have created them before the answer failed. Sending the same body
-            // again would make every item "already exists" — so what Trendyol shows decides.
-            return unanswered::settle_create(ctx, seller, batch, &message, pacer, report).await;
-        }
-        Err(e) => return Err(e),
-    };
-    if let Some(why) = unknown {
-        // An update whose answer was lost: what Trendyol shows decides, item by item.
-        return unanswered::settle_update(ctx, seller, kind, batch, &why, pacer, report).await;
-    }
-    let row_batch = ids.first().map(|(id, _)| id.clone()).unwrap_or_default();
-    commit_sent(ctx, seller, &batch, &row_batch, "", "", &ids).await?;
-    match kind {
-        SendKind::Create => report.created += batch.len() as u64,
-        _ => report.updated += batch.len() as u64,
-    }
-    Ok(())
-}
-
-/// Approved products: content by content id, then variant fields by barcode. A call whose
-/// answer was lost does not stop the other (each item needs both); its error comes back beside
-/// the batch ids of the calls that were answered.
-async fn send_approved(ctx: &JobContext, batch: &[Outgoing]) -> Result<Sent> {
-    let mut seen = HashSet::new();
-    let content: Vec<ContentUpdateItem> = batch
-        .iter()
-        .filter_map(|o| {
-            let id = o.content_id?;
-            seen.insert(id).then(|| ContentUpdateItem {
-                content_id: id,
-                title: Some(o.item.title.clone()),
-                description: Some(o.item.description.clone()),
-                images: Some(o.item.images.clone()),
-                attributes: Some(o.item.attributes.clone()),
-            })
-        })
-        .collect();
-    let variants: Vec<VariantUpdateItem> = batch
-        .iter()
-        .map(|o| VariantUpdateItem {
-            barcode: o.item.barcode.clone(),
-            stock_code: Some(o.item.stock_code.clone()),
-            vat_rate: o.item.vat_rate,
-            dimensional_weight: o.item.dimensional_weight,
-            cargo_providers: Some(o.item.cargo_providers.clone()),
-            delivery_duration: None,
-        })
-        .collect();
-    let mut ids = Vec::new();
-    let mut unknown = None;
-    if !content.is_empty() {
-        match unanswered::lost(ctx.client.update_product_content(&content).await)? {
-            Ok(r) => ids.push((r.batch_request_id, BatchKind::ProductContent)),
-            Err(why) => unknown = Some(why),
-        }
-    }
-    match unanswered::lost(ctx.client.update_product_variants(&variants).await)? {
-        Ok(r) => ids.push((r.batch_request_id, BatchKind::ProductVariant)),
-        Err(why) => unknown = unknown.or(Some(why)),
-    }
-    Ok((ids, unknown))
 }

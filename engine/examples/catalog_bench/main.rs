@@ -32,11 +32,18 @@ use meschain_engine::sync::stock::delta;
 use meschain_engine::sync::{catalog_price, products};
 use meschain_engine::testing::TestDatabase;
 use meschain_engine::trendyol::{install_crypto_provider, EndpointClass, Method, TrendyolClient};
+
+mod report;
 use mysql_async::prelude::*;
+use report::{round, write_report};
 use serde_json::{json, Value};
 
-const DELTA_TARGET_PER_100K_MS: f64 = 500.0;
-const RSS_TARGET: u64 = 128 << 20;
+const DELTA_TARGET_PER_100K_MS: f64 = 60.0;
+const RSS_TARGET: u64 = 64 << 20;
+/// The push's engine + SQL time (beyond the wire's) at most this share of the wire time.
+const ENGINE_VS_WIRE_TARGET: f64 = 0.5;
+/// The push's total time at most this multiple of the wire time.
+const TOTAL_VS_WIRE_TARGET: f64 = 1.25;
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
@@ -223,10 +230,14 @@ async fn run(n: u32) -> Value {
     // Full push.
     let started = Instant::now();
     let (mut push_writes, mut push_wire_ms) = (0, 0.0);
+    // Milliseconds per phase of the push's stages (see `products::outgoing::PushPhases`).
+    let mut phases: BTreeMap<String, f64> = BTreeMap::new();
     loop {
         let push_ctx = ctx();
         let outcome = if restarts == 0 {
-            products::run(&push_ctx).await.map(|_| ())
+            products::run(&push_ctx)
+                .await
+                .map(|o| o.details["upload"]["phases"].clone())
         } else {
             // Resumed after a restart: the push and the tracking of its batches, not the
             // approval poll (it would page through the sandbox's review lists for every
@@ -237,7 +248,12 @@ async fn run(n: u32) -> Value {
         push_writes += writes(&snapshot);
         push_wire_ms += wire_ms(&snapshot);
         match outcome {
-            Ok(_) => break,
+            Ok(p) => {
+                for (phase, ms) in p.as_object().into_iter().flatten() {
+                    *phases.entry(phase.clone()).or_default() += ms.as_f64().unwrap_or(0.0);
+                }
+                break;
+            }
             Err(e) => survive(&pool, &mut restarts, e).await,
         }
     }
@@ -330,6 +346,10 @@ async fn run(n: u32) -> Value {
         .map_or(0, |bytes| bytes >> 20);
     let expected_writes = u64::from(n).div_ceil(1000);
     let delta_target_ms = DELTA_TARGET_PER_100K_MS * f64::from(n) / 100_000.0;
+    // The calls go out one at a time, so their latency sum is the time the wire was busy, and
+    // what the push took beyond it is the engine and its SQL that did not overlap a call.
+    let engine_vs_wire = (push_s - push_wire_s) / push_wire_s.max(f64::EPSILON);
+    let total_vs_wire = push_s / push_wire_s.max(f64::EPSILON);
     drop(conn);
     db.close().await;
     pool.disconnect().await.unwrap();
@@ -348,6 +368,13 @@ async fn run(n: u32) -> Value {
         "push_s": round(push_s),
         "push_wire_s": round(push_wire_s),
         "push_engine_and_sql_s": round(push_s - push_wire_s),
+        "push_engine_vs_wire": round(engine_vs_wire),
+        "push_engine_vs_wire_target": ENGINE_VS_WIRE_TARGET,
+        "push_engine_vs_wire_ok": engine_vs_wire <= ENGINE_VS_WIRE_TARGET,
+        "push_total_vs_wire": round(total_vs_wire),
+        "push_total_vs_wire_target": TOTAL_VS_WIRE_TARGET,
+        "push_total_vs_wire_ok": total_vs_wire <= TOTAL_VS_WIRE_TARGET,
+        "push_phases_ms": phases.iter().map(|(k, v)| (k.clone(), json!(round(*v)))).collect::<serde_json::Map<_, _>>(),
         "push_write_calls": push_writes,
         "push_write_calls_target": expected_writes,
         "push_ok": push_writes == expected_writes && pushed == u64::from(n),
@@ -370,7 +397,8 @@ async fn run(n: u32) -> Value {
 }
 
 /// `product_sync` without its approval poll: tracking, the push from its cursor, tracking.
-async fn resume_push(ctx: &JobContext) -> meschain_engine::Result<()> {
+/// Returns the push's phases.
+async fn resume_push(ctx: &JobContext) -> meschain_engine::Result<Value> {
     let mut pacer = Pacer::new();
     let mut track = products::tracking::TrackReport::default();
     let mut push = products::outgoing::UploadReport::default();
@@ -380,7 +408,7 @@ async fn resume_push(ctx: &JobContext) -> meschain_engine::Result<()> {
     products::tracking::track(ctx, &mut pacer, &mut track).await?;
     products::upload::upload(ctx, &mut mappings, &basis, &mut pacer, &mut push).await?;
     products::tracking::track(ctx, &mut pacer, &mut track).await?;
-    Ok(())
+    Ok(serde_json::to_value(&push.phases).unwrap_or_default())
 }
 
 /// Waits (up to three minutes) until InnoDB has purged the old versions of the rows the bulk
@@ -485,115 +513,4 @@ fn measured_at() -> String {
         .ok()
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
         .unwrap_or_default()
-}
-
-fn round(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
-}
-
-fn machine() -> Value {
-    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
-    let cpu = cpuinfo
-        .lines()
-        .find(|l| l.starts_with("model name"))
-        .and_then(|l| l.split(':').nth(1))
-        .unwrap_or("")
-        .trim()
-        .to_string();
-    let cores = cpuinfo
-        .lines()
-        .filter(|l| l.starts_with("processor"))
-        .count();
-    let mem = std::fs::read_to_string("/proc/meminfo")
-        .unwrap_or_default()
-        .lines()
-        .find(|l| l.starts_with("MemTotal"))
-        .unwrap_or("")
-        .to_string();
-    json!({"cpu": cpu, "cores": cores, "memory": mem.trim_start_matches("MemTotal:").trim(), "os": std::env::consts::OS})
-}
-
-fn write_report(results: &[Value]) {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../bench");
-    let _ = std::fs::create_dir_all(dir);
-    // Each size may run alone (`./run bench` runs them one by one): a size measured now
-    // replaces its own earlier row, the other sizes' rows stay, each with its date.
-    let mut results: Vec<Value> = std::fs::read_to_string(format!("{dir}/catalog.json"))
-        .ok()
-        .and_then(|text| serde_json::from_str::<Value>(&text).ok())
-        .and_then(|old| old["results"].as_array().cloned())
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|old| !results.iter().any(|r| r["products"] == old["products"]))
-        .chain(results.iter().cloned())
-        .collect();
-    results.sort_by_key(|r| r["products"].as_u64().unwrap_or(0));
-    let report = json!({"benchmark": "catalog", "machine": machine(), "results": results});
-    std::fs::write(
-        format!("{dir}/catalog.json"),
-        serde_json::to_string_pretty(&report).unwrap() + "\n",
-    )
-    .unwrap();
-    let m = machine();
-    let mut md = String::from("# Catalog sync benchmark\n\n");
-    md.push_str(&format!(
-        "Machine: {} ({} cores), {} RAM, {}. MariaDB on 127.0.0.1; the catalog is generated by \
-         `meschain-tool shop` and the sandbox is the `trendyol-sandbox` binary, each its own \
-         process (rate limits off, batches and approvals settle at once), so the peak RSS is the \
-         engine's alone.\n\n",
-        m["cpu"].as_str().unwrap_or(""),
-        m["cores"],
-        m["memory"].as_str().unwrap_or(""),
-        m["os"].as_str().unwrap_or("")
-    ));
-    md.push_str(
-        "Command: `scripts/catalog-bench.sh` (sizes as arguments; default 100000 1000000)\n\n",
-    );
-    md.push_str("| products (measured) | write calls for a full push (target ⌈N/1000⌉) | push time (on the wire / engine + SQL) | stock delta scan, no change (target) | product change scan, no change | peak RSS (target 128 MiB) | MariaDB buffer pool | load average |\n|---|---|---|---|---|---|---|---|\n");
-    for r in &results {
-        md.push_str(&format!(
-            "| {} ({}) | {} ({}) {} | {} s ({} s / {} s) | {} ms ({} ms) {} | {} ms, {} writes | {} MiB {} | {} MiB | {} |\n",
-            r["products"],
-            r["measured_at"].as_str().unwrap_or("earlier"),
-            r["push_write_calls"],
-            r["push_write_calls_target"],
-            ok(&r["push_ok"]),
-            r["push_s"],
-            r["push_wire_s"],
-            r["push_engine_and_sql_s"],
-            r["delta_scan_ms"],
-            r["delta_scan_target_ms"],
-            ok(&r["delta_ok"]),
-            r["product_rescan_ms"],
-            r["product_rescan_writes"],
-            r["peak_rss_mib"],
-            ok(&r["rss_ok"]),
-            r["buffer_pool_mib"],
-            r["load_average"].as_str().unwrap_or(""),
-        ));
-    }
-    md.push_str(
-        "\nApproval is written in SQL after the push (the sandbox's review lists are not what is \
-         measured), and the scans wait until InnoDB has purged the row versions that one \
-         statement replaced; the delta scan then compares every approved row with OpenCart inside \
-         MariaDB and sends nothing. The product change scan is a second `product_sync` run: it reads only \
-         products whose `date_modified` or mapping version changed.\n",
-    );
-    let path = format!("{dir}/catalog.md");
-    // The findings are written by hand from a run; a new run keeps them for the author to update.
-    if let Some(findings) = std::fs::read_to_string(&path)
-        .ok()
-        .and_then(|old| old.find("\n## Findings").map(|at| old[at..].to_string()))
-    {
-        md.push_str(&findings);
-    }
-    std::fs::write(path, md).unwrap();
-}
-
-fn ok(v: &Value) -> &'static str {
-    if v.as_bool() == Some(true) {
-        "✓"
-    } else {
-        "✗"
-    }
 }
