@@ -24,8 +24,8 @@ use serde::Serialize;
 use crate::db::Database;
 use crate::error::{ApiErrorClass, Error, Result};
 use crate::queue::{
-    claim, complete, complete_many, fail_with, ClaimedJob, EventType, FailOptions, FailOutcome, FailureClass,
-    JobKind,
+    claim, complete, complete_many, fail_with, ClaimedJob, EventType, FailOptions, FailOutcome,
+    FailureClass, JobKind,
 };
 use crate::runner::{JobContext, JobOutcome, StopReason};
 use crate::sync::orders::outbound::{self, StatusPush};

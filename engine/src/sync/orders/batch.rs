@@ -81,7 +81,8 @@ impl Importer {
             match outcome {
                 Ok(done) => {
                     for (i, result) in done {
-                        results[i] = Some((packages[i].shipment_package_id.unwrap_or(0), Ok(result)));
+                        results[i] =
+                            Some((packages[i].shipment_package_id.unwrap_or(0), Ok(result)));
                     }
                 }
                 Err(e) => {
@@ -96,8 +97,9 @@ impl Importer {
                         let id = facts.package_id;
                         let result = match take_session(self, session).await {
                             Ok(mut conn) => {
-                                let result =
-                                    self.import_facts(&mut conn, &packages[*i], facts, products).await;
+                                let result = self
+                                    .import_facts(&mut conn, &packages[*i], facts, products)
+                                    .await;
                                 if result.is_ok() {
                                     *session = Some(conn);
                                 }
@@ -132,7 +134,8 @@ impl Importer {
                 .map_err(Error::db(what))?;
             // 1. Every order group of the chunk, ascending: the existing ones locked, the
             //    missing ones inserted already counting their first package.
-            let numbers: BTreeSet<&str> = good.iter().map(|(_, f)| f.order_number.as_str()).collect();
+            let numbers: BTreeSet<&str> =
+                good.iter().map(|(_, f)| f.order_number.as_str()).collect();
             let mut params: Vec<Value> = vec![seller_id.into()];
             params.extend(numbers.iter().map(|n| Value::from(*n)));
             let existing: HashSet<String> = tx
@@ -149,8 +152,11 @@ impl Importer {
                 .map_err(Error::db("locking the Trendyol orders"))?
                 .into_iter()
                 .collect();
-            let created: BTreeSet<&str> =
-                numbers.iter().copied().filter(|n| !existing.contains(*n)).collect();
+            let created: BTreeSet<&str> = numbers
+                .iter()
+                .copied()
+                .filter(|n| !existing.contains(*n))
+                .collect();
             let mut rows: Vec<Value> = Vec::with_capacity(created.len() * 2);
             for number in &created {
                 rows.extend([seller_id.into(), (*number).into()]);
@@ -221,7 +227,13 @@ impl Importer {
             let orders: Vec<NewOrder> = fresh
                 .iter()
                 .map(|(i, facts)| {
-                    NewOrder::build(&self.shop, &self.statuses, &packages[*i], (*facts).clone(), products)
+                    NewOrder::build(
+                        &self.shop,
+                        &self.statuses,
+                        &packages[*i],
+                        (*facts).clone(),
+                        products,
+                    )
                 })
                 .collect();
             let now = self.shop.clock.now();
@@ -243,8 +255,10 @@ impl Importer {
                 ));
             }
             let moves = stock::rebalance_many(db, &mut tx, seller_id, holds).await?;
-            for (((i, _), order), (order_id, moves)) in
-                fresh.iter().zip(&orders).zip(order_ids.into_iter().zip(moves))
+            for (((i, _), order), (order_id, moves)) in fresh
+                .iter()
+                .zip(&orders)
+                .zip(order_ids.into_iter().zip(moves))
             {
                 let created = ImportOutcome::Created {
                     package_id: order.facts.package_id,
@@ -255,7 +269,9 @@ impl Importer {
             }
             // 5. Everything else, one package at a time, in arrival order.
             for (i, facts) in rest {
-                let result = self.apply_one(&mut tx, &packages[i], facts, products).await?;
+                let result = self
+                    .apply_one(&mut tx, &packages[i], facts, products)
+                    .await?;
                 out.push((i, result));
             }
             tx.commit()

@@ -120,7 +120,8 @@ impl Importer {
     ) -> Result<(ImportOutcome, StockMoves)> {
         let facts = PackageFacts::from_package(package)?;
         let mut conn = self.session().await?;
-        self.import_facts(&mut conn, package, &facts, products).await
+        self.import_facts(&mut conn, package, &facts, products)
+            .await
     }
 
     /// Imports `package` on `conn`, a connection from [`Importer::session`]. Each package is
@@ -241,10 +242,7 @@ impl Importer {
                 let outcome = self.update(tx, facts, order_id, &previous, &pushed).await?;
                 (outcome, self.write_lines(tx, facts, products).await?)
             }
-            None => {
-                self.create(tx, package, facts, products, new_group)
-                    .await?
-            }
+            None => self.create(tx, package, facts, products, new_group).await?,
         };
         // Every package, line and hold row of an order is written by a transaction that
         // upserted the group row first: a group this transaction created has nothing else.

@@ -23,9 +23,9 @@ use mysql_async::prelude::*;
 use mysql_async::{Transaction, Value};
 use trendyol_wire::PackageStatus;
 
+use super::write::insert_rows;
 use crate::db::Database;
 use crate::error::{Error, Result};
-use super::write::insert_rows;
 use crate::queue::marks;
 
 /// Statuses whose lines no longer need stock.

@@ -210,7 +210,10 @@ async fn insert_order_rows(
             .flat_map(|o| o.order_values.iter().cloned())
             .collect();
         tx.exec_drop(
-            format!("{head} VALUES {}", vec![tuple.as_str(); chunk.len()].join(", ")),
+            format!(
+                "{head} VALUES {}",
+                vec![tuple.as_str(); chunk.len()].join(", ")
+            ),
             values,
         )
         .await
