@@ -1,7 +1,7 @@
 <?php
 /**
- * Webhook benchmark: intake through a real OpenCart 4.0.2.3 shop beside OpenCart's own floor,
- * queue throughput with two workers, and end-to-end latency from Trendyol's delivery to the
+ * Webhook benchmark: intake through a real OpenCart 4.0.2.3 shop beside OpenCart's own floor
+ * and end-to-end latency from Trendyol's delivery to the
  * OpenCart order.
  *
  *   php -d extension=target/release/libmeschain.so bench/php/webhook_bench.php [--packages=N] [--concurrency=C] [--e2e-waves=W]
@@ -20,7 +20,7 @@
  *    packages). Both get the same POST body size, C requests in flight by a curl_multi client,
  *    in alternating rounds so load from elsewhere on the machine falls on both alike.
  *    `webhook_route_vs_floor` is the webhook route's requests/s over the floor's.
- * 2. Queue: the N stored events are drained by two worker.php processes; jobs/s.
+ * 2. The N stored events are set aside (queue throughput is bench/php/queue_bench.php's).
  * 3. End to end: a sandbox webhook subscription points at the shop's route; orders are generated
  *    in W waves while two workers run; each package's first successful delivery (sandbox
  *    `/__sandbox/webhooks/deliveries`, `at` in ms) is compared with the moment its
@@ -185,43 +185,11 @@ $intake += [
 say('floor: ' . json_encode($floor));
 say('intake: ' . json_encode($intake));
 
-// ---- 2. queue throughput, two workers ----
-$startWorkers = static function (int $n) use ($so, $root, $shop): array {
-    $procs = [];
-    for ($i = 0; $i < $n; $i++) {
-        $procs[] = proc_open([PHP_BINARY, '-n', '-d', 'extension=' . $so, $root . '/php/cron/worker.php', '--opencart=' . $shop, '--max-runtime=600'],
-            [0 => ['file', '/dev/null', 'r'], 1 => ['file', '/dev/null', 'w'], 2 => ['file', '/dev/null', 'w']], $pipes);
-    }
-    return $procs;
-};
-$stopWorkers = static function (array $procs): void {
-    foreach ($procs as $p) {
-        proc_terminate($p, 15);
-    }
-    foreach ($procs as $p) {
-        proc_close($p);
-    }
-};
-$open = static fn (): int => (int) $db->query("SELECT COUNT(*) FROM oc_trendyol_sync_queue WHERE status IN ('pending', 'running')")->fetch_row()[0];
-$ordersBefore = (int) $db->query('SELECT COUNT(*) FROM oc_trendyol_orders')->fetch_row()[0];
-$started = now_ms();
-$workers = $startWorkers(2);
-$deadline = microtime(true) + 300;
-while ($open() > 0 && microtime(true) < $deadline) {
-    usleep(20_000);
-}
-$queueS = (now_ms() - $started) / 1000;
-$stopWorkers($workers);
-$done = (int) $db->query("SELECT COUNT(*) FROM oc_trendyol_sync_queue WHERE status NOT IN ('pending', 'running')")->fetch_row()[0];
-$left = $open();
-$dead = (int) $db->query("SELECT COUNT(*) FROM oc_trendyol_sync_queue WHERE status = 'dead'")->fetch_row()[0];
-$ordersMade = (int) $db->query('SELECT COUNT(*) FROM oc_trendyol_orders')->fetch_row()[0] - $ordersBefore;
-$queue = [
-    'workers' => 2, 'jobs' => $queued, 'jobs_left' => $left, 'jobs_dead' => $dead, 'orders_created' => $ordersMade,
-    'seconds' => round($queueS, 3), 'jobs_per_s' => round(($queued - $left) / $queueS, 1),
-    'includes_worker_start' => true,
-];
-say('queue: ' . json_encode($queue) . " (rows done: $done)");
+// ---- 2. the intake's events make way ----
+// Queue throughput is bench/php/queue_bench.php's; the end-to-end run starts on an empty queue.
+$db->query("DELETE FROM oc_trendyol_sync_queue WHERE status = 'pending'");
+$startWorkers = static fn (int $n): array => start_workers($root, $so, $shop, $n);
+$stopWorkers = static fn (array $procs) => stop_workers($procs);
 
 // ---- 3. end to end: delivery → worker → order ----
 $sub = curl_init($sandbox->url . '/integration/webhook/sellers/1001/webhooks');
@@ -308,11 +276,11 @@ $report = [
     'benchmark' => 'webhooks', 'php' => PHP_VERSION, 'cpu' => $cpu,
     'webhook_route_vs_floor' => $vsFloor, 'webhook_p99_ms' => $intake['p99_ms'],
     'webhook_e2e_p99_ms' => $e2e['delivery_to_order_p99_ms'],
-    'floor' => $floor, 'intake' => $intake, 'queue' => $queue, 'end_to_end' => $e2e,
+    'floor' => $floor, 'intake' => $intake, 'end_to_end' => $e2e,
 ];
 file_put_contents($root . '/bench/webhooks.json', json_encode($report, JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES) . "\n");
 $ok = static fn (bool $b): string => $b ? '✓' : '✗';
-$md = "## Webhooks: intake beside OpenCart's floor, queue, end to end\n\n"
+$md = "## Webhooks: intake beside OpenCart's floor, end to end\n\n"
     . "PHP {$report['php']}, a real OpenCart 4.0.2.3 shop (upstream archive, cli_install, MesChain installed through the admin) served by "
     . "`php -S` with `PHP_CLI_SERVER_WORKERS=" . SERVER_WORKERS . "` and the extension loaded, `trendyol-sandbox` as its own process, MariaDB on 127.0.0.1, $cpu.\n\n"
     . "| measure | value | target |\n|---|---:|---:|\n"
@@ -320,7 +288,6 @@ $md = "## Webhooks: intake beside OpenCart's floor, queue, end to end\n\n"
     . sprintf("| webhook route: %d valid order webhooks (distinct packages), %d in flight | **%.0f requests/s**, %d × 2xx | |\n", $intake['requests'], $concurrency, $intake['requests_per_s'], $intake['accepted_2xx'])
     . sprintf("| `webhook_route_vs_floor` (webhook requests/s ÷ floor requests/s) | **%.3f** | ≥ %.1f, every request 2xx %s |\n", $vsFloor, VS_FLOOR_TARGET, $ok($intake['vs_floor_ok']))
     . sprintf("| webhook latency p50 / p99 / max (`webhook_p99_ms`) | %.1f / **%.1f** / %.1f ms | p99 ≤ %.0f ms %s |\n", $intake['p50_ms'], $intake['p99_ms'], $intake['max_ms'], WEBHOOK_P99_TARGET_MS, $ok($intake['p99_ok']))
-    . sprintf("| queue: %d events drained by 2 `worker.php` | **%.1f jobs/s** (%.2f s incl. worker start; %d left, %d dead) | |\n", $queued, $queue['jobs_per_s'], $queueS, $left, $dead)
     . sprintf("| end to end, delivery → order row (%d packages in %d waves, 2 workers) p50 / p99 / max (`webhook_e2e_p99_ms`) | %.0f / **%.0f** / %.0f ms | p99 ≤ %.0f ms %s |\n", count($generatedAt), $waves, $e2e['delivery_to_order_p50_ms'], $e2e['delivery_to_order_p99_ms'], $e2e['delivery_to_order_max_ms'], E2E_P99_TARGET_MS, $ok($e2e['p99_ok']))
     . sprintf("| end to end, order generated → order row p50 / p99 | %.0f / %.0f ms | |\n\n", $e2e['generate_to_order_p50_ms'], $e2e['generate_to_order_p99_ms'])
     . "The floor is OpenCart's cheapest storefront route: `common/cookie.confirm` boots the whole framework (config, database, settings, "

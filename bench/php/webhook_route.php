@@ -72,3 +72,30 @@ function serve_webhook_route(string $root, string $so, string $shop, int $worker
     }
     return "http://127.0.0.1:$port/index.php?route=extension/meschain/webhook/trendyol";
 }
+
+/**
+ * Starts $n `php/cron/worker.php` processes (worker mode, the extension loaded) for the shop at
+ * $shop; stop them with stop_workers().
+ *
+ * @return list<resource>
+ */
+function start_workers(string $root, string $so, string $shop, int $n): array
+{
+    $procs = [];
+    for ($i = 0; $i < $n; $i++) {
+        $procs[] = proc_open([PHP_BINARY, '-n', '-d', 'extension=' . $so, $root . '/php/cron/worker.php', '--opencart=' . $shop, '--max-runtime=600'],
+            [0 => ['file', '/dev/null', 'r'], 1 => ['file', '/dev/null', 'w'], 2 => ['file', '/dev/null', 'w']], $pipes);
+    }
+    return $procs;
+}
+
+/** SIGTERM to every worker (they finish the batch in hand), then waits for them. @param list<resource> $procs */
+function stop_workers(array $procs): void
+{
+    foreach ($procs as $p) {
+        proc_terminate($p, 15);
+    }
+    foreach ($procs as $p) {
+        proc_close($p);
+    }
+}

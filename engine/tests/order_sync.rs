@@ -427,6 +427,66 @@ async fn splits_and_cancels_take_stock_once_in_any_arrival_order() {
     sb.shutdown().await.unwrap();
 }
 
+/// The same story as above arriving as one page, twice at once: both calls import it as one
+/// chunk (one order number), the first package new and written in bulk, the rest applied one
+/// by one in the same transaction; whichever call comes second finds everything recorded.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_whole_split_and_cancel_in_one_chunk_twice_at_once_moves_stock_once() {
+    let sb = sandbox(60_000).await;
+    let shop = shop(&sb, PRODUCTS, &[]).await;
+    let engine = shop.engine();
+    let settings = engine.settings().await.unwrap();
+    let import = OrderImport::prepare(&engine.database().unwrap(), &settings)
+        .await
+        .unwrap();
+    let mut conn = shop.pool.get_conn().await.unwrap();
+    let (a, b): (String, String) = conn
+        .query_first("SELECT (SELECT ean FROM oc_product WHERE subtract = 1 ORDER BY product_id LIMIT 1), (SELECT ean FROM oc_product WHERE subtract = 1 ORDER BY product_id LIMIT 1 OFFSET 1)")
+        .await
+        .unwrap()
+        .unwrap();
+    let qty_sql = "SELECT quantity FROM oc_product WHERE ean = ?";
+    let a0: i64 = conn.exec_first(qty_sql, (&a,)).await.unwrap().unwrap();
+    let b0: i64 = conn.exec_first(qty_sql, (&b,)).await.unwrap().unwrap();
+    let page = vec![
+        pkg(2, "Created", 2000, &[1], &[(11, &a, 2)]),
+        pkg(3, "Created", 2000, &[1], &[(12, &b, 3)]),
+        pkg(1, "Created", 1000, &[], &[(11, &a, 2), (12, &b, 3)]),
+        pkg(3, "Cancelled", 3000, &[1], &[(12, &b, 3)]),
+        pkg(1, "UnPacked", 2000, &[], &[(11, &a, 2), (12, &b, 3)]),
+        pkg(2, "Created", 2000, &[1], &[(11, &a, 2)]),
+    ];
+    let (first, second) = tokio::join!(
+        import.import_all(page.clone()),
+        import.import_all(page.clone())
+    );
+    let (first, second) = (first.unwrap(), second.unwrap());
+    assert_eq!(first.failed + second.failed, 0);
+    assert_eq!(first.created + second.created, 3, "{first:?} {second:?}");
+    let a1: i64 = conn.exec_first(qty_sql, (&a,)).await.unwrap().unwrap();
+    let b1: i64 = conn.exec_first(qty_sql, (&b,)).await.unwrap().unwrap();
+    assert_eq!(a1, a0 - 2, "A taken once");
+    assert_eq!(b1, b0, "B taken and given back exactly once");
+    let (orders, records, groups): (u64, u64, u64) = conn
+        .query_first("SELECT (SELECT COUNT(*) FROM oc_order), (SELECT COUNT(*) FROM oc_trendyol_orders), (SELECT packages FROM oc_trendyol_order_groups)")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((orders, records, groups), (3, 3, 3));
+    let statuses: HashSet<(u64, String)> = conn
+        .query("SELECT package_id, package_status FROM oc_trendyol_orders")
+        .await
+        .unwrap()
+        .into_iter()
+        .collect();
+    let expected: HashSet<(u64, String)> = [(1, "UnPacked"), (2, "Created"), (3, "Cancelled")]
+        .into_iter()
+        .map(|(id, s)| (id, s.to_string()))
+        .collect();
+    assert_eq!(statuses, expected);
+    sb.shutdown().await.unwrap();
+}
+
 /// Quantities of a product and two of its option values.
 async fn option_stock(pool: &mysql_async::Pool, product: u32, options: [u32; 2]) -> [i64; 3] {
     let mut conn = pool.get_conn().await.unwrap();

@@ -24,8 +24,8 @@ use serde::Serialize;
 use crate::db::Database;
 use crate::error::{ApiErrorClass, Error, Result};
 use crate::queue::{
-    claim, complete, fail_with, ClaimedJob, EventType, FailOptions, FailOutcome, FailureClass,
-    JobKind,
+    claim, complete, complete_many, fail_with, ClaimedJob, EventType, FailOptions, FailOutcome,
+    FailureClass, JobKind,
 };
 use crate::runner::{JobContext, JobOutcome, StopReason};
 use crate::sync::orders::outbound::{self, StatusPush};
@@ -326,6 +326,7 @@ async fn handle_package_events(
                 continue;
             }
         };
+        let mut settled = Vec::with_capacity(results.len());
         for (package_id, result) in results {
             let outcome = match result {
                 Ok((crate::sync::orders::ImportOutcome::Created { .. }, _)) => {
@@ -340,9 +341,10 @@ async fn handle_package_events(
                 Err(e) => Err(JobFailure::from(&e)),
             };
             for job in by_package.remove(&package_id).unwrap_or_default() {
-                settle(&ctx.db, &job, outcome.clone(), report).await?;
+                settled.push((job, outcome.clone()));
             }
         }
+        settle_all(&ctx.db, settled, report).await?;
         for id in chunk {
             if found.contains(id) {
                 continue;
@@ -488,6 +490,27 @@ impl From<&Error> for JobFailure {
             not_attempted,
         }
     }
+}
+
+/// Records many results: the successes together (see [`complete_many`]), each failure on
+/// its own (a failure may dead-letter its job and raise an alert).
+async fn settle_all(
+    db: &Database,
+    results: Vec<(ClaimedJob, std::result::Result<(), JobFailure>)>,
+    report: &mut ProcessReport,
+) -> Result<()> {
+    let mut done = Vec::with_capacity(results.len());
+    for (job, result) in results {
+        match result {
+            Ok(()) => done.push(job),
+            Err(failure) => settle(db, &job, Err(failure), report).await?,
+        }
+    }
+    let refs: Vec<&ClaimedJob> = done.iter().collect();
+    let lost = complete_many(db, &refs).await?;
+    report.completed += (done.len() - lost.len()) as u64;
+    report.lease_lost += lost.len() as u64;
+    Ok(())
 }
 
 async fn settle(

@@ -146,6 +146,67 @@ pub async fn complete(db: &Database, job: &ClaimedJob) -> Result<(), QueueError>
     Ok(())
 }
 
+/// Records success for many jobs at once, as [`complete`] does for one: one UPDATE by primary
+/// key (the rows in ascending id order, so two workers completing overlapping sets lock in the
+/// same order and cannot deadlock on each other), then one read of which rows are now done
+/// under this worker's tokens. Returns the jobs whose lease was lost: their results were not
+/// recorded. A thousand completions cost two round trips instead of a thousand commits.
+pub async fn complete_many<'a>(
+    db: &Database,
+    jobs: &[&'a ClaimedJob],
+) -> Result<Vec<&'a ClaimedJob>, QueueError> {
+    if jobs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sorted: Vec<&ClaimedJob> = jobs.to_vec();
+    sorted.sort_by_key(|j| j.id);
+    sorted.dedup_by_key(|j| j.id);
+    let ids = super::marks(sorted.len());
+    let pairs = vec!["(?, ?)"; sorted.len()].join(", ");
+    let mut params: Vec<mysql_async::Value> = Vec::with_capacity(sorted.len() * 3);
+    params.extend(sorted.iter().map(|j| j.id.into()));
+    for j in &sorted {
+        params.extend([j.id.into(), j.lease_token.into()]);
+    }
+    let update = format!(
+        "UPDATE {} q LEFT JOIN {} w ON w.queue_id = q.queue_id AND w.processed = 0 \
+         SET q.status = 'done', q.processed_at = NOW(3), q.lease_expires_at = NULL, \
+         q.updated_at = NOW(3), w.processed = 1, w.processed_at = NOW() \
+         WHERE q.queue_id IN ({ids}) AND (q.queue_id, q.lease_token) IN ({pairs}) \
+         AND q.status = 'running' AND q.lease_expires_at > NOW(3)",
+        db.table(TABLE),
+        db.table(WEBHOOK_LOG_TABLE)
+    );
+    // A job is ours and done when its row is done under our token: every later claim would
+    // have raised the token.
+    let check = format!(
+        "SELECT queue_id FROM {} WHERE queue_id IN ({ids}) AND (queue_id, lease_token) IN ({pairs}) \
+         AND status = 'done'",
+        db.table(TABLE)
+    );
+    let done: Vec<u64> = retry_conflicts(|| {
+        db.timed("completing queue jobs", async {
+            let mut conn = db.conn().await?;
+            conn.exec_drop(update.as_str(), params.clone())
+                .await
+                .map_err(Error::db("completing queue jobs"))?;
+            conn.exec(check.as_str(), params.clone())
+                .await
+                .map_err(Error::db("reading completed queue jobs"))
+        })
+    })
+    .await?;
+    let done: std::collections::HashSet<u64> = done.into_iter().collect();
+    Ok(jobs
+        .iter()
+        .copied()
+        .filter(|j| !done.contains(&j.id))
+        .inspect(|j| {
+            lease_lost(j);
+        })
+        .collect())
+}
+
 /// Records a failure with the default backoff. See [`fail_with`].
 pub async fn fail(
     db: &Database,

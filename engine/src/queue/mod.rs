@@ -71,7 +71,7 @@ pub use backoff::BackoffPolicy;
 pub use claim::{claim, claim_by_id, reap_expired, ClaimedJob, ReapReport};
 pub use cleanup::{cleanup, DEFAULT_CLEANUP_BATCH, DEFAULT_RETENTION};
 pub use complete::{
-    complete, extend_lease, fail, fail_with, FailOptions, FailOutcome, FailureClass,
+    complete, complete_many, extend_lease, fail, fail_with, FailOptions, FailOutcome, FailureClass,
 };
 pub use enqueue::{
     enqueue, enqueue_batch, enqueue_in, BatchReport, Enqueued, NewJob, DEFAULT_MAX_ATTEMPTS,

@@ -109,6 +109,11 @@ pub struct OrderImport {
 /// 16, and the product lookups, the cursor and the job's own bookkeeping need theirs.
 pub const IMPORT_SESSIONS: usize = 12;
 
+/// Packages imported in one transaction (more when one order has more). Large enough that the
+/// per-statement and per-commit costs vanish, small enough that a chunk's locks are held for
+/// milliseconds and a chunk run again after a deadlock costs little.
+pub const CHUNK_PACKAGES: usize = 50;
+
 impl OrderImport {
     pub async fn prepare(db: &Database, settings: &Settings) -> Result<OrderImport> {
         let seller_id = settings.seller_id.ok_or_else(|| {
@@ -127,9 +132,10 @@ impl OrderImport {
         })
     }
 
-    /// Imports `packages`: products resolved once, packages of one order in sequence, orders
-    /// side by side (`order_import_concurrency` workers, each on one connection). A refused (malformed) package is counted and
-    /// skipped; a database failure fails the call.
+    /// Imports `packages`: products resolved once, packages of one order in sequence, chunks of
+    /// orders side by side (`order_import_concurrency` workers, each on one connection, each
+    /// chunk one transaction). A refused (malformed) package is counted and skipped; a database
+    /// failure fails the call.
     pub async fn import_all(&self, packages: Vec<ShipmentPackage>) -> Result<ImportCounts> {
         let mut counts = ImportCounts {
             seen: packages.len() as u64,
@@ -184,8 +190,17 @@ impl OrderImport {
             });
             orders[slot].push(package);
         }
-        let workers = (self.settings.order_import_concurrency.max(1) as usize).min(orders.len());
-        let queue = Arc::new(Mutex::new(VecDeque::from(orders)));
+        // Orders cut into chunks of about CHUNK_PACKAGES packages (an order is never split),
+        // each imported in one transaction.
+        let mut chunks: VecDeque<Vec<ShipmentPackage>> = VecDeque::new();
+        for order in orders {
+            match chunks.back_mut() {
+                Some(chunk) if chunk.len() + order.len() <= CHUNK_PACKAGES => chunk.extend(order),
+                _ => chunks.push_back(order),
+            }
+        }
+        let workers = (self.settings.order_import_concurrency.max(1) as usize).min(chunks.len());
+        let queue = Arc::new(Mutex::new(chunks));
         let mut tasks = JoinSet::new();
         for _ in 0..workers {
             let importer = self.importer.clone();
@@ -199,30 +214,11 @@ impl OrderImport {
                 let Ok(_permit) = sessions.acquire().await else {
                     return results;
                 };
-                // One connection per worker, its statements prepared once for all its
-                // packages. After a failure other than a refused package the connection may be
-                // in any state, so the next package gets a fresh one.
+                // One connection per worker, its statements prepared once for all its chunks;
+                // the chunk drops it when a failure may have left it in an unknown state.
                 let mut session = None;
-                while let Some(order) = next_order(&queue) {
-                    for package in order {
-                        let id = package.shipment_package_id.unwrap_or(0);
-                        let conn = match session.take() {
-                            Some(conn) => Ok(conn),
-                            None => importer.session().await,
-                        };
-                        let result = match conn {
-                            Ok(mut conn) => {
-                                let result =
-                                    importer.import_with(&mut conn, &package, &products).await;
-                                if matches!(result, Ok(_) | Err(Error::Config(_))) {
-                                    session = Some(conn);
-                                }
-                                result
-                            }
-                            Err(e) => Err(e),
-                        };
-                        results.push((id, result));
-                    }
+                while let Some(chunk) = next_chunk(&queue) {
+                    results.extend(importer.import_chunk(&mut session, &chunk, &products).await);
                 }
                 results
             });
@@ -238,8 +234,8 @@ impl OrderImport {
     }
 }
 
-/// The next order of a page's queue. The lock ends here, not with the caller's loop body.
-fn next_order(queue: &Mutex<VecDeque<Vec<ShipmentPackage>>>) -> Option<Vec<ShipmentPackage>> {
+/// The next chunk of a page's queue. The lock ends here, not with the caller's loop body.
+fn next_chunk(queue: &Mutex<VecDeque<Vec<ShipmentPackage>>>) -> Option<Vec<ShipmentPackage>> {
     queue.lock().ok().and_then(|mut q| q.pop_front())
 }
 

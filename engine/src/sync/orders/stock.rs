@@ -23,6 +23,7 @@ use mysql_async::prelude::*;
 use mysql_async::{Transaction, Value};
 use trendyol_wire::PackageStatus;
 
+use super::write::insert_rows;
 use crate::db::Database;
 use crate::error::{Error, Result};
 use crate::queue::marks;
@@ -80,26 +81,71 @@ pub async fn rebalance(
     reference: &str,
     state: OrderState,
 ) -> Result<StockMoves> {
-    let (packages, lines, holds) = match state {
-        OrderState::First {
-            package_id,
-            status,
-            origin_package_ids,
-            lines,
-        } => {
-            let origins = origin_package_ids
-                .iter()
-                .map(u64::to_string)
-                .collect::<Vec<_>>()
-                .join(",");
-            (
-                vec![(package_id, status.as_str().to_string(), origins)],
+    let moves = rebalance_many(
+        db,
+        tx,
+        seller_id,
+        vec![(order_number.to_string(), reference.to_string(), state)],
+    )
+    .await?;
+    Ok(moves.into_iter().next().unwrap_or_default())
+}
+
+/// [`rebalance`] for several orders `(order_number, reference, state)` at once: their product
+/// rows locked together in one ascending read, one UPDATE per table, one history INSERT and
+/// one holds INSERT for all of them. The moves come back one per order, in the same order.
+pub async fn rebalance_many(
+    db: &Database,
+    tx: &mut Transaction<'_>,
+    seller_id: u64,
+    orders: Vec<(String, String, OrderState)>,
+) -> Result<Vec<StockMoves>> {
+    let mut plans = Vec::with_capacity(orders.len());
+    for (order_number, reference, state) in orders {
+        let (packages, lines, holds) = match state {
+            OrderState::First {
+                package_id,
+                status,
+                origin_package_ids,
                 lines,
-                Vec::new(),
-            )
-        }
-        OrderState::Stored => read_order(db, tx, seller_id, order_number).await?,
-    };
+            } => {
+                let origins = origin_package_ids
+                    .iter()
+                    .map(u64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(",");
+                (
+                    vec![(package_id, status.as_str().to_string(), origins)],
+                    lines,
+                    Vec::new(),
+                )
+            }
+            OrderState::Stored => read_order(db, tx, seller_id, &order_number).await?,
+        };
+        plans.push(plan(order_number, reference, &packages, lines, holds));
+    }
+    apply(db, tx, seller_id, &plans).await
+}
+
+/// What one order's rebalance changes.
+struct Plan {
+    order_number: String,
+    reference: String,
+    /// Per target, in ascending (product, option) order: units to take (negative: give back)
+    /// and the barcode the history names.
+    changes: Vec<(Target, i64, String)>,
+    /// `(line_id, target, units held)` rows to write.
+    holds: Vec<(u64, Target, i64)>,
+}
+
+/// The difference between what the order's live packages need and what is held for it.
+fn plan(
+    order_number: String,
+    reference: String,
+    packages: &[(u64, String, String)],
+    lines: Vec<OrderLine>,
+    holds: Vec<(u64, u32, u32, i64)>,
+) -> Plan {
     let superseded: HashSet<u64> = packages
         .iter()
         .flat_map(|(_, _, origins)| origins.split(',').filter_map(|id| id.trim().parse().ok()))
@@ -166,50 +212,18 @@ pub async fn rebalance(
             }
         }
     }
-
-    let mut moves = StockMoves::default();
     // BTreeMap order: ascending product id, then option value id.
-    let changes: Vec<(Target, i64, String)> = changes
+    let changes = changes
         .into_iter()
         .filter(|(_, (units, _))| *units != 0)
         .map(|(target, (units, barcode))| (target, units, barcode))
         .collect();
-    for (_, units, _) in &changes {
-        if *units > 0 {
-            moves.taken += units;
-        } else {
-            moves.released += -units;
-        }
+    Plan {
+        order_number,
+        reference,
+        changes,
+        holds: new_holds,
     }
-    apply(db, tx, &changes, reference).await?;
-    if !new_holds.is_empty() {
-        let mut rows: Vec<Value> = Vec::with_capacity(new_holds.len() * 6);
-        for (line_id, (product_id, option_id), held) in &new_holds {
-            rows.extend([
-                seller_id.into(),
-                order_number.into(),
-                (*line_id).into(),
-                (*product_id).into(),
-                (*option_id).into(),
-                (*held).into(),
-            ]);
-        }
-        tx.exec_drop(
-            format!(
-                "INSERT INTO {} (seller_id, order_number, line_id, product_id, \
-                 product_option_value_id, held, updated_at) VALUES {} \
-                 ON DUPLICATE KEY UPDATE product_id = VALUES(product_id), \
-                 product_option_value_id = VALUES(product_option_value_id), \
-                 held = VALUES(held), updated_at = NOW(3)",
-                db.table("trendyol_stock_holds"),
-                vec!["(?, ?, ?, ?, ?, ?, NOW(3))"; new_holds.len()].join(", ")
-            ),
-            rows,
-        )
-        .await
-        .map_err(Error::db("recording the order's stock holds"))?;
-    }
-    Ok(moves)
 }
 
 /// The order's packages `(id, status, origin ids)`, lines and holds (locked), as stored.
@@ -266,24 +280,28 @@ fn bump(changes: &mut BTreeMap<Target, (i64, String)>, target: Target, units: i6
 }
 
 /// Takes `units` (or gives back, when negative) from each target's product and, for an option
-/// target, its option value — where OpenCart is set to subtract stock — and records every change.
-/// `changes` come in ascending (product, option) order. Four statements whatever the number of
+/// target, its option value — where OpenCart is set to subtract stock — records every change
+/// and writes the new holds. A fixed number of statements whatever the number of orders and
 /// lines: the product rows locked in one read (ascending ids, so concurrent imports queue
-/// instead of deadlocking), then the option rows, one UPDATE per table, one history INSERT. The
-/// history rows are what one change at a time would have written: a product two options draw
-/// from shows two rows, the second starting where the first ended.
+/// instead of deadlocking), then the option rows, one UPDATE per table, one history INSERT,
+/// one holds INSERT. The history rows are what one change at a time would have written: a
+/// product two options (or two orders) draw from shows two rows, the second starting where
+/// the first ended.
 async fn apply(
     db: &Database,
     tx: &mut Transaction<'_>,
-    changes: &[(Target, i64, String)],
-    reference: &str,
-) -> Result<()> {
-    if changes.is_empty() {
-        return Ok(());
-    }
-    let product_ids: BTreeSet<u32> = changes.iter().map(|((p, _), _, _)| *p).collect();
-    let option_ids: BTreeSet<u32> = changes
+    seller_id: u64,
+    plans: &[Plan],
+) -> Result<Vec<StockMoves>> {
+    let mut all_moves = Vec::with_capacity(plans.len());
+    let product_ids: BTreeSet<u32> = plans
         .iter()
+        .flat_map(|p| &p.changes)
+        .map(|((p, _), _, _)| *p)
+        .collect();
+    let option_ids: BTreeSet<u32> = plans
+        .iter()
+        .flat_map(|p| &p.changes)
         .map(|((_, o), _, _)| *o)
         .filter(|o| *o > 0)
         .collect();
@@ -297,38 +315,45 @@ async fn apply(
     )
     .await?;
     let mut history: Vec<Value> = Vec::new();
-    let mut rows = 0usize;
     let mut product_deltas: BTreeMap<u32, i64> = BTreeMap::new();
     let mut option_deltas: BTreeMap<u32, i64> = BTreeMap::new();
     let source = |units: i64| if units > 0 { "order" } else { "order_release" };
-    for ((product_id, option_id), units, barcode) in changes {
-        let mut record = |quantity: &mut i64, option_id: u32| {
-            let before = *quantity;
-            *quantity -= units;
-            history.extend([
-                (*product_id).into(),
-                option_id.into(),
-                barcode.as_str().into(),
-                before.into(),
-                (*quantity).into(),
-                (-units).into(),
-                source(*units).into(),
-                reference.into(),
-            ]);
-            rows += 1;
-        };
-        // A row deleted from OpenCart since it was matched, or one that does not subtract
-        // stock, is left alone.
-        if let Some((quantity, true)) = products.get_mut(product_id) {
-            record(quantity, 0);
-            *product_deltas.entry(*product_id).or_default() += units;
-        }
-        if *option_id > 0 {
-            if let Some((quantity, true)) = options.get_mut(option_id) {
-                record(quantity, *option_id);
-                *option_deltas.entry(*option_id).or_default() += units;
+    for plan in plans {
+        let mut moves = StockMoves::default();
+        for ((product_id, option_id), units, barcode) in &plan.changes {
+            if *units > 0 {
+                moves.taken += units;
+            } else {
+                moves.released += -units;
+            }
+            let mut record = |quantity: &mut i64, option_id: u32| {
+                let before = *quantity;
+                *quantity -= units;
+                history.extend([
+                    (*product_id).into(),
+                    option_id.into(),
+                    barcode.as_str().into(),
+                    before.into(),
+                    (*quantity).into(),
+                    (-units).into(),
+                    source(*units).into(),
+                    plan.reference.as_str().into(),
+                ]);
+            };
+            // A row deleted from OpenCart since it was matched, or one that does not subtract
+            // stock, is left alone.
+            if let Some((quantity, true)) = products.get_mut(product_id) {
+                record(quantity, 0);
+                *product_deltas.entry(*product_id).or_default() += units;
+            }
+            if *option_id > 0 {
+                if let Some((quantity, true)) = options.get_mut(option_id) {
+                    record(quantity, *option_id);
+                    *option_deltas.entry(*option_id).or_default() += units;
+                }
             }
         }
+        all_moves.push(moves);
     }
     change_stock(db, tx, "product", "product_id", &product_deltas).await?;
     change_stock(
@@ -339,20 +364,50 @@ async fn apply(
         &option_deltas,
     )
     .await?;
-    if rows > 0 {
+    insert_rows(
+        tx,
+        &format!(
+            "INSERT INTO {} (product_id, product_option_value_id, barcode, quantity_before, \
+             quantity_after, delta, source, reference, created_at)",
+            db.table("trendyol_stock_history")
+        ),
+        "(?, ?, ?, ?, ?, ?, ?, ?, NOW(3))",
+        8,
+        history,
+        "recording the stock changes",
+    )
+    .await?;
+    let mut holds: Vec<Value> = Vec::new();
+    for plan in plans {
+        for (line_id, (product_id, option_id), held) in &plan.holds {
+            holds.extend([
+                seller_id.into(),
+                plan.order_number.as_str().into(),
+                (*line_id).into(),
+                (*product_id).into(),
+                (*option_id).into(),
+                (*held).into(),
+            ]);
+        }
+    }
+    if !holds.is_empty() {
+        let rows = holds.len() / 6;
         tx.exec_drop(
             format!(
-                "INSERT INTO {} (product_id, product_option_value_id, barcode, quantity_before, \
-                 quantity_after, delta, source, reference, created_at) VALUES {}",
-                db.table("trendyol_stock_history"),
-                vec!["(?, ?, ?, ?, ?, ?, ?, ?, NOW(3))"; rows].join(", ")
+                "INSERT INTO {} (seller_id, order_number, line_id, product_id, \
+                 product_option_value_id, held, updated_at) VALUES {} \
+                 ON DUPLICATE KEY UPDATE product_id = VALUES(product_id), \
+                 product_option_value_id = VALUES(product_option_value_id), \
+                 held = VALUES(held), updated_at = NOW(3)",
+                db.table("trendyol_stock_holds"),
+                vec!["(?, ?, ?, ?, ?, ?, NOW(3))"; rows].join(", ")
             ),
-            history,
+            holds,
         )
         .await
-        .map_err(Error::db("recording the stock changes"))?;
+        .map_err(Error::db("recording the order's stock holds"))?;
     }
-    Ok(())
+    Ok(all_moves)
 }
 
 /// `id → (quantity, subtract)` of the rows of `table` (a closed set) with these ids, locked
