@@ -71,7 +71,7 @@ impl World {
                             reasons.push(format!("{name}: must be greater than 0"));
                         }
                     }
-                    match self.seller_products(seller).get_mut(&barcode) {
+                    match self.seller_products(seller).get_mut(&*barcode) {
                         None => reasons.push(format!("barcode: product {barcode} not found")),
                         Some(p) if !p.is_approved(now) => reasons.push(format!(
                             "barcode: product {barcode} is not approved; only approved products accept price and stock"

@@ -25,8 +25,7 @@ fn date_filter(params: &Params, field_ms: i64) -> Result<bool, ApiError> {
 
 /// A listed attribute as the filter shows it: a value chosen by id also carries its name in
 /// `attributeValue`, as Trendyol's filter answers do.
-fn named_value(cat: &Catalog, category: u64, a: &ListedAttribute) -> ListedAttribute {
-    let mut a = a.clone();
+fn named_value(cat: &Catalog, category: u64, mut a: ListedAttribute) -> ListedAttribute {
     if a.attribute_value.is_none() {
         let names: Vec<String> = cat
             .attributes
@@ -86,9 +85,9 @@ pub async fn filter_v1(
                 || rejected.is_some_and(|r| r != (review == Review::Rejected))
                 || archived.is_some_and(|a| a != p.archived)
                 || on_sale.is_some_and(|o| o != is_on_sale)
-                || barcode.as_deref().is_some_and(|b| b != p.barcode)
-                || stock_code.is_some_and(|s| s != p.stock_code)
-                || main_id.is_some_and(|m| m != p.product_main_id)
+                || barcode.as_deref().is_some_and(|b| b != &*p.barcode)
+                || stock_code.is_some_and(|s| s != &*p.stock_code)
+                || main_id.is_some_and(|m| m != &*p.product_main_id)
                 || !date_filter(
                     &params,
                     if by_modified {
@@ -101,16 +100,16 @@ pub async fn filter_v1(
                 continue;
             }
             matched.push(FilteredProduct {
-                id: Some(p.id.clone()),
+                id: Some(p.public_id()),
                 approved: review == Review::Approved,
                 archived: p.archived,
                 rejected: review == Review::Rejected,
                 blacklisted: false,
                 locked: p.locked,
                 on_sale: is_on_sale,
-                barcode: p.barcode.clone(),
-                title: p.title.clone(),
-                product_main_id: p.product_main_id.clone(),
+                barcode: p.barcode.to_string(),
+                title: p.title.to_string(),
+                product_main_id: p.product_main_id.to_string(),
                 product_content_id: Some(p.content_id),
                 brand: Some(p.brand(cat).name),
                 brand_id: Some(p.brand_id),
@@ -120,21 +119,24 @@ pub async fn filter_v1(
                 list_price: Some(p.list_price),
                 sale_price: Some(p.sale_price),
                 vat_rate: Some(p.vat_rate),
-                stock_code: Some(p.stock_code.clone()),
+                stock_code: Some(p.stock_code.to_string()),
                 dimensional_weight: Some(p.dimensional_weight),
                 stock_unit_type: Some("Adet".into()),
-                description: Some(p.description.clone()),
+                description: Some(p.description.to_string()),
                 images: p.images(),
                 attributes: p
-                    .attributes
-                    .iter()
+                    .listed_attributes(cat)
+                    .into_iter()
                     .map(|a| named_value(cat, p.category_id, a))
                     .filter_map(|a| serde_json::to_value(a).ok())
                     .collect(),
                 create_date_time: Some(p.created_ms),
                 last_update_date: Some(p.modified_ms),
                 reject_reason_details: if review == Review::Rejected {
-                    p.reject_reasons.clone().unwrap_or_default()
+                    p.reject_reasons
+                        .as_deref()
+                        .map(<[_]>::to_vec)
+                        .unwrap_or_default()
                 } else {
                     vec![]
                 },
@@ -194,11 +196,11 @@ fn next_token(offset: u64, size: u64, total: u64) -> Option<String> {
 fn v2_filters(params: &Params, p: &Product) -> Result<bool, ApiError> {
     let barcode = params.str("barcode").map(wp::normalize_barcode);
     let content = params.u64("contentId")?;
-    Ok(barcode.as_deref().is_none_or(|b| b == p.barcode)
-        && params.str("stockCode").is_none_or(|s| s == p.stock_code)
+    Ok(barcode.as_deref().is_none_or(|b| b == &*p.barcode)
+        && params.str("stockCode").is_none_or(|s| s == &*p.stock_code)
         && params
             .str("productMainId")
-            .is_none_or(|m| m == p.product_main_id)
+            .is_none_or(|m| m == &*p.product_main_id)
         && content.is_none_or(|c| c == p.content_id)
         && params.bool("archived")?.is_none_or(|a| a == p.archived)
         && date_filter(params, p.modified_ms)?)
@@ -236,23 +238,23 @@ pub async fn approved(
             let first = variants[0];
             let mut c = ApprovedContent {
                 content_id,
-                product_main_id: first.product_main_id.clone(),
-                title: first.title.clone(),
-                description: Some(first.description.clone()),
+                product_main_id: first.product_main_id.to_string(),
+                title: first.title.to_string(),
+                description: Some(first.description.to_string()),
                 brand: Some(first.brand(cat)),
                 category: Some(first.category(cat)),
                 creation_date: Some(first.created_ms),
                 last_modified_date: Some(first.modified_ms),
                 images: first.images(),
-                attributes: first.attributes.clone(),
+                attributes: first.listed_attributes(cat),
                 variants: vec![],
             };
             for p in variants {
                 c.last_modified_date = c.last_modified_date.max(Some(p.modified_ms));
                 c.variants.push(ApprovedVariant {
                     variant_id: Some(p.variant_id),
-                    barcode: p.barcode.clone(),
-                    stock_code: Some(p.stock_code.clone()),
+                    barcode: p.barcode.to_string(),
+                    stock_code: Some(p.stock_code.to_string()),
                     on_sale: !p.archived && p.quantity > 0,
                     archived: p.archived,
                     locked: p.locked,
@@ -266,7 +268,7 @@ pub async fn approved(
                         quantity: Some(p.quantity),
                         last_modified_date: Some(p.stock_modified_ms),
                     }),
-                    cargo_providers: p.cargo_providers.clone(),
+                    cargo_providers: p.cargo_providers.iter().map(|c| c.to_string()).collect(),
                 });
             }
             page_contents.push(c);
@@ -317,16 +319,19 @@ pub async fn unapproved(
             let review = p.review(now);
             let rejected = review == Review::Rejected;
             page_products.push(UnapprovedProduct {
-                barcode: p.barcode.clone(),
-                title: p.title.clone(),
-                product_main_id: p.product_main_id.clone(),
-                stock_code: Some(p.stock_code.clone()),
+                barcode: p.barcode.to_string(),
+                title: p.title.to_string(),
+                product_main_id: p.product_main_id.to_string(),
+                stock_code: Some(p.stock_code.to_string()),
                 brand: Some(p.brand(cat)),
                 category: Some(p.category(cat)),
                 status: Some(if rejected { "REJECTED" } else { "PENDING" }.into()),
                 rejected,
                 reject_reason_details: if rejected {
-                    p.reject_reasons.clone().unwrap_or_default()
+                    p.reject_reasons
+                        .as_deref()
+                        .map(<[_]>::to_vec)
+                        .unwrap_or_default()
                 } else {
                     vec![]
                 },
@@ -335,7 +340,7 @@ pub async fn unapproved(
                 list_price: Some(p.list_price),
                 vat_rate: Some(p.vat_rate),
                 images: p.images(),
-                attributes: p.attributes.clone(),
+                attributes: p.listed_attributes(cat),
                 creation_date: Some(p.created_ms),
                 last_modified_date: Some(p.modified_ms),
             });

@@ -73,9 +73,9 @@ impl World {
             .flat_map(|m| m.values())
             .filter(|p| p.is_approved(now) && !p.archived)
             .map(|p| CatalogLine {
-                barcode: p.barcode.clone(),
-                title: p.title.clone(),
-                stock_code: p.stock_code.clone(),
+                barcode: p.barcode.to_string(),
+                title: p.title.to_string(),
+                stock_code: p.stock_code.to_string(),
                 price: p.sale_price,
                 vat: p.vat_rate,
                 content_id: p.content_id,
@@ -226,7 +226,7 @@ impl World {
             // Stock goes down as on the marketplace.
             for l in &pkg.lines {
                 if let (Some(b), Some(q)) = (&l.barcode, l.quantity) {
-                    if let Some(p) = self.products.get_mut(&seller).and_then(|m| m.get_mut(b)) {
+                    if let Some(p) = self.products.get_mut(&seller).and_then(|m| m.get_mut(&**b)) {
                         p.quantity = (p.quantity - q).max(0);
                         p.stock_modified_ms = ctx.now;
                     }

@@ -2,17 +2,18 @@
 //! content a product joins, and review.
 
 use super::input::{request_item, Cargo, ProductInput, WriteKind};
-use super::model::{named_attributes, Product};
+use super::model::{boxed_attributes, boxed_strs, Product, SellerProducts};
 use super::validate::validate;
 use crate::world::{Ctx, Ids, World};
 use serde_json::Value;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 
 impl World {
-    pub fn seller_products(&mut self, seller: u64) -> &mut BTreeMap<String, Product> {
+    pub fn seller_products(&mut self, seller: u64) -> &mut SellerProducts {
         self.products.entry(seller).or_default()
     }
 
+    /// The content a new product joins: its productMainId's, or a new one (O(1) through the
     /// content index, so a large push stays linear).
     fn content_id_for(&mut self, seller: u64, main_id: &str) -> u64 {
         match self.contents.content_for(seller, main_id) {
@@ -43,30 +44,25 @@ impl World {
         };
         let p = Product {
             seller_id: seller,
-            id: format!("{:032x}", (n as u128) << 64 | (self.rng.next_u64() as u128)),
+            id: (n as u128) << 64 | (self.rng.next_u64() as u128),
             content_id,
             variant_id: Ids::next(&mut self.ids.variant),
-            barcode: input.barcode.clone(),
-            title: input.title,
-            product_main_id: input.product_main_id,
+            barcode: input.barcode.into_boxed_str(),
+            title: input.title.into_boxed_str(),
+            product_main_id: input.product_main_id.into_boxed_str(),
             brand_id: input.brand_id.unwrap_or(0),
             category_id: input.category_id.unwrap_or(0),
             quantity: input.quantity.unwrap_or(0),
-            stock_code: input.stock_code,
+            stock_code: input.stock_code.into_boxed_str(),
             dimensional_weight: input.dimensional_weight.unwrap_or(0.0),
-            description: input.description,
-            currency_type: input.currency_type.unwrap_or_else(|| "TRY".into()),
+            description: input.description.into_boxed_str(),
             list_price: input.list_price.unwrap_or(0.0),
             sale_price: input.sale_price.unwrap_or(0.0),
             vat_rate: input.vat_rate.unwrap_or(20),
             cargo_company_id,
-            cargo_providers,
-            images: input.images,
-            attributes: named_attributes(
-                ctx.catalog,
-                input.category_id.unwrap_or(0),
-                input.attributes,
-            ),
+            cargo_providers: boxed_strs(cargo_providers),
+            images: boxed_strs(input.images),
+            attributes: boxed_attributes(input.attributes),
             created_ms: ctx.now,
             modified_ms: ctx.now,
             stock_modified_ms: ctx.now,
@@ -78,11 +74,11 @@ impl World {
         let barcode = p.barcode.clone();
         self.contents.add(seller, &p.product_main_id, p.content_id);
         let m = self.seller_products(seller);
-        if let Some(replaced) = m.insert(barcode.clone(), p) {
+        if let Some(replaced) = m.insert(barcode.clone(), Box::new(p)) {
             self.contents
                 .remove(seller, &replaced.product_main_id, replaced.content_id);
         }
-        &self.products[&seller][&barcode]
+        &self.products[&seller][&*barcode]
     }
 
     /// Create (V1 or V2): validates each item and puts the valid ones into review.
@@ -107,7 +103,7 @@ impl World {
                         } else if self
                             .products
                             .get(&seller)
-                            .is_some_and(|m| m.contains_key(&input.barcode))
+                            .is_some_and(|m| m.contains_key(&*input.barcode))
                         {
                             reasons.push(format!(
                                 "barcode: a product with barcode {} already exists",
@@ -146,7 +142,7 @@ impl World {
                     let existing = self
                         .products
                         .get(&seller)
-                        .and_then(|m| m.get(&barcode))
+                        .and_then(|m| m.get(&*barcode))
                         .cloned();
                     match existing {
                         None => reasons.push(format!("barcode: product {barcode} not found")),
@@ -159,7 +155,7 @@ impl World {
                                 );
                             }
                             if approved {
-                                if input.product_main_id != p.product_main_id {
+                                if *input.product_main_id != *p.product_main_id {
                                     reasons
                                         .push("productMainId: cannot change after approval".into());
                                 }
@@ -196,41 +192,36 @@ impl World {
         } else {
             None
         };
-        let attrs = named_attributes(
-            ctx.catalog,
-            input.category_id.unwrap_or(0),
-            input.attributes,
-        );
         let Some(p) = self
             .products
             .get_mut(&seller)
-            .and_then(|m| m.get_mut(&old.barcode))
+            .and_then(|m| m.get_mut(&*old.barcode))
         else {
             return;
         };
-        p.title = input.title;
-        if p.product_main_id != input.product_main_id {
+        p.title = input.title.into_boxed_str();
+        if *p.product_main_id != *input.product_main_id {
             self.contents
                 .remove(seller, &p.product_main_id, p.content_id);
             self.contents
                 .add(seller, &input.product_main_id, p.content_id);
         }
-        p.product_main_id = input.product_main_id;
+        p.product_main_id = input.product_main_id.into_boxed_str();
         p.brand_id = input.brand_id.unwrap_or(p.brand_id);
         p.category_id = input.category_id.unwrap_or(p.category_id);
         p.quantity = input.quantity.unwrap_or(p.quantity);
-        p.stock_code = input.stock_code;
+        p.stock_code = input.stock_code.into_boxed_str();
         p.dimensional_weight = input.dimensional_weight.unwrap_or(p.dimensional_weight);
-        p.description = input.description;
+        p.description = input.description.into_boxed_str();
         p.list_price = input.list_price.unwrap_or(p.list_price);
         p.sale_price = input.sale_price.unwrap_or(p.sale_price);
         p.vat_rate = input.vat_rate.unwrap_or(p.vat_rate);
         match input.cargo {
             Cargo::V1(id) => p.cargo_company_id = id,
-            Cargo::V2(codes) => p.cargo_providers = codes,
+            Cargo::V2(codes) => p.cargo_providers = boxed_strs(codes),
         }
-        p.images = input.images;
-        p.attributes = attrs;
+        p.images = boxed_strs(input.images);
+        p.attributes = boxed_attributes(input.attributes);
         p.modified_ms = ctx.now;
         if let Some(v) = verdict {
             p.reject_reasons = v;

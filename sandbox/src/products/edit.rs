@@ -2,6 +2,7 @@
 //! archive.
 
 use super::input::request_item;
+use super::model::boxed_strs;
 use super::validate::{validate_images, validate_vat};
 use crate::world::{Ctx, World};
 use serde_json::{json, Value};
@@ -26,7 +27,7 @@ impl World {
                     key = item.content_id.to_string();
                     let now = ctx.now;
                     let products = self.seller_products(seller);
-                    let matching: Vec<String> = products
+                    let matching: Vec<Box<str>> = products
                         .values()
                         .filter(|p| p.content_id == item.content_id && p.is_approved(now))
                         .map(|p| p.barcode.clone())
@@ -62,15 +63,15 @@ impl World {
                     }
                     if reasons.is_empty() {
                         for b in matching {
-                            if let Some(p) = products.get_mut(&b) {
+                            if let Some(p) = products.get_mut(&*b) {
                                 if let Some(t) = &item.title {
-                                    p.title = t.clone();
+                                    p.title = t.as_str().into();
                                 }
                                 if let Some(d) = &item.description {
-                                    p.description = d.clone();
+                                    p.description = d.as_str().into();
                                 }
                                 if let Some(im) = &images {
-                                    p.images = im.clone();
+                                    p.images = boxed_strs(im.clone());
                                 }
                                 p.modified_ms = now;
                             }
@@ -116,7 +117,7 @@ impl World {
                         }
                     }
                     let now = ctx.now;
-                    match self.seller_products(seller).get_mut(&barcode) {
+                    match self.seller_products(seller).get_mut(&*barcode) {
                         None => reasons.push(format!("barcode: product {barcode} not found")),
                         Some(p) if !p.is_approved(now) => reasons.push(format!(
                             "barcode: product {barcode} is not approved; use unapproved-bulk-update"
@@ -127,13 +128,13 @@ impl World {
                                     p.vat_rate = v;
                                 }
                                 if let Some(sc) = item.stock_code {
-                                    p.stock_code = sc;
+                                    p.stock_code = sc.into_boxed_str();
                                 }
                                 if let Some(w) = item.dimensional_weight {
                                     p.dimensional_weight = w;
                                 }
                                 if let Some(c) = item.cargo_providers {
-                                    p.cargo_providers = c;
+                                    p.cargo_providers = boxed_strs(c);
                                 }
                                 p.modified_ms = now;
                             }
@@ -159,7 +160,7 @@ impl World {
                 Err(e) => (String::new(), vec![e]),
                 Ok(i) => {
                     let b = wp::normalize_barcode(&i.barcode);
-                    let removed = self.seller_products(seller).remove(&b);
+                    let removed = self.seller_products(seller).remove(&*b);
                     if let Some(p) = &removed {
                         self.contents
                             .remove(seller, &p.product_main_id, p.content_id);
@@ -192,7 +193,7 @@ impl World {
                 Err(e) => (String::new(), vec![e]),
                 Ok(i) => {
                     let b = wp::normalize_barcode(&i.barcode);
-                    let r = match self.seller_products(seller).get_mut(&b) {
+                    let r = match self.seller_products(seller).get_mut(&*b) {
                         Some(p) => {
                             p.archived = i.archived;
                             p.modified_ms = now;

@@ -16,7 +16,7 @@ pub const REJECT_REASONS: &[(&str, &str)] = &[
 ];
 impl World {
     /// Draws a review verdict.
-    pub(crate) fn draw_verdict(&mut self, ctx: &Ctx) -> Option<Vec<RejectReasonDetail>> {
+    pub(crate) fn draw_verdict(&mut self, ctx: &Ctx) -> Option<Box<[RejectReasonDetail]>> {
         if self.rng.chance(ctx.settings.reject_share) {
             let n = self.rng.range(1, 2) as usize;
             let mut reasons = Vec::new();
@@ -33,13 +33,12 @@ impl World {
                     }
                 }
             }
-            Some(reasons)
+            Some(reasons.into_boxed_slice())
         } else {
             None
         }
     }
 
-    /// The content a new product joins: its productMainId's, or a new one (O(1) through the
     /// Forces a review verdict (control endpoint).
     pub fn force_review(
         &mut self,
@@ -55,12 +54,12 @@ impl World {
                 p.reject_reasons = if approve {
                     None
                 } else if reasons.is_empty() {
-                    Some(vec![RejectReasonDetail {
+                    Some(Box::new([RejectReasonDetail {
                         reject_reason: REJECT_REASONS[0].0.into(),
                         reject_reason_detail: REJECT_REASONS[0].1.into(),
-                    }])
+                    }]) as Box<[_]>)
                 } else {
-                    Some(reasons)
+                    Some(reasons.into_boxed_slice())
                 };
                 p.modified_ms = ctx.now;
                 true

@@ -27,7 +27,7 @@ impl World {
             if self
                 .products
                 .get(&seller)
-                .is_some_and(|m| m.contains_key(&barcode))
+                .is_some_and(|m| m.contains_key(&*barcode))
             {
                 continue;
             }
@@ -52,7 +52,7 @@ impl World {
             if self
                 .products
                 .get(&seller)
-                .is_some_and(|m| m.contains_key(barcode))
+                .is_some_and(|m| m.contains_key(&**barcode))
             {
                 continue;
             }
@@ -104,9 +104,9 @@ impl World {
             };
             let now = ctx.now;
             let p = self.insert_product(ctx, seller, input);
-            let b = p.barcode.clone();
+            let b = p.barcode.to_string();
             if approved {
-                if let Some(p) = self.seller_products(seller).get_mut(&b) {
+                if let Some(p) = self.seller_products(seller).get_mut(&*b) {
                     p.review_until_ms = now;
                     p.reject_reasons = None;
                 }
