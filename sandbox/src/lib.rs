@@ -39,6 +39,7 @@ pub mod products;
 pub mod questions;
 pub mod reqlog;
 pub mod server;
+pub mod str_list;
 pub mod webhooks;
 pub mod world;
 

@@ -268,7 +268,7 @@ pub async fn approved(
                         quantity: Some(p.quantity),
                         last_modified_date: Some(p.stock_modified_ms),
                     }),
-                    cargo_providers: p.cargo_providers.iter().map(|c| c.to_string()).collect(),
+                    cargo_providers: p.cargo_providers.to_vec(),
                 });
             }
             page_contents.push(c);

@@ -2,7 +2,8 @@
 //! content a product joins, and review.
 
 use super::input::{request_item, Cargo, ProductInput, WriteKind};
-use super::model::{boxed_attributes, boxed_strs, Product, SellerProducts};
+use super::model::{boxed_attributes, Product, SellerProducts};
+use crate::str_list::StrList;
 use super::validate::validate;
 use crate::world::{Ctx, Ids, World};
 use serde_json::Value;
@@ -60,8 +61,8 @@ impl World {
             sale_price: input.sale_price.unwrap_or(0.0),
             vat_rate: input.vat_rate.unwrap_or(20),
             cargo_company_id,
-            cargo_providers: boxed_strs(cargo_providers),
-            images: boxed_strs(input.images),
+            cargo_providers: StrList::new(&cargo_providers),
+            images: StrList::new(&input.images),
             attributes: boxed_attributes(input.attributes),
             created_ms: ctx.now,
             modified_ms: ctx.now,
@@ -218,9 +219,9 @@ impl World {
         p.vat_rate = input.vat_rate.unwrap_or(p.vat_rate);
         match input.cargo {
             Cargo::V1(id) => p.cargo_company_id = id,
-            Cargo::V2(codes) => p.cargo_providers = boxed_strs(codes),
+            Cargo::V2(codes) => p.cargo_providers = StrList::new(&codes),
         }
-        p.images = boxed_strs(input.images);
+        p.images = StrList::new(&input.images);
         p.attributes = boxed_attributes(input.attributes);
         p.modified_ms = ctx.now;
         if let Some(v) = verdict {

@@ -2,7 +2,7 @@
 //! archive.
 
 use super::input::request_item;
-use super::model::boxed_strs;
+use crate::str_list::StrList;
 use super::validate::{validate_images, validate_vat};
 use crate::world::{Ctx, World};
 use serde_json::{json, Value};
@@ -71,7 +71,7 @@ impl World {
                                     p.description = d.as_str().into();
                                 }
                                 if let Some(im) = &images {
-                                    p.images = boxed_strs(im.clone());
+                                    p.images = StrList::new(im);
                                 }
                                 p.modified_ms = now;
                             }
@@ -134,7 +134,7 @@ impl World {
                                     p.dimensional_weight = w;
                                 }
                                 if let Some(c) = item.cargo_providers {
-                                    p.cargo_providers = boxed_strs(c);
+                                    p.cargo_providers = StrList::new(&c);
                                 }
                                 p.modified_ms = now;
                             }

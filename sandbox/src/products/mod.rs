@@ -25,5 +25,5 @@ mod seed;
 mod validate;
 
 pub use input::{Cargo, Items, ProductInput, WriteKind};
-pub use model::{boxed_attributes, boxed_strs, Attribute, Product, Review, SellerProducts};
+pub use model::{boxed_attributes, Attribute, Product, Review, SellerProducts};
 pub use validate::{validate, validate_images, validate_vat};

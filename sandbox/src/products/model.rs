@@ -2,6 +2,7 @@
 //! read back as Trendyol's list answers show them.
 
 use crate::catalog::Catalog;
+use crate::str_list::StrList;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use trendyol_wire::catalog::IdName;
@@ -14,7 +15,8 @@ pub type SellerProducts = BTreeMap<Box<str>, Box<Product>>;
 /// A product as the sandbox keeps it.
 ///
 /// A million of these must fit in a benchmark machine's memory beside MesChain, so text is held
-/// in boxed `str`s and frozen lists in boxed slices (no spare capacity), the public id as the
+/// in boxed `str`s, frozen lists in boxed slices (no spare capacity) and lists of strings in one
+/// allocation each ([`StrList`]), the public id as the
 /// number it is printed from, and what the catalog can say (attribute names) is not copied in.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -38,8 +40,8 @@ pub struct Product {
     pub sale_price: f64,
     pub vat_rate: i64,
     pub cargo_company_id: Option<u64>,
-    pub cargo_providers: Box<[Box<str>]>,
-    pub images: Box<[Box<str>]>,
+    pub cargo_providers: StrList,
+    pub images: StrList,
     pub attributes: Box<[Attribute]>,
     pub created_ms: i64,
     pub modified_ms: i64,
@@ -72,11 +74,6 @@ impl From<ListedAttribute> for Attribute {
             attribute_value: a.attribute_value.map(String::into_boxed_str),
         }
     }
-}
-
-/// Boxes a list of strings.
-pub fn boxed_strs(v: Vec<String>) -> Box<[Box<str>]> {
-    v.into_iter().map(String::into_boxed_str).collect()
 }
 
 /// Boxes a product's attributes.
