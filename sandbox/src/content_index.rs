@@ -17,8 +17,11 @@ use std::collections::{BTreeMap, HashMap};
 /// content id is the rule (a map per productMainId cost more than the product's own text).
 #[derive(Debug, Clone, Default)]
 pub struct ContentIndex {
-    by_main_id: HashMap<u64, HashMap<Box<str>, Box<[(u64, u32)]>>>,
+    by_main_id: HashMap<u64, HashMap<Box<str>, Contents>>,
 }
+
+/// `(content id, how many products carry it)`, lowest content id first.
+type Contents = Box<[(u64, u32)]>;
 
 impl ContentIndex {
     /// The index of these products (after a load).

@@ -3,8 +3,8 @@
 
 use super::input::{request_item, Cargo, ProductInput, WriteKind};
 use super::model::{boxed_attributes, Product, SellerProducts};
-use crate::str_list::StrList;
 use super::validate::validate;
+use crate::str_list::StrList;
 use crate::world::{Ctx, Ids, World};
 use serde_json::Value;
 use std::collections::HashSet;

@@ -2,8 +2,8 @@
 //! archive.
 
 use super::input::request_item;
-use crate::str_list::StrList;
 use super::validate::{validate_images, validate_vat};
+use crate::str_list::StrList;
 use crate::world::{Ctx, World};
 use serde_json::{json, Value};
 use trendyol_wire::products::{

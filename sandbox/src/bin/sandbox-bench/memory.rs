@@ -212,7 +212,7 @@ pub async fn run(products: u64, out_dir: &Path) -> Result<(), String> {
         )
         .await?;
         created = last;
-        if created % 100_000 == 0 {
+        if created.is_multiple_of(100_000) {
             eprintln!(
                 "sandbox-bench: {created} products, sandbox RSS {} MiB",
                 mib(sandbox.status_bytes("VmRSS:").unwrap_or(0))
