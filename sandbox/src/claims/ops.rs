@@ -1,5 +1,6 @@
 //! What happens to claims: the generator that plays customers returning goods, and the
 //! seller's approve and reject with Trendyol's rules.
+
 use super::record::{status_of, ClaimRecord, GenerateClaims, CUSTOMER_REASONS};
 use crate::http::ApiError;
 use crate::world::{Ctx, Ids, World};

@@ -1,5 +1,6 @@
 //! A claim as the sandbox keeps it, the control endpoint's generator request, and the reasons
 //! either side may give.
+
 use serde::{Deserialize, Serialize};
 use trendyol_wire::claims::{Claim, ClaimIssueReason, ClaimItem, ClaimItemStatus};
 

@@ -17,11 +17,11 @@
 //! endpoints are in `crate::api::products_write` and `crate::api::products_list`.
 
 mod create;
+mod direct;
 mod edit;
 mod input;
 mod model;
 mod review;
-mod seed;
 mod validate;
 
 pub use input::{Cargo, Items, ProductInput, WriteKind};

@@ -1,5 +1,6 @@
-//! What happens to questions: seeding, expiry when the answer window closes, and the seller's
-//! answer with Trendyol's rules.
+//! What happens to questions: the control endpoint adding one, expiry when the answer window
+//! closes, and the seller's answer with Trendyol's rules.
+
 use super::record::{QuestionRecord, SeedQuestion};
 use crate::http::ApiError;
 use crate::world::{Ctx, World};

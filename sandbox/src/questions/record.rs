@@ -1,5 +1,6 @@
 //! A customer question as the sandbox keeps it, its answer window, and the control endpoint's
-//! seed request.
+//! request body to add one.
+
 use serde::{Deserialize, Serialize};
 use trendyol_wire::questions::Question;
 

@@ -1,5 +1,6 @@
 //! A webhook subscription as the sandbox keeps it (secrets included; never listed) and how it
 //! reads on the wire.
+
 use serde::{Deserialize, Serialize};
 use trendyol_wire::webhooks::WebhookSubscription;
 
