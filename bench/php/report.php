@@ -79,6 +79,14 @@ if ($s = fresh("$bench/sandbox.json", $started)) {
     $missing('sandbox ceiling', 'sandbox-bench did not write bench/sandbox.json');
 }
 
+// Sandbox memory holding a million products (sandbox-bench --memory).
+if ($m = fresh("$bench/sandbox_memory.json", $started)) {
+    $mib = $m['sandbox_rss_mib_1m'] ?? null;
+    $row('sandbox memory', 'peak RSS holding ' . number_format((int) ($m['products'] ?? 0)) . ' products and their batches', $mib ?? ($m['sandbox_peak_rss_mib'] ?? null), 'MiB', '≤ ' . ($m['target_mib_1m'] ?? 2048) . ' MiB at 1,000,000 products', $mib === null ? null : $mib <= ($m['target_mib_1m'] ?? 2048));
+} else {
+    $missing('sandbox memory', 'sandbox-bench --memory did not write bench/sandbox_memory.json');
+}
+
 // Quota, 3 processes.
 if ($q = fresh("$bench/quota.json", $started)) {
     $use = $q['quota_use_percent'] ?? 0;
@@ -228,6 +236,7 @@ foreach ($steps as $name => $s) {
     $md .= "| $name | {$s['seconds']} | {$s['exit_code']} |\n";
 }
 $md .= sprintf("| **total** | **%s** | target ≤ 1200 s %s |\n\n", $total ?? '?', $total !== null && $total <= 1200 ? '✓' : '✗');
-$md .= "Details: bench/sandbox.md, bench/quota.md, bench/catalog.md, bench/orders.md, bench/queue.md, bench/webhooks.md, bench/webhook_flood.md, bench/oversell.md, bench/baseline.md.\n";
+$md .= "Details: bench/sandbox.md, bench/sandbox_memory.md, bench/quota.md, bench/catalog.md, bench/orders.md, bench/queue.md, bench/webhooks.md, bench/webhook_flood.md, bench/oversell.md, bench/baseline.md.
+";
 file_put_contents("$bench/report.md", $md);
 echo $md;

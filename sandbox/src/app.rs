@@ -9,16 +9,12 @@ use crate::clock::Clock;
 use crate::config::{SandboxConfig, Settings};
 use crate::faults::{Draw, FaultConfig};
 use crate::limits::Limiter;
+use crate::lock::lock;
 use crate::prng::Prng;
 use crate::reqlog::RequestLog;
 use crate::webhooks::Dispatcher;
 use crate::world::{Ctx, World};
-use std::sync::{Mutex, MutexGuard, RwLock};
-
-/// Locks a mutex, recovering from poisoning (a panicked holder must not take the sandbox down).
-pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
-}
+use std::sync::{Mutex, RwLock};
 
 /// The fault configuration and its own PRNG stream.
 #[derive(Debug)]

@@ -4,12 +4,13 @@
 //! (which records only what a Trendyol client sent). Errors here are plain
 //! `{"error":"..."}` 400s — these are not Trendyol endpoints.
 
-use crate::app::{lock, App};
+use crate::app::App;
 use crate::claims::GenerateClaims;
 use crate::config::merge_patch;
 use crate::faults::FaultConfig;
 use crate::http::{json_response, Params};
 use crate::limits::LimitConfig;
+use crate::lock::lock;
 use crate::orders::GenerateOrders;
 use crate::questions::SeedQuestion;
 use axum::body::Bytes;

@@ -5,13 +5,14 @@
 //! malformed-JSON fault → request log and counters. Control endpoints (`/__sandbox/`) bypass
 //! all of it.
 
-use crate::app::{lock, App};
+use crate::app::App;
 use crate::auth::{parse_user_agent, seller_in_path, Caller};
+use crate::conn::ConnControl;
 use crate::faults::{truncate_json, Fault};
 use crate::http::{json_bytes, json_response};
 use crate::limits::{group, Verdict};
+use crate::lock::lock;
 use crate::reqlog::Entry;
-use crate::server::ConnControl;
 use axum::body::{to_bytes, Body};
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};

@@ -6,20 +6,13 @@
 //! when only one is sent), and at least one of quantity/salePrice/listPrice. Accepted items apply
 //! at once; their outcomes show in the batch (which has no batch-level status).
 
-use crate::app::App;
-use crate::auth::Caller;
-use crate::http::{ok, ApiError, ApiResult};
-use crate::products::parse_items;
+use crate::http::ApiError;
 use crate::world::{Ctx, World};
-use axum::extract::State;
-use axum::Extension;
-use bytes::Bytes;
 use serde_json::Value;
 use std::hash::{Hash, Hasher};
-use std::sync::Arc;
 use trendyol_wire::error::MSG_DUPLICATE_PRICE_INVENTORY;
 use trendyol_wire::inventory::{PriceInventoryItem, MAX_STOCK};
-use trendyol_wire::products::{normalize_barcode, BatchRequestIdResponse};
+use trendyol_wire::products::normalize_barcode;
 
 /// A fingerprint of the body that ignores formatting (whitespace) but not content or order.
 fn fingerprint(seller: u64, body: &Value) -> String {
@@ -78,7 +71,7 @@ impl World {
                             reasons.push(format!("{name}: must be greater than 0"));
                         }
                     }
-                    match self.seller_products(seller).get_mut(&barcode) {
+                    match self.seller_products(seller).get_mut(&*barcode) {
                         None => reasons.push(format!("barcode: product {barcode} not found")),
                         Some(p) if !p.is_approved(now) => reasons.push(format!(
                             "barcode: product {barcode} is not approved; only approved products accept price and stock"
@@ -108,19 +101,4 @@ impl World {
         }
         Ok(self.new_batch(ctx, seller, "ProductInventoryUpdate", false, results))
     }
-}
-
-/// `POST .../products/price-and-inventory`.
-pub async fn update(
-    State(app): State<Arc<App>>,
-    Extension(caller): Extension<Caller>,
-    body: Bytes,
-) -> ApiResult {
-    let items = parse_items::<PriceInventoryItem>(&body)?;
-    let value: Value = serde_json::from_slice(&body)
-        .map_err(|e| ApiError::bad_request("invalid.request.body", e.to_string()))?;
-    let id = app.mutate(|w, ctx| w.price_inventory(ctx, caller.seller_id, &value, items))?;
-    ok(&BatchRequestIdResponse {
-        batch_request_id: id,
-    })
 }

@@ -13,6 +13,7 @@
 //! Control endpoints live under [`control::PREFIX`] (`/__sandbox/`) and are never faulted,
 //! limited or authenticated.
 
+pub mod api;
 pub mod app;
 pub mod auth;
 pub mod batches;
@@ -21,6 +22,7 @@ pub mod claims;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod conn;
 pub mod content_index;
 pub mod control;
 pub mod documented;
@@ -29,6 +31,7 @@ pub mod gateway;
 pub mod http;
 pub mod inventory;
 pub mod limits;
+pub mod lock;
 pub mod orders;
 pub mod persist;
 pub mod prng;
@@ -36,6 +39,7 @@ pub mod products;
 pub mod questions;
 pub mod reqlog;
 pub mod server;
+pub mod str_list;
 pub mod webhooks;
 pub mod world;
 

@@ -7,9 +7,10 @@
 //! temporary file renamed into place, so a crash mid-write leaves the previous state intact.
 //! Not saved: the request log, rate-limit windows, pending webhook deliveries.
 
-use crate::app::{lock, App};
+use crate::app::App;
 use crate::config::Settings;
 use crate::content_index::ContentIndex;
+use crate::lock::lock;
 use crate::world::World;
 use serde::{Deserialize, Serialize};
 use std::io;

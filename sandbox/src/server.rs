@@ -5,12 +5,14 @@
 //! and drops the connection, which sends a TCP RST with no response — what a client sees when a
 //! load balancer kills a connection. Only 127.0.0.1 is ever bound.
 
+use crate::api::{
+    batches, catalog, claims, inventory, orders, products_list, products_write, questions, webhooks,
+};
 use crate::app::App;
 use crate::config::SandboxConfig;
+use crate::conn::ConnControl;
 use crate::gateway::{self, route};
-use crate::{
-    batches, catalog, claims, control, inventory, orders, persist, products, questions, webhooks,
-};
+use crate::{control, persist};
 use axum::middleware;
 use axum::routing::{get, post, put};
 use axum::Router;
@@ -20,22 +22,9 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
-use tokio::sync::{watch, Notify};
+use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use tower_service::Service;
-
-/// Per-connection handle handed to requests (as an extension) so a fault can reset the socket.
-#[derive(Clone, Debug)]
-pub struct ConnControl {
-    kill: Arc<Notify>,
-}
-
-impl ConnControl {
-    /// Asks the connection task to reset the connection.
-    pub fn reset(&self) {
-        self.kill.notify_one();
-    }
-}
 
 /// Builds the router: `/integration/...` behind the gateway, `/__sandbox/...` without it.
 pub fn router(app: Arc<App>) -> Router {
@@ -51,18 +40,21 @@ pub fn router(app: Arc<App>) -> Router {
         .route(route::CARGO_PROVIDERS, get(catalog::cargo_providers))
         .route(
             route::PRODUCTS,
-            post(products::create_v1)
-                .put(products::update_v1)
-                .get(products::filter_v1)
-                .delete(products::delete),
+            post(products_write::create_v1)
+                .put(products_write::update_v1)
+                .get(products_list::filter_v1)
+                .delete(products_write::delete),
         )
-        .route(route::PRODUCTS_V2, post(products::create_v2))
-        .route(route::UNAPPROVED_UPDATE, post(products::update_unapproved))
-        .route(route::CONTENT_UPDATE, post(products::update_content))
-        .route(route::VARIANT_UPDATE, post(products::update_variants))
-        .route(route::APPROVED, get(products::approved))
-        .route(route::UNAPPROVED, get(products::unapproved))
-        .route(route::ARCHIVE, put(products::archive))
+        .route(route::PRODUCTS_V2, post(products_write::create_v2))
+        .route(
+            route::UNAPPROVED_UPDATE,
+            post(products_write::update_unapproved),
+        )
+        .route(route::CONTENT_UPDATE, post(products_write::update_content))
+        .route(route::VARIANT_UPDATE, post(products_write::update_variants))
+        .route(route::APPROVED, get(products_list::approved))
+        .route(route::UNAPPROVED, get(products_list::unapproved))
+        .route(route::ARCHIVE, put(products_write::archive))
         .route(route::BATCH, get(batches::get))
         .route(route::PRICE_INVENTORY, post(inventory::update))
         .route(route::ORDERS, get(orders::list))
@@ -147,7 +139,7 @@ pub async fn spawn(config: SandboxConfig) -> io::Result<RunningSandbox> {
     let router = router(app.clone());
 
     let accept = tokio::spawn(accept_loop(listener, router, rx.clone()));
-    let dispatcher = tokio::spawn(webhooks::run(app.clone(), rx.clone()));
+    let dispatcher = tokio::spawn(crate::webhooks::run(app.clone(), rx.clone()));
     let ticker = tokio::spawn(tick_loop(app.clone(), rx));
     Ok(RunningSandbox {
         addr,
@@ -202,7 +194,7 @@ async fn serve_connection(
         return;
     };
     let ctl = ConnControl {
-        kill: Arc::new(Notify::new()),
+        kill: Arc::new(tokio::sync::Notify::new()),
     };
     let ctl_for_requests = ctl.clone();
     let service =

@@ -12,7 +12,7 @@ use crate::config::Settings;
 use crate::content_index::ContentIndex;
 use crate::orders::PackageRecord;
 use crate::prng::Prng;
-use crate::products::Product;
+use crate::products::SellerProducts;
 use crate::questions::QuestionRecord;
 use crate::webhooks::Subscription;
 use serde::{Deserialize, Serialize};
@@ -82,7 +82,7 @@ pub struct World {
     pub rng: Prng,
     pub ids: Ids,
     /// seller → barcode → product.
-    pub products: BTreeMap<u64, BTreeMap<String, Product>>,
+    pub products: BTreeMap<u64, SellerProducts>,
     /// productMainId → content id, derived from `products` (rebuilt after a load).
     #[serde(skip)]
     pub contents: ContentIndex,

@@ -5,6 +5,10 @@
 //! connections over loopback for a bounded time against cheap read endpoints (batch result,
 //! brand by name, cargo providers). Client and server share the machine, so the figure is a
 //! floor for the server alone. Writes a JSON report and a Markdown fragment.
+//!
+//! With `--memory N` it measures the sandbox's memory instead (see [`memory`]).
+
+mod memory;
 
 use bytes::Bytes;
 use clap::Parser;
@@ -38,6 +42,18 @@ struct Args {
     /// Worker threads of the runtime (default: number of CPUs).
     #[arg(long)]
     threads: Option<usize>,
+    /// Measure memory instead: push N products through a `trendyol-sandbox` process and write
+    /// sandbox_memory.json / .md with its peak RSS.
+    #[arg(long, value_name = "N")]
+    memory: Option<u64>,
+}
+
+/// Where the reports go: `--out-dir`, else the repository's bench/.
+fn out_dir(args: &Args) -> PathBuf {
+    args.out_dir.clone().unwrap_or_else(|| {
+        let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+        repo.canonicalize().unwrap_or(repo).join("bench")
+    })
 }
 
 struct Target {
@@ -158,6 +174,9 @@ async fn drive(
 }
 
 async fn run(args: Args) -> Result<(), String> {
+    if let Some(products) = args.memory {
+        return memory::run(products, &out_dir(&args)).await;
+    }
     let seller = SellerCredentials::parse(&args.seller)?;
     let mut in_process = None;
     let base = match &args.url {
@@ -324,10 +343,7 @@ async fn run(args: Args) -> Result<(), String> {
         "endpoints": endpoints,
     });
 
-    let out_dir = args.out_dir.unwrap_or_else(|| {
-        let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-        repo.canonicalize().unwrap_or(repo).join("bench")
-    });
+    let out_dir = out_dir(&args);
     std::fs::create_dir_all(&out_dir).map_err(|e| e.to_string())?;
     let json_path = out_dir.join("sandbox.json");
     std::fs::write(
