@@ -85,15 +85,6 @@ if ($s = fresh("$bench/sandbox.json", $started)) {
     $missing('sandbox ceiling', 'sandbox-bench did not write bench/sandbox.json');
 }
 
-// Sandbox memory holding a million products (sandbox-bench --memory).
-if ($m = fresh("$bench/sandbox_memory.json", $started)) {
-    $mib = $m['sandbox_rss_mib_1m'] ?? null;
-    $keys['sandbox_rss_mib_1m'] = $mib;
-    $row('sandbox memory', 'peak RSS holding ' . number_format((int) ($m['products'] ?? 0)) . ' products and their batches', $mib ?? ($m['sandbox_peak_rss_mib'] ?? null), 'MiB', '≤ ' . ($m['target_mib_1m'] ?? 2048) . ' MiB at 1,000,000 products', $mib === null ? null : $mib <= ($m['target_mib_1m'] ?? 2048));
-} else {
-    $missing('sandbox memory', 'sandbox-bench --memory did not write bench/sandbox_memory.json');
-}
-
 // Quota, 3 processes.
 if ($q = fresh("$bench/quota.json", $started)) {
     $use = $q['quota_use_percent'] ?? 0;
@@ -141,6 +132,27 @@ foreach ($catalogResults as $r) {
     }
     $row($area, 'product change scan, nothing changed (write calls: ' . ($r['product_rescan_writes'] ?? '?') . ')', $r['product_rescan_ms'] ?? null, 'ms', '— (recorded)', null);
     $row($area, 'MariaDB buffer pool', $r['buffer_pool_mib'] ?? null, 'MiB', '—', null);
+}
+// Sandbox memory holding a million products: the sandbox's peak RSS during the 1,000,000-product
+// catalog run (its full push creates every product and keeps the batch items), or a standalone
+// `sandbox-bench --memory 1000000` run of this suite's time when there is one.
+$sandboxMib = null;
+$sandboxHow = '';
+if ($m = fresh("$bench/sandbox_memory.json", $started)) {
+    $sandboxMib = $m['sandbox_rss_mib_1m'] ?? null;
+    $sandboxHow = 'sandbox-bench --memory';
+}
+foreach ($catalogResults as $r) {
+    if ($sandboxMib === null && (int) ($r['products'] ?? 0) === 1000000 && isset($r['sandbox_peak_rss_mib'])) {
+        $sandboxMib = $r['sandbox_peak_rss_mib'];
+        $sandboxHow = 'during the catalog push';
+    }
+}
+if ($sandboxMib !== null) {
+    $row('sandbox memory', "peak RSS holding 1,000,000 products and their batches ($sandboxHow)", $sandboxMib, 'MiB', '≤ 2048 MiB', $sandboxMib <= 2048);
+    $keys['sandbox_rss_mib_1m'] = $sandboxMib;
+} else {
+    $missing('sandbox memory', 'no 1,000,000-product catalog run and no sandbox-bench --memory run');
 }
 foreach (['100000', '1000000'] as $size) {
     $measured = array_filter($catalogResults, static fn (array $r): bool => (string) ($r['products'] ?? '') === $size);
@@ -249,7 +261,7 @@ foreach ($steps as $name => $s) {
     $md .= "| $name | {$s['seconds']} | {$s['exit_code']} |\n";
 }
 $md .= sprintf("| **total** | **%s** | target ≤ 900 s %s |\n\n", $total ?? '?', $total !== null && $total <= 900 ? '✓' : '✗');
-$md .= "Details: bench/sandbox.md, bench/sandbox_memory.md, bench/quota.md, bench/catalog.md, bench/orders.md, bench/queue.md, bench/webhooks.md, bench/webhook_flood.md, bench/oversell.md, bench/baseline.md.
+$md .= "Details: bench/sandbox.md, bench/quota.md, bench/catalog.md, bench/orders.md, bench/queue.md, bench/webhooks.md, bench/webhook_flood.md, bench/oversell.md, bench/baseline.md.
 ";
 file_put_contents("$bench/report.md", $md);
 echo $md;
