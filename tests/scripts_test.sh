@@ -94,7 +94,7 @@ web_fetched_scripts_refuse() {
   php -d "extension=$SO" -S "127.0.0.1:$port" -t "$TMP/www" >"$TMP/www.log" 2>&1 &
   pid=$!
   for _ in $(seq 1 50); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
-  for f in $(cd php && ls cron/*.php bin/*.php) scripts/demo.php; do
+  for f in $(cd php && ls cron/*.php) bin/meschain.php scripts/demo.php; do
     [ -f "$TMP/www/$f" ] || { echo "missing $f"; bad=1; continue; }
     out=$(curl -s -w '\n%{http_code}' "http://127.0.0.1:$port/$f?--help")
     code=${out##*$'\n'}

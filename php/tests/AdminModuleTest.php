@@ -676,7 +676,8 @@ final class AdminModuleTest extends TestCase
     public function testLanguageFilesMatchAndEveryUsedKeyExists(): void
     {
         self::shop();
-        foreach (['module/meschain', 'panel/cron', 'panel/mapping', 'panel/pricing', 'panel/questions'] as $controller) {
+        // The pages' shared trait first: this test loads the files without OpenCart's autoloader.
+        foreach (['panel/actions', 'module/meschain', 'panel/cron', 'panel/mapping', 'panel/pricing', 'panel/questions'] as $controller) {
             require_once DIR_EXTENSION . 'meschain/admin/controller/' . $controller . '.php';
         }
         $dir = dirname(__DIR__, 2) . '/opencart-module/admin/';
@@ -726,7 +727,9 @@ final class AdminModuleTest extends TestCase
             $this->assertArrayHasKey($job['label_key'], $keys['panel/cron']);
         }
         foreach ($registry['run_statuses'] as $status) {
-            $this->assertArrayHasKey($status['label_key'], $keys['panel/cron']);
+            if ($status['stored']) {
+                $this->assertArrayHasKey($status['label_key'], $keys['panel/cron']);
+            }
         }
         foreach (['success', 'stopped'] as $status) {
             $this->assertArrayNotHasKey('text_status_' . $status, $keys['panel/cron'], 'the engine never writes ' . $status);
