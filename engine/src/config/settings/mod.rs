@@ -160,8 +160,6 @@ settings! {
     /// OpenCart order statuses that mean "invoiced / handed over": Trendyol is told `Invoiced`.
     push_invoiced_status_ids: Vec<u32> = "3", other, Plain,
         "OpenCart order_status_id values, comma-separated, or empty", id_list;
-    /// Written before the Trendyol order number in an imported order's comment.
-    order_comment_prefix: String = "Trendyol", orders, Plain, "any text without control characters", text;
     /// How far back the first claims (returns) poll reaches.
     claims_lookback_days: u32 = "14", other, Plain, "whole days from 1 to 90",
         |v| number(v, 1, 90);

@@ -223,5 +223,3 @@ $_['text_webhook_activated']   = 'The webhook was switched back on at Trendyol.'
 $_['button_webhook_status']    = 'Show subscription';
 $_['button_webhook_register']  = 'Register webhook';
 $_['error_webhook']            = 'Trendyol\'s webhook could not be read or registered:';
-$_['entry_order_comment_prefix'] = 'Order Comment Prefix';
-$_['help_order_comment_prefix'] = 'Written before the Trendyol order number in the comment of an imported order.';

@@ -223,5 +223,3 @@ $_['text_webhook_activated']   = 'Webhook Trendyol\'da yeniden etkinleştirildi.
 $_['button_webhook_status']    = 'Aboneliği göster';
 $_['button_webhook_register']  = 'Webhook\'u kaydet';
 $_['error_webhook']            = 'Trendyol webhook\'u okunamadı veya kaydedilemedi:';
-$_['entry_order_comment_prefix'] = 'Sipariş Notu Öneki';
-$_['help_order_comment_prefix'] = 'İçe aktarılan siparişin notunda Trendyol sipariş numarasının önüne yazılır.';
