@@ -79,6 +79,16 @@ namespace MesChain {
         public function answerQuestion(int $question_id, string $text, ?int $user_id = null): int {}
 
         /**
+         * The registries the admin and the cron scripts read: `jobs` (name, role, label_key,
+         * switch, interval_setting, schedule, cron_script, log_file, purpose, ...), `manual_jobs`,
+         * `run_statuses` (name, stored, label_key, badge), `settings` (name, key, group,
+         * default, allowed, secret, input, choices, min_length), `setting_groups`, `log_names`.
+         *
+         * @return array
+         */
+        public static function registry(): array {}
+
+        /**
          * What the extension was built against: version, commit, PHP API, build profile.
          *
          * @return array

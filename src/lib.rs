@@ -12,6 +12,7 @@
 
 mod convert;
 mod exceptions;
+mod registry;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
@@ -984,6 +985,11 @@ impl PhpEngine {
             engine.close().await;
             Ok(())
         })
+    }
+
+    /// The registries: scheduled jobs, manual syncs, run statuses, settings and their groups.
+    pub fn registry() -> PhpResult<ZBox<ZendHashTable>> {
+        registry::registry()
     }
 
     /// The extension's version.

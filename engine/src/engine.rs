@@ -513,7 +513,7 @@ impl Engine {
         job: &str,
         options: &crate::runner::RunOptions,
     ) -> Result<crate::runner::RunReport> {
-        if job == crate::runner::jobs::ORCHESTRATOR {
+        if job == crate::jobs::orchestrator().name {
             let tick = crate::runner::run_tick(self, options).await?;
             let sum = |f: fn(&crate::runner::RunReport) -> u64| tick.runs.iter().map(f).sum();
             return Ok(crate::runner::RunReport {

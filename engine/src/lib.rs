@@ -34,6 +34,7 @@ pub mod error;
 pub mod fixtures;
 pub mod inbox;
 pub mod installation;
+pub mod jobs;
 pub mod limiter;
 pub mod metrics;
 pub mod processor;

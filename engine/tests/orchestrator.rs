@@ -41,7 +41,7 @@ async fn a_tick_writes_its_own_run_and_the_dashboard_shows_it() {
     assert_eq!(last["sync_log_id"], report.sync_log_id);
     assert!(last["finished_at"].is_string(), "{last}");
     let message = last["message"].as_str().unwrap();
-    for job in meschain_engine::runner::JOB_NAMES {
+    for job in meschain_engine::runner::job_names() {
         assert!(message.contains(job), "{job} not named in {message:?}");
     }
     assert_eq!(dashboard["jobs"]["trendyol_sync"]["running"], false);

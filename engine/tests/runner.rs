@@ -213,7 +213,7 @@ async fn two_orchestrators_at_once_run_each_job_once() {
         run_tick_with(&second, &options, lookup)
     );
     let (a, b) = (a.unwrap(), b.unwrap());
-    for job in meschain_engine::runner::JOB_NAMES {
+    for job in meschain_engine::runner::job_names() {
         let statuses: Vec<RunStatus> = a
             .runs
             .iter()
@@ -234,7 +234,7 @@ async fn two_orchestrators_at_once_run_each_job_once() {
         );
     }
     let runs: Vec<(u64,)> = q(&tdb, "SELECT COUNT(*) FROM test_runs").await;
-    let jobs = meschain_engine::runner::JOB_NAMES.len() as u64;
+    let jobs = meschain_engine::runner::job_names().len() as u64;
     assert_eq!(runs[0].0, jobs, "each job ran exactly once");
     let logs: Vec<(String, String, u64)> = q(
         &tdb,

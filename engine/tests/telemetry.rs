@@ -14,7 +14,7 @@ fn events_go_to_their_jobs_file_and_secrets_never_do() {
     telemetry::init(&dir, false).expect("temp dir is writable");
     redact::register_secret("demo-api-secret-5f2c");
 
-    for (run, job) in telemetry::JOB_LOG_NAMES.iter().enumerate() {
+    for (run, job) in telemetry::job_log_names().enumerate() {
         let span = telemetry::job_span(job, run as u64 + 1);
         let _entered = span.enter();
         tracing::info!(items = 3, "{job} finished");
@@ -41,7 +41,7 @@ fn events_go_to_their_jobs_file_and_secrets_never_do() {
         tracing::info!("routed to the default file");
     }
 
-    for job in telemetry::JOB_LOG_NAMES {
+    for job in telemetry::job_log_names() {
         let text = read(&dir, &format!("{job}.log"));
         assert!(
             text.contains(&format!("{job} finished")),

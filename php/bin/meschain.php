@@ -268,22 +268,17 @@ try {
             break;
         case 'monitor-settings':
             $settings = $engine->settings();
-            // The crontab's period of each job (scripts/setup_cron_jobs.sh) and the setting that
-            // may make a job run less often than its line: the log is due within twice the longer.
-            $jobs = [
-                'trendyol_sync'     => [15, 'status', null],
-                'product_sync'      => [60, 'product_sync', 'product_sync_interval'],
-                'order_sync'        => [10, 'order_sync', 'order_sync_interval'],
-                'stock_sync'        => [30, 'stock_sync', 'stock_sync_interval'],
-                'webhook_processor' => [5, 'webhook_processing', 'webhook_interval'],
-                'question_sync'     => [15, 'question_sync', 'question_sync_interval'],
-                'maintenance'       => [1440, null, null],
-            ];
             printf("alert_email=%s\n", $settings['alert_email']);
             printf("log_dir=%s\n", is_string($logDir) && $logDir !== '' ? $logDir : $settings['log_dir']);
-            foreach ($jobs as $job => [$cron, $switch, $interval]) {
+            // From the engine's job registry: the crontab's period of each job and the settings
+            // that switch it and may make it run less often than its line; the log is due
+            // within twice the longer.
+            foreach (MesChain\Engine::registry()['jobs'] as $spec) {
+                $job = $spec['name'];
+                $switch = $spec['role'] === 'orchestrator' ? 'status' : $spec['switch'];
+                $interval = $spec['interval_setting'];
                 $on = $switch === null || (!empty($settings['status']) && !empty($settings[$switch]));
-                $every = max($cron, $interval === null ? 0 : (int)$settings[$interval]);
+                $every = max($spec['cron_minutes'], $interval === null ? 0 : (int)$settings[$interval]);
                 printf("max_age_%s=%d\n", $job, $on ? 2 * $every : 0);
             }
             break;

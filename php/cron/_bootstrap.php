@@ -14,13 +14,15 @@
 declare(strict_types=1);
 
 // A command-line program: fetched through a web server it would run a job (or print its
-// usage) for anyone who knows the URL, so any other SAPI gets a refusal and nothing else.
+// usage) for anyone who knows the URL, so any other SAPI gets a refusal and nothing else. The
+// job scripts require this file before anything else, so this one guard covers them all.
 if (PHP_SAPI !== 'cli') {
     if (!headers_sent()) {
         http_response_code(403);
         header('Content-Type: text/plain; charset=utf-8');
     }
-    echo "MesChain: _bootstrap.php runs from the command line only (php _bootstrap.php); it does nothing over the web.\n";
+    $meschain_script = basename((string)($_SERVER['SCRIPT_FILENAME'] ?? __FILE__));
+    echo "MesChain: $meschain_script runs from the command line only (php $meschain_script); it does nothing over the web.\n";
     exit(1);
 }
 

@@ -15,16 +15,8 @@
  */
 declare(strict_types=1);
 
-// A command-line program: fetched through a web server it would run a job (or print its
-// usage) for anyone who knows the URL, so any other SAPI gets a refusal and nothing else.
-if (PHP_SAPI !== 'cli') {
-    if (!headers_sent()) {
-        http_response_code(403);
-        header('Content-Type: text/plain; charset=utf-8');
-    }
-    echo "MesChain: worker.php runs from the command line only (php worker.php); it does nothing over the web.\n";
-    exit(1);
-}
+// First: the command-line guard of _bootstrap.php refuses a web request before anything runs.
+require __DIR__ . '/_bootstrap.php';
 
 $usage = "Usage: php worker.php [--opencart=/path/to/opencart] [--log-dir=DIR] [--max-runtime=SECONDS] [--verbose] [--help]\n";
 $opencart = dirname(__DIR__, 4);

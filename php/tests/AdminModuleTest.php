@@ -25,7 +25,6 @@ final class AdminModuleTest extends TestCase
     private const ROUTES = [self::SETTINGS, self::CRON, self::MAPPING];
     /** Where Cron Management and Mappings were before they left admin/controller/module/. */
     private const LEGACY_ROUTES = ['extension/meschain/module/meschain_cron', 'extension/meschain/module/meschain_mapping'];
-    private const CRON_CLASS = \Opencart\Admin\Controller\Extension\Meschain\Panel\Cron::class;
     private const MAPPING_CLASS = \Opencart\Admin\Controller\Extension\Meschain\Panel\Mapping::class;
 
     /** Every JSON endpoint with a request that would change something if it were let through. */
@@ -570,11 +569,11 @@ final class AdminModuleTest extends TestCase
         }
         $this->assertSame(['running', 'ok', 'partial', 'failed', 'abandoned'], $offered, 'the statuses the engine stores');
 
-        $cron = self::CRON_CLASS;
+        $badges = array_column(\MesChain\Engine::registry()['run_statuses'], 'badge', 'name');
         $names = ['running' => 'Running', 'ok' => 'Success', 'partial' => 'Partial', 'failed' => 'Failed', 'abandoned' => 'Abandoned'];
         foreach ($pages as $status => $logs) {
             $stored = min(25, self::countRows("SELECT COUNT(*) AS n FROM `oc_trendyol_sync_logs` WHERE `status` = '$status'"));
-            $badge = '<span class="badge ' . $cron::RUN_STATUSES[$status] . '">' . $names[$status] . '</span>';
+            $badge = '<span class="badge ' . $badges[$status] . '">' . $names[$status] . '</span>';
             $this->assertSame($stored, substr_count($logs, '<span class="badge '), "$status: one row per stored run");
             $this->assertSame($stored, substr_count($logs, $badge), "$status rows wear $badge");
             if ($stored === 0) {
@@ -677,7 +676,8 @@ final class AdminModuleTest extends TestCase
     public function testLanguageFilesMatchAndEveryUsedKeyExists(): void
     {
         self::shop();
-        foreach (['module/meschain', 'panel/cron', 'panel/mapping', 'panel/pricing', 'panel/questions'] as $controller) {
+        // The pages' shared trait first: this test loads the files without OpenCart's autoloader.
+        foreach (['panel/actions', 'module/meschain', 'panel/cron', 'panel/mapping', 'panel/pricing', 'panel/questions'] as $controller) {
             require_once DIR_EXTENSION . 'meschain/admin/controller/' . $controller . '.php';
         }
         $dir = dirname(__DIR__, 2) . '/opencart-module/admin/';
@@ -720,18 +720,16 @@ final class AdminModuleTest extends TestCase
             }
         }
 
-        // Keys built at run time from the controllers' closed lists.
-        $cron = self::CRON_CLASS;
-        foreach (array_merge($cron::JOBS, $cron::MANUAL_JOBS, ['monitor']) as $job) {
-            $this->assertArrayHasKey('text_job_' . $job, $keys['panel/cron']);
+        // Keys built at run time from the engine's registry (RegistryTest checks them all, in
+        // both languages, and that no other appears).
+        $registry = \MesChain\Engine::registry();
+        foreach ($registry['manual_jobs'] as $job) {
+            $this->assertArrayHasKey($job['label_key'], $keys['panel/cron']);
         }
-        foreach ($cron::MANUAL_JOBS as $job) {
-            $this->assertArrayHasKey('button_sync_' . $job, $keys['panel/cron']);
-        }
-        // Every run status the engine stores has its name, and the page knows no other.
-        $this->assertSame(['running', 'ok', 'partial', 'failed', 'abandoned'], array_keys($cron::RUN_STATUSES));
-        foreach (array_keys($cron::RUN_STATUSES) as $status) {
-            $this->assertArrayHasKey('text_status_' . $status, $keys['panel/cron']);
+        foreach ($registry['run_statuses'] as $status) {
+            if ($status['stored']) {
+                $this->assertArrayHasKey($status['label_key'], $keys['panel/cron']);
+            }
         }
         foreach (['success', 'stopped'] as $status) {
             $this->assertArrayNotHasKey('text_status_' . $status, $keys['panel/cron'], 'the engine never writes ' . $status);

@@ -10,18 +10,6 @@ use serde_json::{Map, Value};
 use super::{bad, Input};
 use crate::error::Result;
 
-/// The jobs and their schedules, as the script writes them: the sync jobs, and the daily
-/// maintenance at a quiet hour.
-pub const SCHEDULES: &[(&str, &str)] = &[
-    ("trendyol_sync", "*/15 * * * *"),
-    ("product_sync", "0 * * * *"),
-    ("order_sync", "*/10 * * * *"),
-    ("stock_sync", "*/30 * * * *"),
-    ("webhook_processor", "*/5 * * * *"),
-    ("question_sync", "*/15 * * * *"),
-    ("maintenance", "17 3 * * *"),
-];
-
 /// Hourly, a few minutes past the hour so the :00 runs have written their logs.
 pub const MONITOR_SCHEDULE: &str = "5 * * * *";
 
@@ -132,9 +120,12 @@ pub fn cron_script(options: &CronOptions) -> String {
         "# Managed by scripts/setup_cron_jobs.sh: re-run it to change this block, --uninstall to remove it.".to_string(),
         format!("# Each job logs to {log_dir}/<job>.log itself; <job>.cron.log keeps what PHP prints (fatal errors)."),
     ];
-    for (job, schedule) in SCHEDULES {
+    for spec in crate::jobs::JOBS {
         lines.push(format!(
-            "{schedule} {php}{ext_arg} {root}/system/library/meschain/cron/{job}.php --log-dir={log_dir} >> {log_dir}/{job}.cron.log 2>&1",
+            "{schedule} {php}{ext_arg} {root}/system/library/meschain/{script} --log-dir={log_dir} >> {log_dir}/{job}.cron.log 2>&1",
+            schedule = spec.schedule,
+            script = spec.cron_script(),
+            job = spec.name,
             php = options.php_path,
             root = options.opencart_root,
         ));
@@ -151,6 +142,39 @@ pub fn cron_script(options: &CronOptions) -> String {
     lines.push(END_MARK.to_string());
     let mut out = lines.join("\n");
     out.push('\n');
+    out
+}
+
+/// The header of the Debian package's `/etc/cron.d/meschain`.
+const PACKAGED_HEADER: &str = "\
+# MesChain Trendyol jobs (package meschain), as the shop's web server user.
+#
+# They read the shop's place from /etc/meschain/meschain.conf and do nothing until OPENCART is
+# set there. Each job logs to LOG_DIR/<job>.log; PHP's own output (a fatal error) goes to
+# LOG_DIR/<job>.cron.log. Use either this file or the crontab block of setup_cron_jobs.sh (the
+# module's Setup tab), not both. `meschain doctor` tells whether cron has run recently.
+SHELL=/bin/sh
+PATH=/usr/bin:/bin
+
+";
+
+/// The Debian package's `/etc/cron.d/meschain` (packaging/deb/cron): every job of the registry
+/// on the schedule the crontab block uses, through the `meschain` command, and the monitor.
+/// `meschain-tool cron-file` writes it, and `--check` fails when the committed copy is stale.
+pub fn packaged_cron_file() -> String {
+    let mut out = PACKAGED_HEADER.to_string();
+    for job in crate::jobs::JOBS {
+        out.push_str(&format!(
+            "{:<12} www-data /usr/bin/meschain cron {}\n",
+            job.schedule, job.name
+        ));
+    }
+    out.push_str(
+        "# The hourly health check, a few minutes past the hour so the :00 runs have written their logs.\n",
+    );
+    out.push_str(&format!(
+        "{MONITOR_SCHEDULE:<12} www-data /usr/bin/meschain monitor\n"
+    ));
     out
 }
 

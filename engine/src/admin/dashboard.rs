@@ -14,43 +14,17 @@ use mysql_async::prelude::*;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
-use super::{read, JOBS};
+use super::{jobs as job_names, read};
 use crate::config::Settings;
 use crate::db::Database;
 use crate::error::{Error, Result};
 
-/// The orchestrator's own period, fixed by its crontab line (`*/15`).
-pub const TRENDYOL_SYNC_INTERVAL_MINUTES: u32 = 15;
-
-/// Maintenance's period, fixed by its crontab line (daily).
-pub const MAINTENANCE_INTERVAL_MINUTES: u32 = 1440;
-
-/// Whether a job is switched on, and how often it is due, from the settings.
+/// Whether a job is switched on, and how often it is due, from the settings (the registry's
+/// switch and interval; the orchestrator and maintenance by their crontab lines).
 pub fn schedule(settings: &Settings, job: &str) -> (bool, u32) {
-    match job {
-        "product_sync" => (
-            settings.status && settings.product_sync,
-            settings.product_sync_interval,
-        ),
-        "order_sync" => (
-            settings.status && settings.order_sync,
-            settings.order_sync_interval,
-        ),
-        "stock_sync" => (
-            settings.status && settings.stock_sync,
-            settings.stock_sync_interval,
-        ),
-        "webhook_processor" => (
-            settings.status && settings.webhook_processing,
-            settings.webhook_interval,
-        ),
-        "question_sync" => (
-            settings.status && settings.question_sync,
-            settings.question_sync_interval,
-        ),
-        // Daily, by its crontab line; it runs whether or not the sync is switched on.
-        crate::runner::maintenance::JOB => (true, MAINTENANCE_INTERVAL_MINUTES),
-        _ => (settings.status, TRENDYOL_SYNC_INTERVAL_MINUTES),
+    match crate::jobs::find(job) {
+        Some(spec) => (spec.enabled(settings), spec.interval_minutes(settings)),
+        None => (settings.status, crate::jobs::orchestrator().cron_minutes()),
     }
 }
 
@@ -100,7 +74,7 @@ pub async fn dashboard(db: &Database, settings: &Settings) -> Result<Value> {
     read(db, "reading the dashboard", async {
         let mut conn = db.conn().await?;
         let mut jobs = Map::new();
-        for job in JOBS {
+        for job in job_names() {
             let (enabled, interval) = schedule(settings, job);
             // Served by the (sync_type, started_at) index, newest first.
             let last: Option<mysql_async::Row> = conn
@@ -113,7 +87,7 @@ pub async fn dashboard(db: &Database, settings: &Settings) -> Result<Value> {
                          FROM {logs} WHERE sync_type = ? ORDER BY started_at DESC, sync_log_id DESC LIMIT 1",
                         dt = super::DATETIME
                     ),
-                    (stale_after, *job),
+                    (stale_after, job),
                 )
                 .await
                 .map_err(Error::db("reading the last job runs"))?;
@@ -143,7 +117,7 @@ pub async fn dashboard(db: &Database, settings: &Settings) -> Result<Value> {
                          WHERE sync_type = ? AND status IN ('ok', 'partial')",
                         dt = super::DATETIME
                     ),
-                    (interval, *job),
+                    (interval, job),
                 )
                 .await
                 .map_err(Error::db("reading when jobs are due"))?;
@@ -159,7 +133,7 @@ pub async fn dashboard(db: &Database, settings: &Settings) -> Result<Value> {
 
         let today = figures_since(&mut conn, &logs, "CURDATE()").await?;
         let mut today_map = Map::new();
-        for job in JOBS {
+        for job in job_names() {
             let figures = today
                 .get(&(String::new(), job.to_string()))
                 .cloned()
@@ -252,7 +226,7 @@ async fn figures(
     } else {
         "''"
     };
-    let jobs = JOBS
+    let jobs = job_names()
         .iter()
         .map(|j| format!("'{j}'"))
         .collect::<Vec<_>>()
@@ -361,7 +335,7 @@ pub async fn weekly_performance(db: &Database) -> Result<Value> {
         let mut out = Vec::with_capacity(7);
         for day in [d0, d1, d2, d3, d4, d5, d6] {
             let mut jobs = Map::new();
-            for job in JOBS {
+            for job in job_names() {
                 let f = figures
                     .get(&(day.clone(), job.to_string()))
                     .cloned()

@@ -40,6 +40,7 @@ pub mod mappings;
 pub mod price_rules;
 pub mod products;
 pub mod questions;
+pub mod registry;
 pub mod requirements;
 pub mod returns;
 pub mod settings_form;
@@ -49,16 +50,13 @@ use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
 
-/// The jobs the Monitoring tab shows, in the order the cron schedule lists them.
-pub const JOBS: &[&str] = &[
-    "product_sync",
-    "order_sync",
-    "stock_sync",
-    "webhook_processor",
-    "question_sync",
-    "trendyol_sync",
-    "maintenance",
-];
+/// The jobs the Monitoring tab's figures and the Setup tab cover: every job of the registry,
+/// the sync jobs first, then the orchestrator and the maintenance.
+pub fn jobs() -> Vec<&'static str> {
+    let mut jobs: Vec<&crate::jobs::JobSpec> = crate::jobs::JOBS.iter().collect();
+    jobs.sort_by_key(|j| j.role);
+    jobs.into_iter().map(|j| j.name).collect()
+}
 
 /// The most rows one page of any listing returns.
 pub const MAX_LIMIT: u32 = 100;

@@ -7,7 +7,7 @@ use std::path::Path;
 use mysql_async::prelude::*;
 use serde_json::{json, Map, Value};
 
-use super::{read, JOBS};
+use super::read;
 use crate::db::{migrations, Database};
 use crate::error::{Error, Result};
 
@@ -63,7 +63,7 @@ pub async fn requirements(
         let logs_present = names
             .iter()
             .any(|n| *n == format!("{}trendyol_sync_logs", db.prefix()));
-        for job in JOBS {
+        for job in super::jobs() {
             let seen: Option<String> = if logs_present {
                 conn.exec_first::<Option<String>, _, _>(
                     format!(
@@ -71,7 +71,7 @@ pub async fn requirements(
                         super::DATETIME,
                         db.table("trendyol_sync_logs")
                     ),
-                    (*job,),
+                    (job,),
                 )
                 .await
                 .map_err(Error::db("reading when cron last ran"))?

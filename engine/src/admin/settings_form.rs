@@ -1,8 +1,8 @@
 //! The settings form: every setting from [`SPECS`] with its group, default, what it allows and
 //! its stored value — and saving a submitted form.
 //!
-//! The form is generated from the one list of settings, so a setting added to `SPECS` appears
-//! in the admin without touching it (in its group when its name says which, else in `other`).
+//! The form is generated from the one list of settings, so a setting declared in the settings
+//! table appears in the admin without touching it, in the group, with the input, its line names.
 //! Secrets are never sent back: their value is always `''` with an `is_set` flag, and a blank
 //! secret in a submission keeps the stored one — the form can be saved without retyping them.
 //!
@@ -31,6 +31,10 @@ pub struct FormField {
     pub default: &'static str,
     pub allowed: &'static str,
     pub secret: bool,
+    /// How the form shows it: `switch`, `select`, `secret` or `text`.
+    pub input: &'static str,
+    /// A `select`'s words, in order (the labels are `text_<name>_<word>` translations).
+    pub choices: Vec<&'static str>,
     /// The stored value (the default when none is stored); always `''` for a secret.
     pub value: String,
     /// Whether a value is stored (for secrets: a non-empty one).
@@ -43,35 +47,9 @@ pub struct FormField {
     pub weak: bool,
 }
 
-/// The form's group for a setting, by its name.
+/// The form's group for a setting, as its declaration says (`other` for a name that is none).
 pub fn group(name: &str) -> &'static str {
-    match name {
-        "status" | "product_sync" | "order_sync" | "stock_sync" | "webhook_processing"
-        | "question_sync" => "general",
-        "debug" | "log_dir" => "debug",
-        "batch_size" | "max_execution_time" | "memory_limit" => "performance",
-        "seller_id" | "api_key" | "api_secret" | "environment" | "sandbox_url"
-        | "integrator_name" | "calls_per_minute" | "calls_per_hour" => "api",
-        "language_id" | "barcode_source" | "stock_buffer" | "store_id" | "customer_group_id" => {
-            "catalog"
-        }
-        n if n.ends_with("_interval") => "intervals",
-        n if n.starts_with("alert_") || n.contains("_alert") || n == "low_stock_threshold" => {
-            "alerts"
-        }
-        n if n.starts_with("api_") => "api",
-        n if n.starts_with("webhook_") => "webhook",
-        n if n.starts_with("order_") => "orders",
-        n if n.starts_with("product_")
-            || n.starts_with("catalog_")
-            || n.starts_with("cargo_")
-            || n.starts_with("image_")
-            || n.starts_with("default_vat") =>
-        {
-            "catalog"
-        }
-        _ => "other",
-    }
+    settings::find(name).map_or("other", |spec| spec.group)
 }
 
 /// The module's rows in `{prefix}setting` (store 0), by short name; keys that are not settings
@@ -97,18 +75,11 @@ async fn stored(db: &Database) -> Result<BTreeMap<String, String>> {
 
 /// `module_meschain_batch_size` or `batch_size` → `batch_size`, when it names a setting.
 fn short_name(key: &str) -> Option<&'static str> {
-    let name = key
-        .strip_prefix(SETTING_CODE)
-        .and_then(|k| k.strip_prefix('_'))
-        .unwrap_or(key);
-    SPECS.iter().find(|s| s.name == name).map(|s| s.name)
+    settings::find(settings::short_key(key)).map(|s| s.name)
 }
 
 fn spec(name: &str) -> &'static SettingSpec {
-    SPECS
-        .iter()
-        .find(|s| s.name == name)
-        .expect("names come from SPECS")
+    settings::find(name).expect("names come from SPECS")
 }
 
 /// Every setting with its current value.
@@ -121,10 +92,12 @@ pub async fn settings_form(db: &Database) -> Result<Vec<FormField>> {
             FormField {
                 name: spec.name,
                 key: format!("{SETTING_CODE}_{}", spec.name),
-                group: group(spec.name),
+                group: spec.group,
                 default: spec.default,
                 allowed: spec.allowed,
                 secret: spec.secret,
+                input: spec.input,
+                choices: (spec.choices)(),
                 value: if spec.secret {
                     String::new()
                 } else {

@@ -75,6 +75,15 @@ enum Command {
         #[arg(long)]
         output: Option<PathBuf>,
     },
+    /// Prints (or writes) packaging/deb/cron, the packaged cron file, from the job registry.
+    CronFile {
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Compare with this file instead: fail when it differs from what would be written.
+        #[arg(long, conflicts_with = "output")]
+        check: Option<PathBuf>,
+    },
     /// Creates or upgrades MesChain's tables (idempotent).
     Migrate(Target),
     /// Prints the engine's status as JSON.
@@ -105,6 +114,37 @@ enum Command {
     },
 }
 
+/// Writes `text` to `output` (or standard output), or checks that `check` holds it.
+fn cron_file(
+    output: Option<PathBuf>,
+    check: Option<PathBuf>,
+    text: &str,
+) -> meschain_engine::Result<()> {
+    let io = |path: &PathBuf| {
+        let path = path.display().to_string();
+        move |source| meschain_engine::Error::Io { path, source }
+    };
+    match (output, check) {
+        (_, Some(path)) => {
+            let committed = std::fs::read_to_string(&path).map_err(io(&path))?;
+            if committed == text {
+                Ok(())
+            } else {
+                Err(meschain_engine::Error::Config(format!(
+                    "{} is not what the job registry gives: run meschain-tool cron-file --output {}",
+                    path.display(),
+                    path.display()
+                )))
+            }
+        }
+        (Some(path), None) => std::fs::write(&path, text).map_err(io(&path)),
+        (None, None) => {
+            print!("{text}");
+            Ok(())
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -127,6 +167,11 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::CronFile { output, check } => cron_file(
+            output,
+            check,
+            &meschain_engine::admin::cron_script::packaged_cron_file(),
+        ),
         Command::Migrate(target) => run(&target, |engine| async move {
             let report = engine.migrate().await?;
             println!(

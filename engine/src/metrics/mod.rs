@@ -16,7 +16,8 @@ use mysql_async::prelude::*;
 
 use crate::db::Database;
 use crate::error::{Error, Result};
-use crate::runner::jobs::JOB_NAMES;
+use crate::runner::jobs::job_names;
+use crate::runner::RunStatus;
 use format::{Family, MetricType};
 
 /// The OpenMetrics content type the route answers with.
@@ -92,14 +93,14 @@ pub async fn render(db: &Database) -> Result<String> {
         MetricType::StateSet,
         "The status of each job's last completed run.",
     );
-    for job in JOB_NAMES {
+    for job in job_names() {
         let labels = [("job", job.to_string())];
         if let Some(last) = last_completed(db, job).await? {
             duration.sample("", &labels, last.duration_ms as f64 / 1000.0);
             items_ok.sample("", &labels, last.items_ok as f64);
             items_failed.sample("", &labels, last.items_failed as f64);
             last_run.sample("", &labels, last.started_at_ms as f64 / 1000.0);
-            for state in ["ok", "partial", "failed", "abandoned"] {
+            for state in RunStatus::COMPLETED.map(RunStatus::as_str) {
                 status.sample(
                     "",
                     &[

@@ -1,9 +1,8 @@
-//! The table of jobs: name → the function that does the work, its on/off switch and interval.
+//! The jobs the runner runs: name → the function that does the work, and the switch and interval
+//! the job registry ([`crate::jobs`]) names for it.
 //!
-//! The names are the cron scripts (`product_sync.php` runs `product_sync`, ...). The
-//! order of [`JOB_NAMES`] is the orchestrator's: orders first (customers wait on them), then the
-//! webhook queue, customer questions (a short read, and buyers wait on those too), stock, and
-//! products last (the longest and least urgent).
+//! The names are the cron scripts (`product_sync.php` runs `product_sync`, ...); their order in
+//! a tick is the registry's.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -12,6 +11,7 @@ use std::time::Duration;
 use super::context::{JobContext, JobOutcome};
 use crate::config::Settings;
 use crate::error::{Error, Result};
+use crate::jobs::{JobSpec, Role};
 
 /// What a job function returns: a future borrowing its context.
 pub type JobFuture<'a> = Pin<Box<dyn Future<Output = Result<JobOutcome>> + Send + 'a>>;
@@ -19,27 +19,19 @@ pub type JobFuture<'a> = Pin<Box<dyn Future<Output = Result<JobOutcome>> + Send 
 /// A job: `async fn(&JobContext) -> Result<JobOutcome>`, boxed.
 pub type JobFn = for<'a> fn(&'a JobContext) -> JobFuture<'a>;
 
-/// Every job, in the orchestrator's order.
-pub const JOB_NAMES: [&str; 5] = [
-    "order_sync",
-    "webhook_processor",
-    "question_sync",
-    "stock_sync",
-    "product_sync",
-];
+/// Every sync job, in the orchestrator's order (see [`crate::jobs::JobSpec::tick`]).
+pub fn job_names() -> Vec<&'static str> {
+    crate::jobs::tick_order()
+}
 
-/// The orchestrator's own name (its cron script and log file).
-pub const ORCHESTRATOR: &str = "trendyol_sync";
-
-/// Checks that `name` is a job, with an error that lists the jobs.
-pub fn check_name(name: &str) -> Result<()> {
-    if JOB_NAMES.contains(&name) {
-        Ok(())
-    } else {
-        Err(Error::Config(format!(
+/// The sync job called `name`, with an error that lists the jobs.
+pub fn check_name(name: &str) -> Result<&'static JobSpec> {
+    match crate::jobs::find(name) {
+        Some(job) if job.role == Role::Sync => Ok(job),
+        _ => Err(Error::Config(format!(
             "unknown job {name:?}: the jobs are {}",
-            JOB_NAMES.join(", ")
-        )))
+            job_names().join(", ")
+        ))),
     }
 }
 
@@ -62,27 +54,16 @@ pub fn job_fn(name: &str) -> Result<JobFn> {
     })
 }
 
-/// The admin's per-job switch.
+/// The admin's per-job switch (`status` is checked by the runner on its own).
 pub fn enabled(settings: &Settings, name: &str) -> bool {
-    match name {
-        "product_sync" => settings.product_sync,
-        "order_sync" => settings.order_sync,
-        "stock_sync" => settings.stock_sync,
-        "webhook_processor" => settings.webhook_processing,
-        "question_sync" => settings.question_sync,
-        _ => false,
-    }
+    crate::jobs::find(name).is_some_and(|job| job.switched_on(settings))
 }
 
 /// The admin's interval for `name`.
 pub fn interval(settings: &Settings, name: &str) -> Duration {
-    let minutes = match name {
-        "product_sync" => settings.product_sync_interval,
-        "order_sync" => settings.order_sync_interval,
-        "stock_sync" => settings.stock_sync_interval,
-        "question_sync" => settings.question_sync_interval,
-        _ => settings.webhook_interval,
-    };
+    let minutes = crate::jobs::find(name).map_or(settings.webhook_interval, |job| {
+        job.interval_minutes(settings)
+    });
     Duration::from_secs(u64::from(minutes) * 60)
 }
 

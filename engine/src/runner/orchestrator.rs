@@ -1,7 +1,7 @@
 //! `trendyol_sync`: the orchestrator cron runs every 15 minutes.
 //!
 //! Each tick it runs every job that is switched on and due by its interval, one after the other
-//! in [`JOB_NAMES`](super::jobs::JOB_NAMES) order, within one shared time budget (the max
+//! in the registry's order ([`crate::jobs::tick_order`]), within one shared time budget (the max
 //! execution time), then runs the alert checks and mails what is due. The per-job guarantees
 //! come from [`run_job`]: the job's database lease means two orchestrators (two hosts, or a slow
 //! tick overlapping the next) never run a job twice at once, and the due check made under that
@@ -21,7 +21,7 @@ use serde::Serialize;
 use tracing::Instrument;
 
 use super::context::peak_rss_bytes;
-use super::jobs::{self, JobFn, JOB_NAMES, ORCHESTRATOR};
+use super::jobs::{self, JobFn};
 use super::lock;
 use super::run::{run_job_with, RunOptions, RunReport};
 use super::sync_log::{self, RunStatus, RunSummary};
@@ -57,7 +57,7 @@ pub async fn run_tick_with(
     options: &RunOptions,
     lookup: impl Fn(&str) -> Result<JobFn>,
 ) -> Result<TickReport> {
-    let span = telemetry::job_span(ORCHESTRATOR, 0);
+    let span = telemetry::job_span(crate::jobs::orchestrator().name, 0);
     tick(engine, options, lookup).instrument(span).await
 }
 
@@ -79,15 +79,23 @@ async fn tick(
     } else {
         let db = engine.database()?;
         let host = lock::hostname();
-        if let Err(e) = sync_log::abandon_orphans(&db, ORCHESTRATOR, &host).await {
+        if let Err(e) =
+            sync_log::abandon_orphans(&db, crate::jobs::orchestrator().name, &host).await
+        {
             tracing::warn!("closing the rows of ticks that died failed: {e}");
         }
-        sync_log::start(&db, ORCHESTRATOR, &options.trigger, &host).await?
+        sync_log::start(
+            &db,
+            crate::jobs::orchestrator().name,
+            &options.trigger,
+            &host,
+        )
+        .await?
     };
     if switched_off {
         tracing::info!("skipped: the cron system is switched off (Status)");
     } else {
-        for name in JOB_NAMES {
+        for name in jobs::job_names() {
             let left = deadline.saturating_duration_since(Instant::now());
             if left < Duration::from_secs(1) {
                 tracing::warn!("the time budget is spent; {name} waits for the next tick");
@@ -153,7 +161,7 @@ async fn tick(
         sync_log::finish(&engine.database()?, run_id, stored_status(&runs), &summary).await?;
     }
     Ok(TickReport {
-        job: ORCHESTRATOR,
+        job: crate::jobs::orchestrator().name,
         status,
         sync_log_id: run_id,
         runs,

@@ -118,7 +118,7 @@ impl RunReport {
     }
 }
 
-/// Runs the job called `name` (see [`jobs::JOB_NAMES`]).
+/// Runs the job called `name` (see [`jobs::job_names`]).
 pub async fn run_job(engine: &Shop, name: &str, options: &RunOptions) -> Result<RunReport> {
     jobs::check_name(name)?;
     // A job missing from this build still runs through the runner (switches, lock, log row,

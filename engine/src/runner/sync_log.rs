@@ -22,45 +22,7 @@ const MESSAGE_MAX: usize = 255;
 /// `error` is text; a few kilobytes is every engine error with room to spare.
 const ERROR_MAX: usize = 8000;
 
-/// How a run ended, as stored in the `status` column.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RunStatus {
-    /// In progress (or its process died: see `abandoned`).
-    Running,
-    /// Finished its work.
-    Ok,
-    /// Stopped by the time or memory limit; the next run resumes.
-    Partial,
-    /// Failed with an error.
-    Failed,
-    /// Its process died; closed by the run that took the lock over.
-    Abandoned,
-    /// Not run: switched off or not due (never stored).
-    Skipped,
-    /// Not run: another run holds the job's lock (never stored).
-    Locked,
-}
-
-impl RunStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RunStatus::Running => "running",
-            RunStatus::Ok => "ok",
-            RunStatus::Partial => "partial",
-            RunStatus::Failed => "failed",
-            RunStatus::Abandoned => "abandoned",
-            RunStatus::Skipped => "skipped",
-            RunStatus::Locked => "locked",
-        }
-    }
-}
-
-impl std::fmt::Display for RunStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub use super::status::RunStatus;
 
 /// What a finished run writes into its row.
 #[derive(Debug, Clone, Default)]

@@ -16,7 +16,7 @@ use tracing_subscriber::layer::Context;
 use tracing_subscriber::registry::LookupSpan;
 use tracing_subscriber::Layer;
 
-use super::names::{DEFAULT_LOG_NAME, JOB_LOG_NAMES};
+use super::names::{job_log_names, DEFAULT_LOG_NAME};
 use super::redact::{is_sensitive_field, scrub, MASK};
 
 /// How often an open file is checked for having been rotated away.
@@ -127,9 +127,7 @@ where
         }
         let mut visitor = JobVisitor::default();
         attrs.record(&mut visitor);
-        let name = JOB_LOG_NAMES
-            .iter()
-            .copied()
+        let name = job_log_names()
             .find(|n| Some(*n) == visitor.job.as_deref())
             .unwrap_or(DEFAULT_LOG_NAME);
         if let Some(span) = ctx.span(id) {

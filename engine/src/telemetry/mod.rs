@@ -18,7 +18,7 @@ use std::sync::OnceLock;
 use tracing_subscriber::layer::SubscriberExt;
 
 use layer::{JobFileLayer, LogSink};
-pub use names::{DEFAULT_LOG_NAME, JOB_LOG_NAMES};
+pub use names::{job_log_names, DEFAULT_LOG_NAME};
 
 fn sink() -> &'static LogSink {
     static SINK: OnceLock<LogSink> = OnceLock::new();
@@ -68,7 +68,7 @@ fn ensure_writable(dir: &Path) -> Result<(), String> {
 
 /// Opens the span that ties a job run's events to its log file.
 ///
-/// `job` must be one of [`JOB_LOG_NAMES`]; anything else is logged to the default file.
+/// `job` must be one of [`job_log_names`]; anything else is logged to the default file.
 pub fn job_span(job: &str, run_id: u64) -> tracing::Span {
     tracing::info_span!("job", job = job, run_id = run_id)
 }

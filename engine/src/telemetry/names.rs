@@ -3,17 +3,10 @@
 //! The subscriber's layer picks a file by these names and the rest of the engine (the monitor,
 //! logrotate's list, the admin's log links) reads them, so they live on their own, below both.
 
-/// The log file names, one per job (plus the monitor's).
-pub const JOB_LOG_NAMES: &[&str] = &[
-    "trendyol_sync",
-    "product_sync",
-    "order_sync",
-    "stock_sync",
-    "webhook_processor",
-    "question_sync",
-    "maintenance",
-    "monitor",
-];
+/// The log file names, one per job of the registry (plus the monitor's).
+pub fn job_log_names() -> impl Iterator<Item = &'static str> {
+    crate::jobs::log_names()
+}
 
 /// Events outside any job span.
 pub const DEFAULT_LOG_NAME: &str = "meschain";

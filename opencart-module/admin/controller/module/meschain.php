@@ -17,6 +17,8 @@
 namespace Opencart\Admin\Controller\Extension\Meschain\Module;
 
 class Meschain extends \Opencart\System\Engine\Controller {
+	use \Opencart\Admin\Controller\Extension\Meschain\Panel\Actions;
+
 	public const ROUTE = 'extension/meschain/module/meschain';
 	/**
 	 * The other pages live under admin/controller/panel/: OpenCart lists every file under an
@@ -63,19 +65,6 @@ class Meschain extends \Opencart\System\Engine\Controller {
 	 */
 	public const KEPT_CODE = 'meschain_kept';
 	public const KEPT_KEY = 'meschain_kept_settings';
-
-	/** Values of a boolean setting's "allowed" text: such settings are shown as switches. */
-	private const BOOLEAN_ALLOWED = '1/0, true/false, on/off, yes/no';
-
-	/** Settings with a closed list of values: shown as a select. */
-	private const CHOICES = [
-		'environment'    => ['production', 'stage', 'sandbox'],
-		'webhook_auth'   => ['api_key', 'basic'],
-		'barcode_source' => ['ean', 'upc', 'sku', 'model', 'jan', 'isbn', 'mpn'],
-	];
-
-	/** The settings groups, in the order the tabs show them. */
-	private const GROUPS = ['general', 'intervals', 'alerts', 'performance', 'debug', 'api', 'webhook', 'catalog', 'orders', 'other'];
 
 	public function index(): void {
 		$this->load->language(self::ROUTE);
@@ -141,7 +130,7 @@ class Meschain extends \Opencart\System\Engine\Controller {
 
 		$form = $model->call('settingsForm');
 		if (!$form['ok']) {
-			$this->json(['error' => $this->language->get('error_engine') . ' ' . self::html($form['error'])]);
+			$this->json(['error' => $this->language->get('error_engine') . ' ' . self::text($form['error'])]);
 			return;
 		}
 
@@ -170,16 +159,16 @@ class Meschain extends \Opencart\System\Engine\Controller {
 
 		$invalid = $model->call('validateSettings', [$values]);
 		if (!$invalid['ok']) {
-			$this->json(['error' => $this->language->get('error_engine') . ' ' . self::html($invalid['error'])]);
+			$this->json(['error' => $this->language->get('error_engine') . ' ' . self::text($invalid['error'])]);
 			return;
 		}
 		if ($invalid['data'] || $short) {
 			$json = ['error' => ['warning' => $this->language->get('error_form')]];
 			foreach ($invalid['data'] as $name => $reason) {
-				$json['error'][(string)$name] = self::html((string)$reason);
+				$json['error'][(string)$name] = self::text((string)$reason);
 			}
 			foreach ($short as $name => $reason) {
-				$json['error'][$name] = self::html($reason);
+				$json['error'][$name] = self::text($reason);
 			}
 			$this->json($json);
 			return;
@@ -187,7 +176,7 @@ class Meschain extends \Opencart\System\Engine\Controller {
 
 		$saved = $model->call('saveSettings', [$values]);
 		if (!$saved['ok']) {
-			$this->json(['error' => ['warning' => $this->language->get('error_form') . ' ' . self::html($saved['error'])]]);
+			$this->json(['error' => ['warning' => $this->language->get('error_form') . ' ' . self::text($saved['error'])]]);
 			return;
 		}
 
@@ -241,7 +230,7 @@ class Meschain extends \Opencart\System\Engine\Controller {
 		$this->load->model(self::ROUTE);
 		$result = $this->model_extension_meschain_module_meschain->call($method, [self::webhookUrl()]);
 		if (!$result['ok']) {
-			$this->json(['error' => $this->language->get('error_webhook') . ' ' . self::html((string)$result['error'])]);
+			$this->json(['error' => $this->language->get('error_webhook') . ' ' . self::text((string)$result['error'])]);
 			return;
 		}
 		$sub = (array)$result['data'];
@@ -430,21 +419,23 @@ class Meschain extends \Opencart\System\Engine\Controller {
 	private function groups(array $fields): array {
 		$shop_choices = $this->shopChoices();
 		$groups = [];
-		foreach (self::GROUPS as $group) {
+		// The groups, the inputs and the choices are the engine's settings table's: a setting
+		// declared there shows here without a change to this page.
+		foreach ($this->model_extension_meschain_module_meschain->registry()['setting_groups'] as $group) {
 			$groups[$group] = ['code' => $group, 'name' => $this->language->get('tab_' . $group), 'fields' => []];
 		}
 
 		foreach ($fields as $field) {
 			$name = (string)$field['name'];
-			$group = in_array($field['group'] ?? '', self::GROUPS, true) ? (string)$field['group'] : 'other';
+			$group = isset($groups[$field['group'] ?? '']) ? (string)$field['group'] : 'other';
 			$secret = !empty($field['secret']);
 			$allowed = (string)($field['allowed'] ?? '');
 
 			if ($secret) {
 				$type = 'secret';
-			} elseif (isset(self::CHOICES[$name]) || isset($shop_choices[$name])) {
+			} elseif (!empty($field['choices']) || isset($shop_choices[$name])) {
 				$type = 'select';
-			} elseif ($allowed === self::BOOLEAN_ALLOWED) {
+			} elseif (($field['input'] ?? '') === 'switch') {
 				$type = 'switch';
 			} else {
 				$type = 'text';
@@ -454,7 +445,7 @@ class Meschain extends \Opencart\System\Engine\Controller {
 			$label = $this->language->get($label_key);
 
 			$options = [];
-			foreach (self::CHOICES[$name] ?? [] as $choice) {
+			foreach ((array)($field['choices'] ?? []) as $choice) {
 				$options[] = ['value' => $choice, 'text' => $this->language->get('text_' . $name . '_' . $choice)];
 			}
 
@@ -702,16 +693,5 @@ class Meschain extends \Opencart\System\Engine\Controller {
 		$key = $this->db->escape(self::DROP_TABLES_KEY);
 		$this->db->query("DELETE FROM `" . DB_PREFIX . "setting` WHERE `store_id` = '0' AND `code` = 'module_meschain' AND `key` = '" . $key . "'");
 		$this->db->query("INSERT INTO `" . DB_PREFIX . "setting` SET `store_id` = '0', `code` = 'module_meschain', `key` = '" . $key . "', `value` = '" . ($drop ? '1' : '0') . "', `serialized` = '0'");
-	}
-
-	/** @param array<string, mixed> $json */
-	private function json(array $json): void {
-		$this->response->addHeader('Content-Type: application/json');
-		$this->response->setOutput((string)json_encode($json));
-	}
-
-	/** Engine messages can quote what was typed; OpenCart's script inserts `error` as HTML. */
-	private static function html(string $text): string {
-		return htmlspecialchars($text, ENT_QUOTES, 'UTF-8');
 	}
 }

@@ -16,27 +16,10 @@ namespace Opencart\Admin\Controller\Extension\Meschain\Panel;
 use Opencart\Admin\Controller\Extension\Meschain\Module\Meschain;
 
 class Cron extends \Opencart\System\Engine\Controller {
+	use Actions;
+
 	private const ROUTE = 'extension/meschain/panel/cron';
 	private const MODEL = 'extension/meschain/module/meschain';
-
-	/** The jobs the Monitoring tab lists: the orchestrator first, then the jobs it runs. */
-	public const JOBS = ['trendyol_sync', 'product_sync', 'order_sync', 'stock_sync', 'webhook_processor', 'question_sync', 'maintenance'];
-
-	/** Manual sync buttons: the job each one enqueues. */
-	public const MANUAL_JOBS = ['product_sync', 'order_sync', 'stock_sync', 'webhook_processor', 'question_sync', 'full_sync'];
-
-	/**
-	 * A run's status as the engine stores it in trendyol_sync_logs, with its badge. These are
-	 * the Logs filter's choices too; `skipped` and `locked` (runs that did not happen) are
-	 * never stored, so they are not offered.
-	 */
-	public const RUN_STATUSES = [
-		'running'   => 'bg-info text-dark',
-		'ok'        => 'bg-success',
-		'partial'   => 'bg-warning text-dark',
-		'failed'    => 'bg-danger',
-		'abandoned' => 'bg-danger',
-	];
 
 	private const PRODUCT_STATUSES = ['pending', 'submitted', 'approved', 'rejected', 'failed', 'invalid'];
 	private const PAGE_SIZE = 25;
@@ -70,12 +53,12 @@ class Cron extends \Opencart\System\Engine\Controller {
 		$data['links'] = $links;
 
 		$data['manual_jobs'] = [];
-		foreach (self::MANUAL_JOBS as $job) {
-			$data['manual_jobs'][] = ['code' => $job, 'text' => $this->language->get('button_sync_' . $job)];
+		foreach ($model->registry()['manual_jobs'] as $job) {
+			$data['manual_jobs'][] = ['code' => (string)$job['name'], 'text' => $this->language->get((string)$job['label_key'])];
 		}
 
-		$data['log_types'] = $this->jobOptions(array_merge(self::JOBS, ['full_sync', 'monitor']));
-		$data['log_statuses'] = $this->statusOptions(array_keys(self::RUN_STATUSES), 'text_status_');
+		$data['log_types'] = $this->jobOptions(array_merge($this->jobs(), ['full_sync', 'monitor']));
+		$data['log_statuses'] = $this->statusOptions(array_keys($this->runStatuses()), 'text_status_');
 		$data['product_statuses'] = $this->statusOptions(self::PRODUCT_STATUSES, 'text_product_');
 
 		$data['error_warning'] = $model->loaded() ? '' : $model->notLoadedMessage();
@@ -104,7 +87,7 @@ class Cron extends \Opencart\System\Engine\Controller {
 		} else {
 			$d = $dashboard['data'];
 			$data['status_enabled'] = !empty($d['status_enabled']);
-			foreach (self::JOBS as $job) {
+			foreach ($this->jobs() as $job) {
 				$info = $d['jobs'][$job] ?? [];
 				$today = $d['today'][$job] ?? [];
 				$last = is_array($info['last_run'] ?? null) ? $info['last_run'] : null;
@@ -114,7 +97,7 @@ class Cron extends \Opencart\System\Engine\Controller {
 					'enabled'     => !empty($info['enabled']),
 					'running'     => !empty($info['running']),
 					'interval'    => (int)($info['interval_minutes'] ?? 0),
-					'last_status_class' => $last ? self::badge((string)$last['status']) : 'bg-secondary',
+					'last_status_class' => $last ? $this->badge((string)$last['status']) : 'bg-secondary',
 					'last_status_text' => $last ? $this->statusName((string)$last['status']) : $this->language->get('text_never'),
 					'last_started' => $last ? $model->shopTime($last['started_at'] ?? null) : '',
 					'last_duration' => $last ? (int)$last['duration_ms'] : 0,
@@ -184,7 +167,7 @@ class Cron extends \Opencart\System\Engine\Controller {
 		$series = [];
 		foreach (array_values($result['data']) as $i => $day) {
 			$json['xaxis'][] = [$i, (string)substr((string)$day['date'], 5)];
-			foreach (self::JOBS as $job) {
+			foreach ($this->jobs() as $job) {
 				$figures = $day['jobs'][$job] ?? [];
 				$series[$job]['ok'][] = [$i, (int)($figures['items_ok'] ?? 0)];
 				$series[$job]['failed'][] = [$i, (int)($figures['items_failed'] ?? 0)];
@@ -221,7 +204,7 @@ class Cron extends \Opencart\System\Engine\Controller {
 				$data['rows'][] = [
 					'id'       => (int)($row['sync_log_id'] ?? 0),
 					'type'     => $this->jobName((string)($row['sync_type'] ?? '')),
-					'status_class' => self::badge((string)($row['status'] ?? '')),
+					'status_class' => $this->badge((string)($row['status'] ?? '')),
 					'status_text' => $this->statusName((string)($row['status'] ?? '')),
 					'trigger'  => (string)($row['trigger'] ?? ''),
 					'started'  => $model->shopTime($row['started_at'] ?? null),
@@ -286,7 +269,7 @@ class Cron extends \Opencart\System\Engine\Controller {
 			return;
 		}
 		$job = (string)($this->request->post['job'] ?? '');
-		if (!in_array($job, self::MANUAL_JOBS, true)) {
+		if (!in_array($job, array_column($this->model_extension_meschain_module_meschain->registry()['manual_jobs'], 'name'), true)) {
 			$this->json(['error' => $this->language->get('error_job')]);
 			return;
 		}
@@ -606,8 +589,9 @@ class Cron extends \Opencart\System\Engine\Controller {
 			}
 			foreach (($r['cron_last_seen'] ?? []) as $job => $seen) {
 				$at = $model->utcTimestamp($seen);
-				// Maintenance runs once a day, the others at least hourly.
-				$within = (string)$job === 'maintenance' ? 2 * 86400 : 86400;
+				// Seen within a day, or twice its cron period for a job that runs less often
+				// (the daily maintenance).
+				$within = max(86400, 2 * 60 * $this->cronMinutes((string)$job));
 				$cron[] = ['name' => $this->jobName((string)$job), 'seen' => $model->shopTime($seen), 'ok' => $at !== null && $at > time() - $within];
 			}
 		} else {
@@ -664,17 +648,6 @@ class Cron extends \Opencart\System\Engine\Controller {
 		return array_values(array_unique($ids));
 	}
 
-	/** The modify check of every JSON endpoint; answers the JSON error itself. */
-	private function canModify(): bool {
-		$this->load->language(self::ROUTE);
-		if (!$this->user->hasPermission('modify', self::ROUTE)) {
-			$this->json(['error' => $this->language->get('error_permission')]);
-			return false;
-		}
-		$this->load->model(self::MODEL);
-		return true;
-	}
-
 	/**
 	 * @param list<string> $jobs
 	 * @return list<array{value: string, text: string}>
@@ -697,9 +670,46 @@ class Cron extends \Opencart\System\Engine\Controller {
 		return $text === $key ? $job : $text;
 	}
 
+	/**
+	 * The jobs the Monitoring tab lists, from the engine's registry: the orchestrator first,
+	 * then the jobs it runs, then the maintenance.
+	 *
+	 * @return list<string>
+	 */
+	private function jobs(): array {
+		return array_map('strval', array_column($this->model_extension_meschain_module_meschain->registry()['jobs'], 'name'));
+	}
+
+	/** How often a job's cron line runs it, in minutes (0: not a job of the registry). */
+	private function cronMinutes(string $job): int {
+		foreach ($this->model_extension_meschain_module_meschain->registry()['jobs'] as $spec) {
+			if ($spec['name'] === $job) {
+				return (int)$spec['cron_minutes'];
+			}
+		}
+		return 0;
+	}
+
+	/**
+	 * The run statuses a sync log row can hold, with their badges, from the engine's registry.
+	 * These are the Logs filter's choices too; `skipped` and `locked` (runs that did not
+	 * happen) are never stored, so they are not offered.
+	 *
+	 * @return array<string, string>
+	 */
+	private function runStatuses(): array {
+		$statuses = [];
+		foreach ($this->model_extension_meschain_module_meschain->registry()['run_statuses'] as $status) {
+			if (!empty($status['stored'])) {
+				$statuses[(string)$status['name']] = (string)$status['badge'];
+			}
+		}
+		return $statuses;
+	}
+
 	/** The badge of a run status (a status this page does not know yet shows neutral). */
-	private static function badge(string $status): string {
-		return self::RUN_STATUSES[$status] ?? 'bg-secondary';
+	private function badge(string $status): string {
+		return $this->runStatuses()[$status] ?? 'bg-secondary';
 	}
 
 	private function statusName(string $status): string {
@@ -725,16 +735,5 @@ class Cron extends \Opencart\System\Engine\Controller {
 	private function html(string $tab, array $data): void {
 		// OpenCart's view/*/before language event hands the loaded strings to the template.
 		$this->response->setOutput($this->load->view(self::ROUTE . '_' . $tab, $data));
-	}
-
-	/** @param array<string, mixed> $json */
-	private function json(array $json): void {
-		$this->response->addHeader('Content-Type: application/json');
-		$this->response->setOutput((string)json_encode($json));
-	}
-
-	/** Engine messages can quote what was sent; OpenCart's script inserts `error` as HTML. */
-	private static function text(string $message): string {
-		return htmlspecialchars($message, ENT_QUOTES, 'UTF-8');
 	}
 }

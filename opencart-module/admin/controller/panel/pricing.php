@@ -16,6 +16,8 @@ namespace Opencart\Admin\Controller\Extension\Meschain\Panel;
 use Opencart\Admin\Controller\Extension\Meschain\Module\Meschain;
 
 class Pricing extends \Opencart\System\Engine\Controller {
+	use Actions;
+
 	private const ROUTE = 'extension/meschain/panel/pricing';
 	private const MODEL = 'extension/meschain/module/meschain';
 
@@ -154,25 +156,5 @@ class Pricing extends \Opencart\System\Engine\Controller {
 		}
 		$rules['global'] = is_array($rules['global'] ?? null) ? $rules['global'] : [];
 		return $rules;
-	}
-
-	private function canModify(): bool {
-		$this->load->language(self::ROUTE);
-		if (!$this->user->hasPermission('modify', self::ROUTE)) {
-			$this->json(['error' => $this->language->get('error_permission')]);
-			return false;
-		}
-		$this->load->model(self::MODEL);
-		return true;
-	}
-
-	/** @param array<string, mixed> $json */
-	private function json(array $json): void {
-		$this->response->addHeader('Content-Type: application/json');
-		$this->response->setOutput((string)json_encode($json));
-	}
-
-	private static function text(string $message): string {
-		return htmlspecialchars($message, ENT_QUOTES, 'UTF-8');
 	}
 }

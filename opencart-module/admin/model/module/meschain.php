@@ -17,6 +17,9 @@ class Meschain extends \Opencart\System\Engine\Model {
 	/** Why the engine could not be opened (kept so every call reports the same cause). */
 	private string $openError = '';
 
+	/** @var array<string, mixed>|null the registry, once read */
+	private ?array $registry_data = null;
+
 	/** Whether the PHP extension is loaded in this PHP. */
 	public function loaded(): bool {
 		return extension_loaded('meschain') && class_exists('\MesChain\Engine');
@@ -88,6 +91,26 @@ class Meschain extends \Opencart\System\Engine\Model {
 		} catch (\Throwable $e) {
 			return self::failure($e);
 		}
+	}
+
+	/**
+	 * The engine's registry (`\MesChain\Engine::registry()`): its jobs, manual syncs, run
+	 * statuses and settings, read once per request. The pages loop over these lists rather
+	 * than keeping their own; without the extension every list is empty (and the page says the
+	 * extension is missing).
+	 *
+	 * @return array{jobs: list<array<string, mixed>>, manual_jobs: list<array<string, mixed>>, run_statuses: list<array<string, mixed>>, settings: list<array<string, mixed>>, setting_groups: list<string>, log_names: list<string>}
+	 */
+	public function registry(): array {
+		if ($this->registry_data === null) {
+			$answer = $this->callStatic('registry');
+			$data = $answer['ok'] && is_array($answer['data']) ? $answer['data'] : [];
+			foreach (['jobs', 'manual_jobs', 'run_statuses', 'settings', 'setting_groups', 'log_names'] as $list) {
+				$data[$list] = is_array($data[$list] ?? null) ? $data[$list] : [];
+			}
+			$this->registry_data = $data;
+		}
+		return $this->registry_data;
 	}
 
 	/**
