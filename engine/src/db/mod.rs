@@ -6,6 +6,7 @@
 //! Sessions run with OpenCart's own `sql_mode` and UTC, so what the engine writes reads the
 //! same way OpenCart's own code would have written it.
 
+pub mod bulk;
 pub mod migrations;
 pub mod server;
 

@@ -31,7 +31,8 @@ use super::new_order::NewOrder;
 use super::package::PackageFacts;
 use super::products::ProductIndex;
 use super::stock::{self, OrderState, StockMoves};
-use super::write::{insert_new_orders, insert_rows};
+use super::write::insert_new_orders;
+use crate::db::bulk::insert_rows;
 use crate::error::{Error, Result};
 use crate::queue::{conflict_pause, marks, LockConflict, LOCK_RETRIES};
 

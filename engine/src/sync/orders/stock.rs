@@ -23,7 +23,7 @@ use mysql_async::prelude::*;
 use mysql_async::{Transaction, Value};
 use trendyol_wire::PackageStatus;
 
-use super::write::insert_rows;
+use crate::db::bulk::insert_rows;
 use crate::db::Database;
 use crate::error::{Error, Result};
 use crate::queue::marks;

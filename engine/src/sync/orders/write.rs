@@ -12,11 +12,9 @@ use mysql_async::{Transaction, Value};
 
 use super::new_order::{NewOrder, ORDER_COLUMNS};
 use super::package::clip;
+use crate::db::bulk::{insert_rows, MAX_PARAMS};
 use crate::db::Database;
 use crate::error::{Error, Result};
-
-/// Prepared statements take at most 65,535 parameters; chunks stay well under.
-const MAX_PARAMS: usize = 30_000;
 
 /// How the server hands out order ids to a multi-row INSERT: `Some(step)` when they are
 /// consecutive (`auto_increment_increment` apart), `None` when they may interleave.
@@ -35,34 +33,6 @@ impl IdAllotment {
             _ => None,
         }))
     }
-}
-
-/// Inserts `rows` (`width` values each, flattened) into `table` as multi-row INSERTs.
-/// `head` is the part before `VALUES`; `tuple` one row's placeholder, like `(?, ?, NOW())`.
-pub async fn insert_rows(
-    tx: &mut Transaction<'_>,
-    head: &str,
-    tuple: &str,
-    width: usize,
-    rows: Vec<Value>,
-    what: &'static str,
-) -> Result<()> {
-    if rows.is_empty() {
-        return Ok(());
-    }
-    let per_statement = (MAX_PARAMS / width).max(1) * width;
-    let mut rest = rows;
-    while !rest.is_empty() {
-        let tail = rest.split_off(rest.len().min(per_statement));
-        let count = rest.len() / width;
-        tx.exec_drop(
-            format!("{head} VALUES {}", vec![tuple; count].join(", ")),
-            std::mem::replace(&mut rest, tail),
-        )
-        .await
-        .map_err(Error::db(what))?;
-    }
-    Ok(())
 }
 
 /// Writes every row of `orders` — `order`, `order_product`, `order_total`, `order_history`,
