@@ -56,6 +56,11 @@ $settings = [
     'status' => '1', 'environment' => 'sandbox', 'sandbox_url' => $sandbox->url,
     'seller_id' => '1001', 'api_key' => 'demo-api-key', 'api_secret' => 'demo-api-secret',
     'log_dir' => TestShop::tempDir('queue-logs'), 'webhook_api_key' => HOOK_KEY,
+    // The sandbox runs without rate limits; the shop's quotas are raised to match (as in the
+    // webhook and oversell benchmarks), so the figure is the queue's own. Under Trendyol's
+    // general rule of 50 requests per 10 s per endpoint, the re-reads of 50 packages each are
+    // paced at five a second: 250 jobs/s is then the quota, not the queue.
+    'calls_per_minute' => '100000', 'calls_per_hour' => '6000000', 'api_endpoint_limit' => '10000',
 ];
 $stmt = $db->prepare("INSERT INTO oc_setting (store_id, code, `key`, value, serialized) VALUES (0, 'module_meschain', ?, ?, 0)");
 foreach ($settings as $key => $value) {
@@ -147,7 +152,7 @@ $ok = static fn (bool $b): string => $b ? '✓' : '✗';
 $md = "## Queue: stored order events drained by two workers\n\n"
     . "PHP {$report['php']}; {$report['jobs']} order webhook events stored through the real route, then drained by two "
     . "`php/cron/worker.php` processes (worker mode). Each job re-reads its package from `trendyol-sandbox` (own process, rate limits "
-    . "off) and creates the OpenCart order. The time runs from starting the workers to an empty queue.\n\n"
+    . "off, the shop's API quotas raised to match) and creates the OpenCart order. The time runs from starting the workers to an empty queue.\n\n"
     . "| measure | value | target |\n|---|---:|---:|\n"
     . sprintf("| **jobs per second** | **%.1f** (%d jobs in %.2f s) | ≥ %.0f %s |\n", $report['queue_jobs_per_s'], $queued, $seconds, JOBS_PER_S_TARGET, $ok($report['queue_jobs_per_s_ok']))
     . sprintf("| jobs done / left / dead | %d / %d / %d | all done |\n", $done, $left, $dead)

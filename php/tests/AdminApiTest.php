@@ -249,7 +249,7 @@ final class AdminApiTest extends TestCase
         $this->assertSame(['saved' => true], $e->saveSettings(['api_secret' => 'Very-Secret-7788', 'batch_size' => '60']));
         $form = $e->settingsForm();
         $secret = array_values(array_filter($form, fn ($f) => $f['name'] === 'api_secret'))[0];
-        $this->assertSame(['name', 'key', 'group', 'default', 'allowed', 'secret', 'value', 'is_set', 'min_length', 'weak'], array_keys($secret));
+        $this->assertSame(['name', 'key', 'group', 'default', 'allowed', 'secret', 'input', 'choices', 'value', 'is_set', 'min_length', 'weak'], array_keys($secret));
         $this->assertSame('', $secret['value']);
         $this->assertTrue($secret['is_set']);
         $this->assertStringNotContainsString('Very-Secret-7788', json_encode($form));
