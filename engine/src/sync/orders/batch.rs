@@ -23,7 +23,7 @@
 use std::collections::{BTreeSet, HashSet};
 
 use mysql_async::prelude::*;
-use mysql_async::{Conn, TxOpts, Value};
+use mysql_async::{Conn, Transaction, TxOpts, Value};
 use trendyol_wire::ShipmentPackage;
 
 use super::import::{ImportOutcome, Importer};
@@ -137,22 +137,15 @@ impl Importer {
             //    missing ones inserted already counting their first package.
             let numbers: BTreeSet<&str> =
                 good.iter().map(|(_, f)| f.order_number.as_str()).collect();
-            let mut params: Vec<Value> = vec![seller_id.into()];
-            params.extend(numbers.iter().map(|n| Value::from(*n)));
-            let existing: HashSet<String> = tx
-                .exec::<String, _, _>(
-                    format!(
-                        "SELECT order_number FROM {} WHERE seller_id = ? AND order_number IN ({}) \
-                         ORDER BY order_number FOR UPDATE",
-                        db.table("trendyol_order_groups"),
-                        marks(numbers.len())
-                    ),
-                    params,
-                )
-                .await
-                .map_err(Error::db("locking the Trendyol orders"))?
-                .into_iter()
-                .collect();
+            let existing: HashSet<String> = lock_ascending(
+                &mut tx,
+                &db.table("trendyol_order_groups"),
+                "order_number",
+                seller_id,
+                numbers.iter().map(|n| Value::from(*n)).collect(),
+                "locking the Trendyol orders",
+            )
+            .await?;
             let created: BTreeSet<&str> = numbers
                 .iter()
                 .copied()
@@ -176,22 +169,15 @@ impl Importer {
             .await?;
             // 2. The packages as recorded, ascending.
             let ids: BTreeSet<u64> = good.iter().map(|(_, f)| f.package_id).collect();
-            let mut params: Vec<Value> = vec![seller_id.into()];
-            params.extend(ids.iter().map(|id| Value::from(*id)));
-            let recorded: HashSet<u64> = tx
-                .exec::<u64, _, _>(
-                    format!(
-                        "SELECT package_id FROM {} WHERE seller_id = ? AND package_id IN ({}) \
-                         ORDER BY package_id FOR UPDATE",
-                        db.table("trendyol_orders"),
-                        marks(ids.len())
-                    ),
-                    params,
-                )
-                .await
-                .map_err(Error::db("reading the imported packages"))?
-                .into_iter()
-                .collect();
+            let recorded: HashSet<u64> = lock_ascending(
+                &mut tx,
+                &db.table("trendyol_orders"),
+                "package_id",
+                seller_id,
+                ids.iter().map(|id| Value::from(*id)).collect(),
+                "reading the imported packages",
+            )
+            .await?;
             // 3. New packages, and the rest.
             let mut first_of_order: HashSet<&str> = HashSet::new();
             let mut fresh_ids: HashSet<u64> = HashSet::new();
@@ -282,6 +268,37 @@ impl Importer {
         })
         .await
     }
+}
+
+/// Locks the seller's rows of `table` whose `column` is one of `keys`, in ascending order (the
+/// lock order every importer keeps), and returns the keys that exist.
+async fn lock_ascending<K>(
+    tx: &mut Transaction<'_>,
+    table: &str,
+    column: &str,
+    seller_id: u64,
+    keys: Vec<Value>,
+    what: &'static str,
+) -> Result<HashSet<K>>
+where
+    K: FromValue + Eq + std::hash::Hash + Send + 'static,
+{
+    let count = keys.len();
+    let mut params: Vec<Value> = Vec::with_capacity(count + 1);
+    params.push(seller_id.into());
+    params.extend(keys);
+    let rows: Vec<K> = tx
+        .exec(
+            format!(
+                "SELECT {column} FROM {table} WHERE seller_id = ? AND {column} IN ({}) \
+                 ORDER BY {column} FOR UPDATE",
+                marks(count)
+            ),
+            params,
+        )
+        .await
+        .map_err(Error::db(what))?;
+    Ok(rows.into_iter().collect())
 }
 
 /// The connection in `session`, or a new one.
